@@ -1,0 +1,4 @@
+#pragma once
+
+// Everything evt-cpp offers, in one include.
+#include <evt/version.hpp>

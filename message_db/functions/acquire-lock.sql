@@ -1,0 +1,26 @@
+-- Serialises writers per category (not per stream) until the transaction
+-- ends, so that within a category global-position order is commit order.
+CREATE OR REPLACE FUNCTION message_store.acquire_lock(
+  stream_name varchar
+)
+RETURNS bigint
+LANGUAGE plpgsql
+VOLATILE
+AS $$
+DECLARE
+  _category varchar := message_store.category(acquire_lock.stream_name);
+  _category_name_hash bigint := message_store.hash_64(_category);
+BEGIN
+  PERFORM pg_catalog.pg_advisory_xact_lock(_category_name_hash);
+
+  IF pg_catalog.current_setting('message_store.debug_write', true) = 'on'
+      OR pg_catalog.current_setting('message_store.debug', true) = 'on' THEN
+    RAISE NOTICE 'message_store.acquire_lock';
+    RAISE NOTICE 'stream_name: %', acquire_lock.stream_name;
+    RAISE NOTICE '_category: %', _category;
+    RAISE NOTICE '_category_name_hash: %', _category_name_hash;
+  END IF;
+
+  RETURN _category_name_hash;
+END;
+$$;

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# A private, throwaway PostgreSQL cluster for tests and the demo.
+#
+#   temporary-cluster.sh start DIR [INSTALLER]   initdb in DIR, start a server
+#       listening only on a unix socket in DIR (no TCP), and install the
+#       message store with INSTALLER (default: this folder's install.sh).
+#       Writes DIR/env.sh with the PG* variables that reach it.
+#   temporary-cluster.sh stop DIR                stop that server, delete DIR
+#
+# As root the server runs as user postgres (PostgreSQL refuses to run as
+# root). The data is disposable, so durability is traded for speed
+# (fsync=off). stop only acts on a directory that start made.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+marker=".evt-temporary-cluster"
+
+usage() { echo "usage: $0 start DIR [INSTALLER] | stop DIR" >&2; exit 2; }
+[ $# -ge 2 ] || usage
+command="$1"
+dir="$2"
+
+bindir="$(pg_config --bindir 2>/dev/null || true)"
+if [ ! -x "$bindir/initdb" ]; then
+  bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+fi
+[ -x "$bindir/initdb" ] || { echo "PostgreSQL server binaries (initdb, pg_ctl) not found" >&2; exit 1; }
+
+as_owner() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+case "$command" in
+  start)
+    installer="${3:-$here/install.sh}"
+    [ ! -e "$dir/$marker" ] || { echo "A temporary cluster already lives in $dir; stop it first" >&2; exit 1; }
+    mkdir -p "$dir"
+    dir="$(cd "$dir" && pwd)"
+    touch "$dir/$marker"
+    if [ "$(id -u)" = 0 ]; then
+      chown postgres "$dir" "$dir/$marker"
+      runuser -u postgres -- test -x "$dir" ||
+        { echo "User postgres cannot reach $dir: choose a directory outside private folders" >&2; exit 1; }
+    fi
+
+    echo "Starting a temporary PostgreSQL cluster in $dir"
+    as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust --no-locale -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 ||
+      { cat "$dir/initdb.log" >&2; exit 1; }
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/data/server.log" -w -t 60 \
+      -o "-c listen_addresses='' -k '$dir' -c fsync=off -c full_page_writes=off" start >/dev/null ||
+      { cat "$dir/data/server.log" >&2; exit 1; }
+
+    cat >"$dir/env.sh" <<ENV
+export PGHOST='$dir'
+export PGPORT=5432
+export PGUSER=postgres
+ENV
+    # shellcheck source=/dev/null
+    . "$dir/env.sh"
+    echo "Server running (PGHOST=$PGHOST PGPORT=$PGPORT PGUSER=$PGUSER)"
+    "$installer"
+    ;;
+  stop)
+    [ -d "$dir" ] || { echo "No temporary cluster in $dir"; exit 0; }
+    dir="$(cd "$dir" && pwd)"
+    [ -e "$dir/$marker" ] || { echo "$dir was not made by $0; not touching it" >&2; exit 1; }
+    if [ -f "$dir/data/postmaster.pid" ]; then
+      echo "Stopping the temporary PostgreSQL cluster in $dir"
+      as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+    fi
+    rm -rf "$dir"
+    ;;
+  *) usage ;;
+esac

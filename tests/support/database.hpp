@@ -1,0 +1,73 @@
+#pragma once
+
+#include <pqxx/pqxx>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace evt::test {
+
+// Where the database under test is: ctest passes one libpq conninfo in
+// EVT_TEST_CONNINFO (role message_store, as applications connect).
+std::string conninfo();
+// The same database as another role (libpq: the last "user" wins).
+std::string conninfo_as(const std::string& role);
+// True when the suite runs against the official Message DB (label compat):
+// ctest says so in the conninfo's application_name, as the one variable
+// ctest's ENVIRONMENT can carry without splitting it.
+bool official_message_db();
+
+// One row of message_store.message, as the get functions return it.
+struct message_row {
+  std::string id;
+  std::string stream_name;
+  std::string type;
+  std::int64_t position = 0;
+  std::int64_t global_position = 0;
+  std::optional<std::string> data;
+  std::optional<std::string> metadata;
+  std::string time;
+};
+
+std::vector<message_row> message_rows(const pqxx::result& result);
+
+// The primary text of a server error: no "ERROR:" prefix, no CONTEXT lines.
+std::string primary_message(const pqxx::sql_error& error);
+
+// Runs the statement and returns the server error's primary text, or fails
+// the test when the statement succeeds.
+std::string error_of(const std::function<void()>& statement);
+
+class database {
+ public:
+  explicit database(const std::string& conninfo = test::conninfo());
+
+  // Runs one statement in its own committed transaction.
+  template <class... Args>
+  pqxx::result sql(const std::string& query, Args&&... args) {
+    pqxx::work transaction{connection_};
+    auto result = transaction.exec_params(query, std::forward<Args>(args)...);
+    transaction.commit();
+    return result;
+  }
+
+  // write_message with the data of Message DB's own test messages.
+  std::int64_t write(const std::string& stream_name, const std::string& type = "SomeType",
+                     const char* metadata = nullptr,
+                     std::optional<std::int64_t> expected_version = std::nullopt);
+  // Writes the same message `instances` times.
+  void write_many(const std::string& stream_name, int instances, const char* metadata = nullptr);
+
+  std::vector<message_row> stream(const std::string& stream_name);
+  std::vector<message_row> category(const std::string& category);
+
+  pqxx::connection& connection() { return connection_; }
+
+ private:
+  pqxx::connection connection_;
+};
+
+}  // namespace evt::test
