@@ -33,7 +33,10 @@ as_owner() {
 case "$command" in
   start)
     installer="${3:-$here/install.sh}"
-    [ ! -e "$dir/$marker" ] || { echo "A temporary cluster already lives in $dir; stop it first" >&2; exit 1; }
+    if [ -e "$dir/$marker" ]; then
+      echo "Replacing the temporary cluster an earlier run left in $dir"
+      "$0" stop "$dir"
+    fi
     mkdir -p "$dir"
     dir="$(cd "$dir" && pwd)"
     touch "$dir/$marker"
