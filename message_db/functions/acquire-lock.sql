@@ -9,18 +9,16 @@ VOLATILE
 AS $$
 DECLARE
   _category varchar := message_store.category(acquire_lock.stream_name);
-  _category_name_hash bigint := message_store.hash_64(_category);
+  _lock_key bigint := message_store.hash_64(_category);
 BEGIN
-  PERFORM pg_catalog.pg_advisory_xact_lock(_category_name_hash);
+  PERFORM pg_catalog.pg_advisory_xact_lock(_lock_key);
 
   IF pg_catalog.current_setting('message_store.debug_write', true) = 'on'
       OR pg_catalog.current_setting('message_store.debug', true) = 'on' THEN
-    RAISE NOTICE 'message_store.acquire_lock';
-    RAISE NOTICE 'stream_name: %', acquire_lock.stream_name;
-    RAISE NOTICE '_category: %', _category;
-    RAISE NOTICE '_category_name_hash: %', _category_name_hash;
+    RAISE NOTICE 'acquire_lock(stream_name => %): locked category % (key %)',
+      acquire_lock.stream_name, _category, _lock_key;
   END IF;
 
-  RETURN _category_name_hash;
+  RETURN _lock_key;
 END;
 $$;

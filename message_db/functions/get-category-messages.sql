@@ -31,7 +31,7 @@ AS $$
 DECLARE
   _member bigint := get_category_messages.consumer_group_member;
   _size bigint := get_category_messages.consumer_group_size;
-  _command text;
+  _query text;
 BEGIN
   IF NOT message_store.is_category(get_category_messages.category) THEN
     RAISE EXCEPTION 'Must be a category: %', get_category_messages.category;
@@ -40,7 +40,7 @@ BEGIN
   get_category_messages.position := COALESCE(get_category_messages.position, 1);
   get_category_messages.batch_size := COALESCE(get_category_messages.batch_size, 1000);
 
-  _command := '
+  _query := '
     SELECT id::varchar, stream_name::varchar, type::varchar,
            position, global_position,
            data::varchar, metadata::varchar, time
@@ -53,7 +53,7 @@ BEGIN
       RAISE EXCEPTION 'Correlation must be a category (Correlation: %)',
         get_category_messages.correlation;
     END IF;
-    _command := _command || '
+    _query := _query || '
       AND message_store.category(metadata->>''correlationStreamName'') = $4';
   END IF;
 
@@ -76,7 +76,7 @@ BEGIN
         _member, _size;
     END IF;
     -- abs() after mod() rather than before: abs() of the smallest bigint overflows.
-    _command := _command || '
+    _query := _query || '
       AND pg_catalog.abs(pg_catalog.mod(message_store.hash_64(message_store.cardinal_id(stream_name)), $6)) = $5';
   END IF;
 
@@ -84,32 +84,27 @@ BEGIN
     IF COALESCE(pg_catalog.current_setting('message_store.sql_condition', true), 'off') = 'off' THEN
       RAISE EXCEPTION 'Retrieval with SQL condition is not activated';
     END IF;
-    _command := _command || '
+    _query := _query || '
       AND (' || get_category_messages.condition || ')';
   END IF;
 
-  _command := _command || '
+  _query := _query || '
     ORDER BY global_position ASC';
 
   IF get_category_messages.batch_size <> -1 THEN
-    _command := _command || '
+    _query := _query || '
     LIMIT $3';
   END IF;
 
   IF pg_catalog.current_setting('message_store.debug_get', true) = 'on'
       OR pg_catalog.current_setting('message_store.debug', true) = 'on' THEN
-    RAISE NOTICE 'message_store.get_category_messages';
-    RAISE NOTICE 'category ($1): %', get_category_messages.category;
-    RAISE NOTICE 'position ($2): %', get_category_messages.position;
-    RAISE NOTICE 'batch_size ($3): %', get_category_messages.batch_size;
-    RAISE NOTICE 'correlation ($4): %', get_category_messages.correlation;
-    RAISE NOTICE 'consumer_group_member ($5): %', _member;
-    RAISE NOTICE 'consumer_group_size ($6): %', _size;
-    RAISE NOTICE 'condition: %', get_category_messages.condition;
-    RAISE NOTICE 'Generated Command: %', _command;
+    RAISE NOTICE 'get_category_messages(category => %, position => %, batch_size => %, correlation => %, consumer_group_member => %, consumer_group_size => %, condition => %) runs: %',
+      get_category_messages.category, get_category_messages.position,
+      get_category_messages.batch_size, get_category_messages.correlation,
+      _member, _size, get_category_messages.condition, _query;
   END IF;
 
-  RETURN QUERY EXECUTE _command
+  RETURN QUERY EXECUTE _query
     USING get_category_messages.category, get_category_messages.position,
           get_category_messages.batch_size, get_category_messages.correlation,
           _member, _size;

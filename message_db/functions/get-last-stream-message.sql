@@ -11,9 +11,8 @@ AS $$
 BEGIN
   IF pg_catalog.current_setting('message_store.debug_get', true) = 'on'
       OR pg_catalog.current_setting('message_store.debug', true) = 'on' THEN
-    RAISE NOTICE 'message_store.get_last_stream_message';
-    RAISE NOTICE 'stream_name ($1): %', get_last_stream_message.stream_name;
-    RAISE NOTICE 'type ($2): %', get_last_stream_message.type;
+    RAISE NOTICE 'get_last_stream_message(stream_name => %, type => %)',
+      get_last_stream_message.stream_name, get_last_stream_message.type;
   END IF;
 
   RETURN QUERY

@@ -12,7 +12,7 @@ LANGUAGE plpgsql
 VOLATILE
 AS $$
 DECLARE
-  _command text;
+  _query text;
 BEGIN
   IF message_store.is_category(get_stream_messages.stream_name) THEN
     RAISE EXCEPTION 'Must be a stream name: %', get_stream_messages.stream_name;
@@ -21,7 +21,7 @@ BEGIN
   get_stream_messages.position := COALESCE(get_stream_messages.position, 0);
   get_stream_messages.batch_size := COALESCE(get_stream_messages.batch_size, 1000);
 
-  _command := '
+  _query := '
     SELECT id::varchar, stream_name::varchar, type::varchar,
            position, global_position,
            data::varchar, metadata::varchar, time
@@ -33,29 +33,26 @@ BEGIN
     IF COALESCE(pg_catalog.current_setting('message_store.sql_condition', true), 'off') = 'off' THEN
       RAISE EXCEPTION 'Retrieval with SQL condition is not activated';
     END IF;
-    _command := _command || '
+    _query := _query || '
       AND (' || get_stream_messages.condition || ')';
   END IF;
 
-  _command := _command || '
+  _query := _query || '
     ORDER BY position ASC';
 
   IF get_stream_messages.batch_size <> -1 THEN
-    _command := _command || '
+    _query := _query || '
     LIMIT $3';
   END IF;
 
   IF pg_catalog.current_setting('message_store.debug_get', true) = 'on'
       OR pg_catalog.current_setting('message_store.debug', true) = 'on' THEN
-    RAISE NOTICE 'message_store.get_stream_messages';
-    RAISE NOTICE 'stream_name ($1): %', get_stream_messages.stream_name;
-    RAISE NOTICE 'position ($2): %', get_stream_messages.position;
-    RAISE NOTICE 'batch_size ($3): %', get_stream_messages.batch_size;
-    RAISE NOTICE 'condition: %', get_stream_messages.condition;
-    RAISE NOTICE 'Generated Command: %', _command;
+    RAISE NOTICE 'get_stream_messages(stream_name => %, position => %, batch_size => %, condition => %) runs: %',
+      get_stream_messages.stream_name, get_stream_messages.position,
+      get_stream_messages.batch_size, get_stream_messages.condition, _query;
   END IF;
 
-  RETURN QUERY EXECUTE _command
+  RETURN QUERY EXECUTE _query
     USING get_stream_messages.stream_name,
           get_stream_messages.position,
           get_stream_messages.batch_size;

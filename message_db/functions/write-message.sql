@@ -13,27 +13,27 @@ LANGUAGE plpgsql
 VOLATILE
 AS $$
 DECLARE
-  _stream_version bigint;
-  _next_position bigint;
+  _current_version bigint;
+  _new_position bigint;
 BEGIN
   PERFORM message_store.acquire_lock(write_message.stream_name);
 
   -- A new statement after the lock: it sees what the previous holder committed.
-  _stream_version := COALESCE(message_store.stream_version(write_message.stream_name), -1);
+  _current_version := COALESCE(message_store.stream_version(write_message.stream_name), -1);
 
   IF write_message.expected_version IS NOT NULL
-      AND write_message.expected_version <> _stream_version THEN
+      AND write_message.expected_version <> _current_version THEN
     RAISE EXCEPTION 'Wrong expected version: % (Stream: %, Stream Version: %)',
-      write_message.expected_version, write_message.stream_name, _stream_version;
+      write_message.expected_version, write_message.stream_name, _current_version;
   END IF;
 
-  _next_position := _stream_version + 1;
+  _new_position := _current_version + 1;
 
   INSERT INTO message_store.messages (id, stream_name, position, type, data, metadata)
   VALUES (
     write_message.id::uuid,
     write_message.stream_name,
-    _next_position,
+    _new_position,
     write_message.type,
     write_message.data,
     write_message.metadata
@@ -41,17 +41,11 @@ BEGIN
 
   IF pg_catalog.current_setting('message_store.debug_write', true) = 'on'
       OR pg_catalog.current_setting('message_store.debug', true) = 'on' THEN
-    RAISE NOTICE 'message_store.write_message';
-    RAISE NOTICE 'id ($1): %', write_message.id;
-    RAISE NOTICE 'stream_name ($2): %', write_message.stream_name;
-    RAISE NOTICE 'type ($3): %', write_message.type;
-    RAISE NOTICE 'data ($4): %', write_message.data;
-    RAISE NOTICE 'metadata ($5): %', write_message.metadata;
-    RAISE NOTICE 'expected_version ($6): %', write_message.expected_version;
-    RAISE NOTICE '_stream_version: %', _stream_version;
-    RAISE NOTICE '_next_position: %', _next_position;
+    RAISE NOTICE 'write_message(id => %, stream_name => %, type => %, data => %, metadata => %, expected_version => %): stream version was %, wrote position %',
+      write_message.id, write_message.stream_name, write_message.type, write_message.data,
+      write_message.metadata, write_message.expected_version, _current_version, _new_position;
   END IF;
 
-  RETURN _next_position;
+  RETURN _new_position;
 END;
 $$;
