@@ -8,6 +8,14 @@
 #include <stdexcept>
 
 namespace evt::test {
+namespace {
+
+std::optional<std::string> nullable(const std::optional<std::int64_t>& value) {
+  if (!value) return std::nullopt;
+  return std::to_string(*value);
+}
+
+}  // namespace
 
 std::string conninfo() {
   const char* value = std::getenv("EVT_TEST_CONNINFO");
@@ -61,10 +69,9 @@ database::database(const std::string& conninfo) : connection_{conninfo} {}
 
 std::int64_t database::write(const std::string& stream_name, const std::string& type,
                              const char* metadata, std::optional<std::int64_t> expected_version) {
-  const std::string version = expected_version ? std::to_string(*expected_version) : std::string{};
+  const auto version = nullable(expected_version);
   return sql("SELECT message_store.write_message($1, $2, $3, $4, $5, $6)", unique_id(), stream_name,
-             type, R"({"attribute": "some value"})", metadata,
-             expected_version ? version.c_str() : nullptr)[0][0]
+             type, R"({"attribute": "some value"})", metadata, version ? version->c_str() : nullptr)[0][0]
       .as<std::int64_t>();
 }
 
@@ -76,8 +83,12 @@ std::vector<message_row> database::stream(const std::string& stream_name) {
   return message_rows(sql("SELECT * FROM message_store.get_stream_messages($1)", stream_name));
 }
 
-std::vector<message_row> database::category(const std::string& category) {
-  return message_rows(sql("SELECT * FROM message_store.get_category_messages($1)", category));
+std::vector<message_row> database::category(const std::string& category, const category_query& query) {
+  const auto member = nullable(query.consumer_group_member);
+  const auto size = nullable(query.consumer_group_size);
+  return message_rows(sql("SELECT * FROM message_store.get_category_messages($1, $2, $3, $4, $5, $6, $7)", category,
+                          query.position, query.batch_size, query.correlation,
+                          member ? member->c_str() : nullptr, size ? size->c_str() : nullptr, query.condition));
 }
 
 }  // namespace evt::test

@@ -41,6 +41,16 @@ std::string primary_message(const pqxx::sql_error& error);
 // the test when the statement succeeds.
 std::string error_of(const std::function<void()>& statement);
 
+// The arguments of get_category_messages; nullptr / nullopt are SQL NULL.
+struct category_query {
+  std::int64_t position = 1;
+  std::int64_t batch_size = 1000;
+  const char* correlation = nullptr;
+  std::optional<std::int64_t> consumer_group_member = std::nullopt;
+  std::optional<std::int64_t> consumer_group_size = std::nullopt;
+  const char* condition = nullptr;
+};
+
 class database {
  public:
   explicit database(const std::string& conninfo = test::conninfo());
@@ -62,7 +72,7 @@ class database {
   void write_many(const std::string& stream_name, int instances, const char* metadata = nullptr);
 
   std::vector<message_row> stream(const std::string& stream_name);
-  std::vector<message_row> category(const std::string& category);
+  std::vector<message_row> category(const std::string& category, const category_query& query = {});
 
   pqxx::connection& connection() { return connection_; }
 

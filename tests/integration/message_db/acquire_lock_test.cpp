@@ -8,14 +8,17 @@
 
 namespace {
 
-using evt::test::database;
-using evt::test::error_of;
-using evt::test::stream_name;
-using evt::test::unique_category;
-using evt::test::unique_id;
+using namespace evt::test;
 
-std::string write_sql(const std::string& stream) {
-  return "SELECT message_store.write_message('" + unique_id() + "', '" + stream + "', 'SomeType', '{}')";
+template <class Transaction>
+void write_in(Transaction& transaction, const std::string& stream) {
+  transaction.exec_params("SELECT message_store.write_message($1, $2, 'SomeType', '{}')", unique_id(), stream);
+}
+
+void write(database& db, const std::string& stream) {
+  pqxx::work transaction{db.connection()};
+  write_in(transaction, stream);
+  transaction.commit();
 }
 
 TEST(AcquireLock, ReturnsTheHashOfTheCategory) {
@@ -25,37 +28,39 @@ TEST(AcquireLock, ReturnsTheHashOfTheCategory) {
             transaction.exec("SELECT message_store.hash_64('someCategory')")[0][0].as<std::int64_t>());
 }
 
-TEST(AcquireLock, AWriteBlocksOtherWritersToTheSameCategoryUntilItCommits) {
-  const auto category = unique_category();
+// Two sessions: one holds a write to the category in an open transaction,
+// the other gives up waiting for a lock after 300 ms.
+struct contenders {
+  std::string category = unique_category();
   database holder;
   database other;
-  other.sql("SET lock_timeout = '300ms'");
-
   pqxx::work holding{holder.connection()};
-  holding.exec(write_sql(stream_name(category, unique_id())));
 
-  EXPECT_EQ(error_of([&] { other.sql(write_sql(stream_name(category, unique_id()))); }),
+  contenders() {
+    other.sql("SET lock_timeout = '300ms'");
+    write_in(holding, stream_name(category, unique_id()));
+  }
+};
+
+TEST(AcquireLock, AWriteBlocksOtherWritersToTheSameCategoryUntilItCommits) {
+  contenders sessions;
+  auto& [category, holder, other, holding] = sessions;
+
+  EXPECT_EQ(error_of([&] { write(other, stream_name(category, unique_id())); }),
             "canceling statement due to lock timeout");
-  EXPECT_NO_THROW(other.sql(write_sql(stream_name(unique_category(), unique_id()))))
+  EXPECT_NO_THROW(write(other, stream_name(unique_category(), unique_id())))
       << "a write to another category must not wait";
 
   holding.commit();
-  other.sql(write_sql(stream_name(category, unique_id())));
+  write(other, stream_name(category, unique_id()));
   EXPECT_EQ(holder.category(category).size(), 2u);
 }
 
 TEST(AcquireLock, IsReleasedWhenTheTransactionRollsBack) {
-  const auto category = unique_category();
-  database holder;
-  database other;
-  other.sql("SET lock_timeout = '300ms'");
-  {
-    pqxx::work holding{holder.connection()};
-    holding.exec(write_sql(stream_name(category, unique_id())));
-    holding.abort();
-  }
-  other.sql(write_sql(stream_name(category, unique_id())));
-  EXPECT_EQ(other.category(category).size(), 1u);
+  contenders sessions;
+  sessions.holding.abort();
+  write(sessions.other, stream_name(sessions.category, unique_id()));
+  EXPECT_EQ(sessions.other.category(sessions.category).size(), 1u);
 }
 
 }  // namespace

@@ -7,25 +7,20 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 namespace {
 
-using evt::test::database;
-using evt::test::error_of;
-using evt::test::message_row;
-using evt::test::message_rows;
-using evt::test::stream_name;
-using evt::test::unique_category;
-using evt::test::unique_id;
+using namespace evt::test;
 
 std::vector<message_row> member_batch(database& db, const std::string& category, int member, int size,
-                                      const std::string& batch_size = "1000", const std::string& correlation = "NULL") {
-  return message_rows(db.sql("SELECT * FROM message_store.get_category_messages($1, 1, " + batch_size + ", " +
-                                 correlation + ", $2, $3)",
-                             category, member, size));
+                                      category_query query = {}) {
+  query.consumer_group_member = member;
+  query.consumer_group_size = size;
+  return db.category(category, query);
 }
 
 TEST(ConsumerGroup, MembersPartitionTheCategoryExactly) {
@@ -103,8 +98,8 @@ TEST(ConsumerGroup, BatchSizeLimitsEachMembersBatch) {
   database db;
   const auto category = unique_category();
   db.write_many(stream_name(category, unique_id()), 5);
-  EXPECT_EQ(member_batch(db, category, 0, 1, "2").size(), 2u);
-  EXPECT_EQ(member_batch(db, category, 0, 1, "-1").size(), 5u);
+  EXPECT_EQ(member_batch(db, category, 0, 1, {.batch_size = 2}).size(), 2u);
+  EXPECT_EQ(member_batch(db, category, 0, 1, {.batch_size = -1}).size(), 5u);
 }
 
 TEST(ConsumerGroup, CombinesWithCorrelation) {
@@ -119,7 +114,7 @@ TEST(ConsumerGroup, CombinesWithCorrelation) {
   }
   std::size_t total = 0;
   for (int member = 0; member < 2; ++member) {
-    for (const auto& row : member_batch(db, category, member, 2, "1000", "'" + correlation + "'")) {
+    for (const auto& row : member_batch(db, category, member, 2, {.correlation = correlation.c_str()})) {
       EXPECT_EQ(row.position, 0);
       ++total;
     }
@@ -129,8 +124,8 @@ TEST(ConsumerGroup, CombinesWithCorrelation) {
 
 struct invalid_group {
   const char* name;
-  const char* member;
-  const char* size;
+  std::optional<std::int64_t> member;
+  std::optional<std::int64_t> size;
   const char* message;
 };
 
@@ -140,8 +135,8 @@ TEST_P(ConsumerGroupArguments, AreCheckedWithAClearError) {
   database db;
   const auto& arguments = GetParam();
   EXPECT_EQ(error_of([&] {
-              db.sql(std::string{"SELECT * FROM message_store.get_category_messages('someCategory', 1, 1000, NULL, "} +
-                     arguments.member + ", " + arguments.size + ")");
+              db.category("someCategory",
+                          {.consumer_group_member = arguments.member, .consumer_group_size = arguments.size});
             }),
             arguments.message);
 }
@@ -149,17 +144,17 @@ TEST_P(ConsumerGroupArguments, AreCheckedWithAClearError) {
 INSTANTIATE_TEST_SUITE_P(
     ConsumerGroup, ConsumerGroupArguments,
     testing::Values(
-        invalid_group{"MemberWithoutSize", "1", "NULL",
+        invalid_group{"MemberWithoutSize", 1, std::nullopt,
                       "Consumer group member and size must be specified (Consumer Group Member: 1, Consumer Group Size: <NULL>)"},
-        invalid_group{"SizeWithoutMember", "NULL", "2",
+        invalid_group{"SizeWithoutMember", std::nullopt, 2,
                       "Consumer group member and size must be specified (Consumer Group Member: <NULL>, Consumer Group Size: 2)"},
-        invalid_group{"SizeBelowOne", "0", "0",
+        invalid_group{"SizeBelowOne", 0, 0,
                       "Consumer group size must not be less than 1 (Consumer Group Member: 0, Consumer Group Size: 0)"},
-        invalid_group{"NegativeMember", "-1", "2",
+        invalid_group{"NegativeMember", -1, 2,
                       "Consumer group member must not be less than 0 (Consumer Group Member: -1, Consumer Group Size: 2)"},
-        invalid_group{"MemberEqualToSize", "2", "2",
+        invalid_group{"MemberEqualToSize", 2, 2,
                       "Consumer group member must be less than the group size (Consumer Group Member: 2, Consumer Group Size: 2)"},
-        invalid_group{"MemberAboveSize", "3", "2",
+        invalid_group{"MemberAboveSize", 3, 2,
                       "Consumer group member must be less than the group size (Consumer Group Member: 3, Consumer Group Size: 2)"}),
     [](const testing::TestParamInfo<invalid_group>& info) { return std::string{info.param.name}; });
 

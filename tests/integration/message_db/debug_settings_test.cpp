@@ -10,8 +10,7 @@
 
 namespace {
 
-using evt::test::database;
-using evt::test::unique_stream_name;
+using namespace evt::test;
 
 class notices : public pqxx::errorhandler {
  public:

@@ -11,22 +11,12 @@
 
 namespace {
 
-using evt::test::database;
-using evt::test::error_of;
-using evt::test::message_row;
-using evt::test::message_rows;
-using evt::test::stream_name;
-using evt::test::unique_category;
-using evt::test::unique_id;
+using namespace evt::test;
 
 std::vector<std::string> streams_of(const std::vector<message_row>& rows) {
   std::vector<std::string> result;
   for (const auto& row : rows) result.push_back(row.stream_name);
   return result;
-}
-
-std::vector<message_row> read(database& db, const std::string& query, const std::string& category) {
-  return message_rows(db.sql("SELECT * FROM message_store.get_category_messages(" + query + ")", category));
 }
 
 TEST(GetCategoryMessages, ReturnsEveryStreamOfTheCategoryInGlobalPositionOrder) {
@@ -62,7 +52,7 @@ TEST(GetCategoryMessages, StartsAtTheGlobalPositionGiven) {
   const auto stream = stream_name(category, unique_id());
   db.write_many(stream, 3);
   const auto all = db.category(category);
-  const auto rest = read(db, "$1, " + std::to_string(all[1].global_position), category);
+  const auto rest = db.category(category, {.position = all[1].global_position});
   ASSERT_EQ(rest.size(), 2u);
   EXPECT_EQ(rest[0].position, 1);
   EXPECT_EQ(rest[1].position, 2);
@@ -72,14 +62,15 @@ TEST(GetCategoryMessages, NullPositionAndBatchSizeMeanTheDefaults) {
   database db;
   const auto category = unique_category();
   db.write_many(stream_name(category, unique_id()), 3);
-  EXPECT_EQ(read(db, "$1, NULL, NULL", category).size(), 3u);
+  EXPECT_EQ(message_rows(db.sql("SELECT * FROM message_store.get_category_messages($1, NULL, NULL)", category)).size(),
+            3u);
 }
 
 TEST(GetCategoryMessages, BatchSizeLimitsTheBatch) {
   database db;
   const auto category = unique_category();
   db.write_many(stream_name(category, unique_id()), 3);
-  const auto batch = read(db, "$1, 1, 2", category);
+  const auto batch = db.category(category, {.batch_size = 2});
   ASSERT_EQ(batch.size(), 2u);
   EXPECT_EQ(batch[1].position, 1);
 }
@@ -89,7 +80,7 @@ TEST(GetCategoryMessages, BatchSizeMinusOneMeansNoLimit) {
   const auto category = unique_category();
   db.write_many(stream_name(category, unique_id()), 1002);
   EXPECT_EQ(db.category(category).size(), 1000u);
-  EXPECT_EQ(read(db, "$1, 1, -1", category).size(), 1002u);
+  EXPECT_EQ(db.category(category, {.batch_size = -1}).size(), 1002u);
 }
 
 TEST(GetCategoryMessages, AStreamNameIsAnError) {
@@ -108,7 +99,7 @@ TEST(GetCategoryMessages, CorrelationSelectsMessagesWhoseCorrelationStreamIsInTh
   db.write(stream_name(category, unique_id()), "SomeType", R"({"correlationStreamName": "elsewhere-1"})");
   db.write(stream_name(category, unique_id()));
 
-  EXPECT_EQ(streams_of(read(db, "$1, 1, 1000, '" + correlation + "'", category)),
+  EXPECT_EQ(streams_of(db.category(category, {.correlation = correlation.c_str()})),
             (std::vector<std::string>{correlated}));
 }
 
@@ -125,7 +116,7 @@ TEST(GetCategoryMessages, ConditionFiltersWhenActivated) {
   const auto category = unique_category();
   db.write_many(stream_name(category, unique_id()), 3);
   db.sql("SET message_store.sql_condition = on");
-  const auto rows = read(db, "$1, 1, 1000, NULL, NULL, NULL, 'messages.position = 1 OR position = 2'", category);
+  const auto rows = db.category(category, {.condition = "messages.position = 1 OR position = 2"});
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].position, 1);
   EXPECT_EQ(rows[1].position, 2);
@@ -140,7 +131,7 @@ TEST(GetCategoryMessages, ConditionAndCorrelationTogether) {
   db.write_many(stream, 2, metadata.c_str());
   db.write(stream);
   db.sql("SET message_store.sql_condition = on");
-  const auto rows = read(db, "$1, 1, 1000, '" + correlation + "', NULL, NULL, 'position >= 1'", category);
+  const auto rows = db.category(category, {.correlation = correlation.c_str(), .condition = "position >= 1"});
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].position, 1);
 }
@@ -160,7 +151,7 @@ TEST(GetCategoryMessages, ReadingMovesOnAcrossBatches) {
   std::vector<message_row> all;
   std::int64_t position = 1;
   for (;;) {
-    const auto batch = read(db, "$1, " + std::to_string(position) + ", 2", category);
+    const auto batch = db.category(category, {.position = position, .batch_size = 2});
     all.insert(all.end(), batch.begin(), batch.end());
     if (batch.size() < 2) break;
     position = batch.back().global_position + 1;

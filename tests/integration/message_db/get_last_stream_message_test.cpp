@@ -6,9 +6,7 @@
 
 namespace {
 
-using evt::test::database;
-using evt::test::message_rows;
-using evt::test::unique_stream_name;
+using namespace evt::test;
 
 TEST(GetLastStreamMessage, IsTheMessageWithTheHighestPosition) {
   database db;

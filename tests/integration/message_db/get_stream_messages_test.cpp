@@ -10,10 +10,7 @@
 
 namespace {
 
-using evt::test::database;
-using evt::test::error_of;
-using evt::test::message_rows;
-using evt::test::unique_stream_name;
+using namespace evt::test;
 
 std::vector<std::int64_t> positions(const std::vector<evt::test::message_row>& rows) {
   std::vector<std::int64_t> result;

@@ -9,10 +9,7 @@
 
 namespace {
 
-using evt::test::database;
-using evt::test::error_of;
-using evt::test::unique_id;
-using evt::test::unique_stream_name;
+using namespace evt::test;
 
 TEST(Privileges, TheRoleMayReadAndAppendButNotChangeOrDelete) {
   database db;

@@ -9,7 +9,7 @@
 
 namespace {
 
-using evt::test::database;
+using namespace evt::test;
 
 std::optional<std::string> text_of(database& db, const std::string& function, const char* argument) {
   const auto result = db.sql("SELECT message_store." + function + "($1)::text", argument);

@@ -6,8 +6,7 @@
 
 namespace {
 
-using evt::test::database;
-using evt::test::unique_stream_name;
+using namespace evt::test;
 
 TEST(StreamVersion, IsTheLastPosition) {
   database db;

@@ -9,10 +9,7 @@
 
 namespace {
 
-using evt::test::database;
-using evt::test::stream_name;
-using evt::test::unique_category;
-using evt::test::unique_id;
+using namespace evt::test;
 
 struct summary {
   const char* view;
