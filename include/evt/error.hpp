@@ -1,0 +1,75 @@
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+// Every error evt-cpp raises, in one place. Each names what went wrong and
+// where, in one shape: "Sentence (Key: value, Key: value)".
+namespace evt {
+
+class error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A stream name or category that is malformed, or of the wrong kind for the
+// operation (a category where a stream is needed, or the other way round).
+class stream_name_error : public error {
+ public:
+  using error::error;
+};
+
+// The stream was not at the version the writer expected; nothing was written.
+class expected_version_error : public error {
+ public:
+  expected_version_error(std::string stream_name, std::int64_t expected, std::int64_t actual);
+
+  const std::string& stream_name() const noexcept { return stream_name_; }
+  std::int64_t expected() const noexcept { return expected_; }
+  std::int64_t actual() const noexcept { return actual_; }
+
+ private:
+  std::string stream_name_;
+  std::int64_t expected_;
+  std::int64_t actual_;
+};
+
+// A message with this id is already in the store; nothing was written.
+class duplicate_message_id_error : public error {
+ public:
+  using error::error;
+};
+
+// Consumer group member and size are inconsistent or out of range.
+class consumer_group_error : public error {
+ public:
+  using error::error;
+};
+
+// A read with an SQL condition on a server that has not activated them
+// (message_store.sql_condition).
+class condition_error : public error {
+ public:
+  using error::error;
+};
+
+// Any other refusal by the database, with its SQLSTATE.
+class store_error : public error {
+ public:
+  store_error(const std::string& what, std::string sqlstate);
+  const std::string& sqlstate() const noexcept { return sqlstate_; }
+
+ private:
+  std::string sqlstate_;
+};
+
+// The connection failed or was lost. Retriable: the session reconnects on
+// its next call. For a write, the outcome is unknown (it may have
+// committed), so it is never retried silently.
+class connection_error : public error {
+ public:
+  using error::error;
+};
+
+}  // namespace evt

@@ -1,0 +1,18 @@
+#include <evt/error.hpp>
+
+#include <utility>
+
+namespace evt {
+
+expected_version_error::expected_version_error(std::string stream_name, std::int64_t expected,
+                                               std::int64_t actual)
+    : error{"Wrong expected version: " + std::to_string(expected) + " (Stream: " + stream_name +
+            ", Stream Version: " + std::to_string(actual) + ")"},
+      stream_name_{std::move(stream_name)},
+      expected_{expected},
+      actual_{actual} {}
+
+store_error::store_error(const std::string& what, std::string sqlstate)
+    : error{what}, sqlstate_{std::move(sqlstate)} {}
+
+}  // namespace evt
