@@ -5,17 +5,19 @@
 #       listening only on a unix socket in DIR (no TCP), and install the
 #       message store with INSTALLER (default: this folder's install.sh).
 #       Writes DIR/env.sh with the PG* variables that reach it.
+#   temporary-cluster.sh restart DIR             restart that server (tests of reconnection)
 #   temporary-cluster.sh stop DIR                stop that server, delete DIR
 #
 # As root the server runs as user postgres (PostgreSQL refuses to run as
-# root). The data is disposable, so durability is traded for speed
-# (fsync=off). stop only acts on a directory that start made.
+# root). Only the owner reaches the socket (trust authentication). The data
+# is disposable, so durability is traded for speed (fsync=off). stop and
+# restart only act on a directory that start made.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 marker=".evt-temporary-cluster"
 
-usage() { echo "usage: $0 start DIR [INSTALLER] | stop DIR" >&2; exit 2; }
+usage() { echo "usage: $0 start DIR [INSTALLER] | restart DIR | stop DIR" >&2; exit 2; }
 [ $# -ge 2 ] || usage
 command="$1"
 dir="$2"
@@ -33,28 +35,42 @@ as_owner() {
 case "$command" in
   start)
     installer="${3:-$here/install.sh}"
+    case "$dir" in
+      *[!A-Za-z0-9/._-]*) echo "Use a directory path of letters, digits and / . _ - only: $dir" >&2; exit 2 ;;
+    esac
     if [ -e "$dir/$marker" ]; then
       echo "Replacing the temporary cluster an earlier run left in $dir"
       "$0" stop "$dir"
     fi
+    # stop deletes the directory, so start only takes a new or empty one.
+    if [ -e "$dir" ] && [ -n "$(ls -A "$dir")" ]; then
+      echo "$dir exists and is not empty; give a new directory" >&2
+      exit 1
+    fi
     mkdir -p "$dir"
     dir="$(cd "$dir" && pwd)"
     touch "$dir/$marker"
+    # Trust authentication is only safe while nobody else can reach the socket.
+    chmod 700 "$dir"
     if [ "$(id -u)" = 0 ]; then
       chown postgres "$dir" "$dir/$marker"
       runuser -u postgres -- test -x "$dir" ||
-        { echo "User postgres cannot reach $dir: choose a directory outside private folders" >&2; exit 1; }
+        { echo "User postgres cannot reach $dir: choose a directory outside private folders" >&2; rm -rf "$dir"; exit 1; }
     fi
 
     echo "Starting a temporary PostgreSQL cluster in $dir"
     as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust --no-locale -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 ||
-      { cat "$dir/initdb.log" >&2; exit 1; }
+      { cat "$dir/initdb.log" >&2; rm -rf "$dir"; exit 1; }
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/data/server.log" -w -t 60 \
-      -o "-c listen_addresses='' -k '$dir' -c fsync=off -c full_page_writes=off" start >/dev/null ||
+      -o "-c port=5432 -c listen_addresses='' -c unix_socket_directories=$dir -c unix_socket_permissions=0700 -c fsync=off -c full_page_writes=off" \
+      start >/dev/null ||
       { cat "$dir/data/server.log" >&2; exit 1; }
 
+    # Only these reach the cluster: drop whatever else of libpq's environment
+    # the caller has, or psql might go elsewhere.
     cat >"$dir/env.sh" <<ENV
-export PGHOST='$dir'
+unset PGHOSTADDR PGSERVICE PGSERVICEFILE PGDATABASE PGOPTIONS PGSSLMODE PGREQUIRESSL PGCONNECT_TIMEOUT
+export PGHOST=$dir
 export PGPORT=5432
 export PGUSER=postgres
 ENV
@@ -69,9 +85,19 @@ ENV
     [ -e "$dir/$marker" ] || { echo "$dir was not made by $0; not touching it" >&2; exit 1; }
     if [ -f "$dir/data/postmaster.pid" ]; then
       echo "Stopping the temporary PostgreSQL cluster in $dir"
-      as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+      if ! as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null; then
+        # A stale postmaster.pid (server already gone) is fine; a live server is not deleted.
+        if as_owner "$bindir/pg_ctl" -D "$dir/data" status >/dev/null; then
+          echo "The server in $dir would not stop; leaving it" >&2
+          exit 1
+        fi
+      fi
     fi
     rm -rf "$dir"
+    ;;
+  restart)
+    [ -e "$dir/$marker" ] || { echo "$dir was not made by $0; not touching it" >&2; exit 1; }
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w restart >/dev/null
     ;;
   *) usage ;;
 esac

@@ -13,9 +13,14 @@ LANGUAGE plpgsql
 VOLATILE
 AS $$
 DECLARE
+  _id uuid;
   _current_version bigint;
   _new_position bigint;
 BEGIN
+  -- Checked before the insert draws a global position: a malformed id is
+  -- refused without leaving a gap.
+  _id := write_message.id::uuid;
+
   PERFORM message_store.acquire_lock(write_message.stream_name);
 
   -- A new statement after the lock: it sees what the previous holder committed.
@@ -31,7 +36,7 @@ BEGIN
 
   INSERT INTO message_store.messages (id, stream_name, position, type, data, metadata)
   VALUES (
-    write_message.id::uuid,
+    _id,
     write_message.stream_name,
     _new_position,
     write_message.type,

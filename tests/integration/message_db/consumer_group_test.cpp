@@ -94,6 +94,27 @@ TEST(ConsumerGroup, StreamsWithoutAnIdGoToNoMember) {
   EXPECT_NE(rows[0].stream_name, category);
 }
 
+TEST(ConsumerGroup, AnEmptyCardinalIdStillBelongsToExactlyOneMember) {
+  database db;
+  const auto category = unique_category();
+  db.write(category + "-");
+  std::size_t total = 0;
+  for (int member = 0; member < 3; ++member) total += member_batch(db, category, member, 3).size();
+  EXPECT_EQ(total, 1u);
+}
+
+TEST(ConsumerGroup, SizesBeyondSmallintWork) {
+  if (official_message_db()) GTEST_SKIP() << "the official function casts the group size to smallint";
+  database db;
+  const auto category = unique_category();
+  const auto stream = stream_name(category, unique_id());
+  db.write(stream);
+  const auto member = db.sql("SELECT abs(message_store.hash_64(message_store.cardinal_id($1)) % 40000)", stream)[0][0]
+                          .as<int>();
+  EXPECT_EQ(member_batch(db, category, member, 40000).size(), 1u);
+  EXPECT_EQ(member_batch(db, category, (member + 1) % 40000, 40000).size(), 0u);
+}
+
 TEST(ConsumerGroup, BatchSizeLimitsEachMembersBatch) {
   database db;
   const auto category = unique_category();

@@ -75,6 +75,13 @@ TEST(GetCategoryMessages, BatchSizeLimitsTheBatch) {
   EXPECT_EQ(batch[1].position, 1);
 }
 
+TEST(GetCategoryMessages, BatchSizeZeroReturnsNothing) {
+  database db;
+  const auto category = unique_category();
+  db.write(stream_name(category, unique_id()));
+  EXPECT_TRUE(db.category(category, {.batch_size = 0}).empty());
+}
+
 TEST(GetCategoryMessages, BatchSizeMinusOneMeansNoLimit) {
   database db;
   const auto category = unique_category();

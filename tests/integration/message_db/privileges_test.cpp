@@ -21,6 +21,9 @@ TEST(Privileges, TheRoleMayReadAndAppendButNotChangeOrDelete) {
             "permission denied for table messages");
   EXPECT_EQ(error_of([&] { db.sql("DELETE FROM message_store.messages WHERE stream_name = $1", stream); }),
             "permission denied for table messages");
+  EXPECT_EQ(error_of([&] { db.sql("TRUNCATE message_store.messages"); }), "permission denied for table messages");
+  EXPECT_EQ(error_of([&] { db.sql("SELECT setval('message_store.messages_global_position_seq', 1)"); }),
+            "permission denied for sequence messages_global_position_seq");
   EXPECT_EQ(db.stream(stream).size(), 2u);
 }
 

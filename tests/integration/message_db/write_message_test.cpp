@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace {
 
@@ -93,6 +96,48 @@ TEST(WriteMessage, AnInvalidIdIsAnError) {
             }),
             R"(invalid input syntax for type uuid: "not-a-uuid")");
   EXPECT_TRUE(db.stream(stream).empty());
+}
+
+TEST(WriteMessage, AnInvalidIdDrawsNoGlobalPosition) {
+  database db;
+  db.write(unique_stream_name());
+  const auto drawn = [&] {
+    return db.sql("SELECT currval('message_store.messages_global_position_seq')")[0][0].as<std::int64_t>();
+  };
+  const auto before = drawn();
+  EXPECT_THROW(db.sql("SELECT message_store.write_message('not-a-uuid', $1, 'SomeType', '{}')", unique_stream_name()),
+               pqxx::data_exception);
+  EXPECT_EQ(drawn(), before) << "the invalid id was checked after the insert drew a global position";
+}
+
+TEST(WriteMessage, ConcurrentWritersToOneStreamGetContiguousPositions) {
+  const auto stream = unique_stream_name();
+  constexpr int writers = 4;
+  constexpr int messages_each = 25;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int writer = 0; writer < writers; ++writer) {
+    threads.emplace_back([&] {
+      try {
+        database db;
+        for (int i = 0; i < messages_each; ++i) db.write(stream);
+      } catch (const std::exception&) {
+        ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures, 0);
+
+  database db;
+  const auto rows = db.stream(stream);
+  ASSERT_EQ(rows.size(), static_cast<std::size_t>(writers * messages_each));
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(rows[i].position, static_cast<std::int64_t>(i));
+    if (i > 0) {
+      EXPECT_GT(rows[i].global_position, rows[i - 1].global_position);
+    }
+  }
 }
 
 TEST(WriteMessage, ADuplicateIdViolatesMessagesIdAndWritesNothing) {

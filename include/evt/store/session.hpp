@@ -1,0 +1,78 @@
+#pragma once
+
+#include <evt/store/settings.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+namespace evt::store {
+
+class transaction;
+
+namespace detail {
+struct connection;
+}
+
+// One connection to the message store, opened on first use. When the
+// connection is lost, the call that noticed fails with a retriable
+// connection_error and the next call reconnects; a write whose outcome is
+// unknown is never retried behind the caller's back.
+class session {
+ public:
+  explicit session(store::settings settings = {});
+  ~session();
+  session(session&&) noexcept;
+  session& operator=(session&&) noexcept;
+
+  const store::settings& settings() const noexcept;
+  bool is_connected() const noexcept;
+  void close() noexcept;
+
+  // Runs `work` in one database transaction: it commits when `work` returns
+  // and rolls back when it throws. Messages put through the transaction
+  // commit together with the application's own statements.
+  template <class Work>
+  auto transaction(Work&& work) -> std::invoke_result_t<Work&, store::transaction&> {
+    using result = std::invoke_result_t<Work&, store::transaction&>;
+    if constexpr (std::is_void_v<result>) {
+      run_transaction([&](store::transaction& t) { work(t); });
+    } else {
+      std::optional<result> value;
+      run_transaction([&](store::transaction& t) { value.emplace(work(t)); });
+      return std::move(*value);
+    }
+  }
+
+  detail::connection& connection();
+
+ private:
+  void run_transaction(const std::function<void(store::transaction&)>& work);
+
+  std::unique_ptr<detail::connection> connection_;
+};
+
+// A transaction opened by session::transaction.
+class transaction {
+ public:
+  using parameter = std::optional<std::string>;  // nullopt is SQL NULL
+
+  // Runs one parameterised statement of the application's ($1, $2, ...) and
+  // returns how many rows it affected.
+  std::int64_t execute(std::string_view sql, std::initializer_list<parameter> parameters = {});
+
+  detail::connection& connection() noexcept { return connection_; }
+
+ private:
+  friend class session;
+  explicit transaction(detail::connection& connection) : connection_{connection} {}
+  detail::connection& connection_;
+};
+
+}  // namespace evt::store
