@@ -1,0 +1,21 @@
+#pragma once
+
+#include <evt/store/get.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <string_view>
+
+namespace evt::store {
+
+// Every message of a stream, or of a category, from the batch's position to
+// the end as it is now (not a subscription), batch by batch. Returns how many
+// messages were read.
+using each_message = std::function<void(const message_data&)>;
+
+std::int64_t read(session& session, std::string_view stream_name, const each_message& each,
+                  stream_batch batch = {});
+std::int64_t read(session& session, std::string_view category, const each_message& each,
+                  category_batch batch);
+
+}  // namespace evt::store

@@ -1,0 +1,92 @@
+#include <evt/store/put.hpp>
+
+#include <evt/error.hpp>
+#include <evt/uuid.hpp>
+
+#include "store/connection.hpp"
+#include "store/sql_text.hpp"
+
+#include <string>
+#include <vector>
+
+namespace evt::store {
+namespace {
+
+constexpr const char* write_name = "evt_write_message";
+constexpr const char* write_sql =
+    "SELECT message_store.write_message($1::varchar, $2::varchar, $3::varchar, $4::jsonb, $5::jsonb, $6::bigint)";
+
+// The whole batch in one statement: write_message once per element, in the
+// batch's order, each expecting the version the previous one made.
+constexpr const char* batch_name = "evt_write_message_batch";
+constexpr const char* batch_sql =
+    "SELECT message_store.write_message(m.id, $1::varchar, m.type, m.data, m.metadata, $2::bigint + m.n - 1)"
+    " FROM unnest($3::varchar[], $4::varchar[], $5::jsonb[], $6::jsonb[]) WITH ORDINALITY"
+    " AS m (id, type, data, metadata, n)";
+
+void check(std::string_view stream_name) {
+  if (stream_name.empty()) throw stream_name_error{"Stream name must not be empty"};
+}
+
+detail::operation writing(std::string_view stream_name) {
+  return {.name = "write", .stream_name = stream_name, .writes = true};
+}
+
+std::int64_t put_one(detail::connection& connection, const new_message& message, std::string_view stream_name,
+                     expected_version expected) {
+  check(stream_name);
+  const auto id = message.id ? *message.id : random_uuid();
+  const auto version = detail::number_or_null(expected);
+  return connection.run(writing(stream_name), [&](pqxx::transaction_base& statements) {
+    return connection
+        .prepared(statements, write_name, write_sql, id, std::string{stream_name}, message.type,
+                  detail::text_or_null(message.data), detail::text_or_null(message.metadata),
+                  detail::text_or_null(version))[0][0]
+        .as<std::int64_t>();
+  });
+}
+
+std::int64_t put_batch(detail::connection& connection, std::span<const new_message> batch,
+                       std::string_view stream_name, expected_version expected) {
+  check(stream_name);
+  if (batch.empty()) throw error{"Nothing to write: the batch is empty (Stream: " + std::string{stream_name} + ")"};
+  std::vector<std::optional<std::string>> ids, types, data, metadata;
+  for (const auto& message : batch) {
+    ids.emplace_back(message.id ? *message.id : random_uuid());
+    types.emplace_back(message.type);
+    data.push_back(message.data);
+    metadata.push_back(message.metadata);
+  }
+  const auto version = detail::number_or_null(expected);
+  return connection.run(writing(stream_name), [&](pqxx::transaction_base& statements) {
+    const auto positions = connection.prepared(
+        statements, batch_name, batch_sql, std::string{stream_name}, detail::text_or_null(version),
+        detail::array_literal(ids), detail::array_literal(types), detail::array_literal(data),
+        detail::array_literal(metadata));
+    return positions[positions.size() - 1][0].as<std::int64_t>();
+  });
+}
+
+}  // namespace
+
+std::int64_t put(session& session, const new_message& message, std::string_view stream_name,
+                 expected_version expected) {
+  return put_one(session.connection(), message, stream_name, expected);
+}
+
+std::int64_t put(transaction& transaction, const new_message& message, std::string_view stream_name,
+                 expected_version expected) {
+  return put_one(transaction.connection(), message, stream_name, expected);
+}
+
+std::int64_t put(session& session, std::span<const new_message> batch, std::string_view stream_name,
+                 expected_version expected) {
+  return put_batch(session.connection(), batch, stream_name, expected);
+}
+
+std::int64_t put(transaction& transaction, std::span<const new_message> batch, std::string_view stream_name,
+                 expected_version expected) {
+  return put_batch(transaction.connection(), batch, stream_name, expected);
+}
+
+}  // namespace evt::store

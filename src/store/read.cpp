@@ -1,0 +1,37 @@
+#include <evt/store/read.hpp>
+
+namespace evt::store {
+namespace {
+
+// Batch after batch until one comes back short: the next starts after the
+// last message read (its position for a stream, its global position for a
+// category).
+template <class Batch, class NextPosition>
+std::int64_t read_batches(session& session, std::string_view name, const each_message& each, Batch batch,
+                          NextPosition next_position) {
+  std::int64_t count = 0;
+  for (;;) {
+    const auto messages = get(session, name, batch);
+    for (const auto& message : messages) each(message);
+    count += static_cast<std::int64_t>(messages.size());
+    if (messages.empty() || batch.batch_size == -1 ||
+        static_cast<std::int64_t>(messages.size()) < batch.batch_size) {
+      return count;
+    }
+    batch.position = next_position(messages.back()) + 1;
+  }
+}
+
+}  // namespace
+
+std::int64_t read(session& session, std::string_view stream_name, const each_message& each, stream_batch batch) {
+  return read_batches(session, stream_name, each, std::move(batch),
+                      [](const message_data& message) { return message.position; });
+}
+
+std::int64_t read(session& session, std::string_view category, const each_message& each, category_batch batch) {
+  return read_batches(session, category, each, std::move(batch),
+                      [](const message_data& message) { return message.global_position; });
+}
+
+}  // namespace evt::store

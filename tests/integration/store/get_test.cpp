@@ -1,0 +1,184 @@
+// evt::store::get, get_last and stream_version: raw rows, batches and the
+// errors of bad arguments (raised before anything is sent).
+#include <evt/error.hpp>
+#include <evt/store/get.hpp>
+#include <evt/store/put.hpp>
+
+#include "support/database.hpp"
+#include "support/names.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace evt::test;
+using evt::store::category_batch;
+using evt::store::stream_batch;
+
+evt::store::session session(bool sql_condition = false) {
+  return evt::store::session{{.conninfo = conninfo(), .sql_condition = sql_condition}};
+}
+
+void write(evt::store::session& store, const std::string& stream, int count, const char* type = "SomeType") {
+  for (int i = 0; i < count; ++i) {
+    evt::store::put(store, {.type = type, .data = R"({"n": )" + std::to_string(i) + "}"}, stream);
+  }
+}
+
+template <class Error>
+std::string error_text(auto&& call) {
+  try {
+    call();
+  } catch (const Error& error) {
+    return error.what();
+  }
+  ADD_FAILURE() << "no error of the expected type";
+  return {};
+}
+
+TEST(GetStream, ReturnsEveryFieldOfTheRow) {
+  auto store = session();
+  const auto stream = unique_stream_name();
+  const auto id = unique_id();
+  evt::store::put(store, {.type = "SomeType", .data = R"({"n": 1})", .metadata = R"({"m": 2})", .id = id}, stream);
+
+  const auto messages = evt::store::get(store, stream);
+  ASSERT_EQ(messages.size(), 1u);
+  const auto& message = messages[0];
+  EXPECT_EQ(message.id, id);
+  EXPECT_EQ(message.type, "SomeType");
+  EXPECT_EQ(message.stream_name, stream);
+  EXPECT_EQ(message.position, 0);
+  EXPECT_GT(message.global_position, 0);
+  EXPECT_EQ(message.data, R"({"n": 1})");
+  EXPECT_EQ(message.metadata, R"({"m": 2})");
+  const auto age = std::chrono::system_clock::now() - message.time;
+  EXPECT_LT(std::chrono::abs(age), std::chrono::minutes{1}) << "the time is not UTC";
+}
+
+TEST(GetStream, ReadsFromAPositionInBatches) {
+  auto store = session();
+  const auto stream = unique_stream_name();
+  write(store, stream, 5);
+  const auto batch = evt::store::get(store, stream, stream_batch{.position = 1, .batch_size = 2});
+  ASSERT_EQ(batch.size(), 2u);
+  EXPECT_EQ(batch[0].position, 1);
+  EXPECT_EQ(batch[1].position, 2);
+  EXPECT_EQ(evt::store::get(store, stream, stream_batch{.batch_size = -1}).size(), 5u);
+}
+
+TEST(GetStream, ACategoryIsAnError) {
+  auto store = session();
+  EXPECT_EQ(error_text<evt::stream_name_error>([&] { evt::store::get(store, "someCategory"); }),
+            "Must be a stream name (Category: someCategory)");
+}
+
+TEST(GetStream, ConditionFiltersWhenTheSessionActivatesIt) {
+  auto store = session(true);
+  const auto stream = unique_stream_name();
+  write(store, stream, 3);
+  const auto batch = evt::store::get(store, stream, stream_batch{.condition = "position >= 2"});
+  ASSERT_EQ(batch.size(), 1u);
+  EXPECT_EQ(batch[0].position, 2);
+}
+
+TEST(GetStream, ConditionIsATypedErrorWhenNotActivated) {
+  auto store = session();
+  const auto stream = unique_stream_name();
+  EXPECT_EQ(error_text<evt::condition_error>(
+                [&] { evt::store::get(store, stream, stream_batch{.condition = "position >= 2"}); }),
+            "Retrieval with SQL condition is not activated (Operation: get stream batch, Stream: " + stream + ")");
+}
+
+TEST(GetCategory, ReadsEveryStreamOfTheCategoryInGlobalOrder) {
+  auto store = session();
+  const auto category = unique_category();
+  const auto first = stream_name(category, "1");
+  const auto second = stream_name(category, "2");
+  write(store, first, 1);
+  write(store, second, 1);
+  write(store, first, 1);
+  const auto messages = evt::store::get(store, category, category_batch{});
+  ASSERT_EQ(messages.size(), 3u);
+  EXPECT_EQ(messages[0].stream_name, first);
+  EXPECT_EQ(messages[1].stream_name, second);
+  EXPECT_EQ(messages[2].stream_name, first);
+  const auto rest = evt::store::get(store, category, category_batch{.position = messages[1].global_position});
+  EXPECT_EQ(rest.size(), 2u);
+}
+
+TEST(GetCategory, CorrelationAndConsumerGroupsFilter) {
+  auto store = session();
+  const auto category = unique_category();
+  const auto correlation = unique_category("correlation");
+  for (int i = 0; i < 8; ++i) {
+    evt::store::put(store,
+                    {.type = "SomeType",
+                     .data = "{}",
+                     .metadata = R"({"correlationStreamName": ")" + correlation + R"(-1"})"},
+                    stream_name(category, unique_id()));
+    write(store, stream_name(category, unique_id()), 1);
+  }
+  EXPECT_EQ(evt::store::get(store, category, category_batch{.correlation = correlation}).size(), 8u);
+  std::size_t total = 0;
+  for (std::int64_t member = 0; member < 3; ++member) {
+    total += evt::store::get(store, category, category_batch{.consumer_group = {{.member = member, .size = 3}}}).size();
+  }
+  EXPECT_EQ(total, 16u);
+}
+
+TEST(GetCategory, AStreamNameIsAnError) {
+  auto store = session();
+  EXPECT_EQ(error_text<evt::stream_name_error>([&] { evt::store::get(store, "someCategory-1", category_batch{}); }),
+            "Must be a category (Stream Name: someCategory-1)");
+  EXPECT_EQ(error_text<evt::stream_name_error>(
+                [&] { evt::store::get(store, "someCategory", category_batch{.correlation = "other-1"}); }),
+            "Correlation must be a category (Correlation: other-1)");
+}
+
+TEST(GetCategory, ConsumerGroupArgumentsOutOfRangeAreTypedErrors) {
+  auto store = session();
+  const auto group_error = [&](std::int64_t member, std::int64_t size) {
+    return error_text<evt::consumer_group_error>([&] {
+      evt::store::get(store, "someCategory", category_batch{.consumer_group = {{.member = member, .size = size}}});
+    });
+  };
+  EXPECT_EQ(group_error(0, 0), "Consumer group size must not be less than 1 (Consumer Group Member: 0, Consumer Group Size: 0)");
+  EXPECT_EQ(group_error(-1, 2), "Consumer group member must not be less than 0 (Consumer Group Member: -1, Consumer Group Size: 2)");
+  EXPECT_EQ(group_error(2, 2), "Consumer group member must be less than the group size (Consumer Group Member: 2, Consumer Group Size: 2)");
+}
+
+TEST(GetCategory, ConditionIsATypedErrorWhenNotActivated) {
+  auto store = session();
+  EXPECT_THROW(evt::store::get(store, unique_category(), category_batch{.condition = "position = 0"}),
+               evt::condition_error);
+}
+
+TEST(GetLast, IsTheLastMessageOrTheLastOfAType) {
+  auto store = session();
+  const auto stream = unique_stream_name();
+  EXPECT_EQ(evt::store::get_last(store, stream), std::nullopt);
+  write(store, stream, 2, "SomeType");
+  write(store, stream, 1, "OtherType");
+  const auto last = evt::store::get_last(store, stream);
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->position, 2);
+  const auto last_of_type = evt::store::get_last(store, stream, "SomeType");
+  ASSERT_TRUE(last_of_type);
+  EXPECT_EQ(last_of_type->position, 1);
+  EXPECT_EQ(evt::store::get_last(store, stream, "Absent"), std::nullopt);
+}
+
+TEST(StreamVersion, IsTheLastPositionOrNothing) {
+  auto store = session();
+  const auto stream = unique_stream_name();
+  EXPECT_EQ(evt::store::stream_version(store, stream), std::nullopt);
+  write(store, stream, 3);
+  EXPECT_EQ(evt::store::stream_version(store, stream), 2);
+}
+
+}  // namespace

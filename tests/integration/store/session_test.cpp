@@ -1,0 +1,73 @@
+// evt::store::session: where it connects, as whom.
+#include <evt/error.hpp>
+#include <evt/store/get.hpp>
+#include <evt/store/put.hpp>
+#include <evt/store/session.hpp>
+#include <evt/stream_name.hpp>
+
+#include "support/database.hpp"
+#include "support/names.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <map>
+#include <sstream>
+#include <string>
+
+namespace {
+
+using namespace evt::test;
+
+std::map<std::string, std::string> conninfo_parts() {
+  std::map<std::string, std::string> parts;
+  std::istringstream words{conninfo()};
+  for (std::string word; words >> word;) {
+    const auto equals = word.find('=');
+    parts[word.substr(0, equals)] = word.substr(equals + 1);
+  }
+  return parts;
+}
+
+TEST(Session, ConnectsOnFirstUse) {
+  evt::store::session store{{.conninfo = conninfo()}};
+  EXPECT_FALSE(store.is_connected());
+  EXPECT_EQ(evt::store::stream_version(store, unique_stream_name()), std::nullopt);
+  EXPECT_TRUE(store.is_connected());
+  store.close();
+  EXPECT_FALSE(store.is_connected());
+}
+
+TEST(Session, ConnectsFromLibpqsEnvironment) {
+  auto parts = conninfo_parts();
+  ASSERT_EQ(setenv("PGHOST", parts["host"].c_str(), 1), 0);
+  ASSERT_EQ(setenv("PGPORT", parts["port"].c_str(), 1), 0);
+  ASSERT_EQ(setenv("PGDATABASE", parts["dbname"].c_str(), 1), 0);
+  ASSERT_EQ(setenv("PGUSER", parts["user"].c_str(), 1), 0);
+  evt::store::session store;
+  const auto stream = unique_stream_name();
+  EXPECT_EQ(evt::store::put(store, {.type = "SomeType", .data = "{}"}, stream), 0);
+  EXPECT_EQ(database{}.stream(stream).size(), 1u);
+}
+
+TEST(Session, WorksAsAnyRoleWithAnySearchPath) {
+  if (official_message_db()) GTEST_SKIP() << "the official functions need message_store on the search_path";
+  evt::store::session store{{.conninfo = conninfo_as("postgres") + " options='-c search_path=pg_catalog'"}};
+  const auto stream = unique_stream_name();
+  EXPECT_EQ(evt::store::put(store, {.type = "SomeType", .data = "{}"}, stream, evt::no_stream), 0);
+  EXPECT_EQ(evt::store::get(store, stream).size(), 1u);
+  EXPECT_EQ(evt::store::get(store, evt::category(stream), evt::store::category_batch{}).size(), 1u);
+}
+
+TEST(Session, AnUnreachableServerIsAConnectionError) {
+  evt::store::session store{{.conninfo = "host=/nonexistent port=1 connect_timeout=2"}};
+  try {
+    evt::store::stream_version(store, "someStream-1");
+    FAIL() << "connected to nothing";
+  } catch (const evt::connection_error& error) {
+    EXPECT_EQ(std::string{error.what()}.rfind("Cannot connect to the message store (Operation: stream version, Stream: someStream-1, Cause: ", 0), 0u)
+        << error.what();
+  }
+}
+
+}  // namespace
