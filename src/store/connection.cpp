@@ -84,8 +84,11 @@ pqxx::connection& connection::open(const operation& operation) {
 }
 
 void connection::lost_or_failed(const operation& operation, const pqxx::failure& failure) {
+  const auto* sql = dynamic_cast<const pqxx::sql_error*>(&failure);
+  // Class 08: connection exceptions; 57P01-57P03: the server is shutting down.
+  const bool server_going = sql != nullptr && (starts_with(sql->sqlstate(), "08") || starts_with(sql->sqlstate(), "57P0"));
   const bool broken = dynamic_cast<const pqxx::broken_connection*>(&failure) != nullptr ||
-                      dynamic_cast<const pqxx::in_doubt_error*>(&failure) != nullptr ||
+                      dynamic_cast<const pqxx::in_doubt_error*>(&failure) != nullptr || server_going ||
                       (native && !native->is_open());
   if (!broken) fail(operation, failure);
   // A transaction still refers to the connection: it is dropped when the

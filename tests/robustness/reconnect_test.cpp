@@ -1,0 +1,81 @@
+// The server restarts under a session (pg_ctl restart of the throwaway
+// cluster): the call that finds the connection gone fails with a retriable
+// connection_error and writes nothing; the next call reconnects.
+#include <evt/error.hpp>
+#include <evt/store/get.hpp>
+#include <evt/store/put.hpp>
+#include <evt/store/session.hpp>
+
+#include "support/database.hpp"
+#include "support/names.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+
+namespace {
+
+using namespace evt::test;
+
+void restart_the_server() {
+  const auto parameters = conninfo();
+  const auto host_start = parameters.find("host=") + 5;
+  const auto host = parameters.substr(host_start, parameters.find(' ', host_start) - host_start);
+  const auto command = std::string{EVT_CLUSTER_SCRIPT} + " restart " + host;
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+}
+
+evt::store::new_message some_message() { return {.type = "SomeType", .data = "{}"}; }
+
+TEST(Reconnect, AWriteOnALostConnectionFailsRetriablyWritesNothingAndTheNextReconnects) {
+  evt::store::session store{{.conninfo = conninfo()}};
+  const auto stream = unique_stream_name();
+  ASSERT_EQ(evt::store::put(store, some_message(), stream), 0);
+
+  restart_the_server();
+
+  try {
+    evt::store::put(store, some_message(), stream);
+    FAIL() << "the write on a dead connection succeeded";
+  } catch (const evt::connection_error& error) {
+    const std::string text = error.what();
+    EXPECT_EQ(text.rfind("Connection to the message store lost; the write may or may not have been committed "
+                         "(Operation: write, Stream: " + stream + ", Cause: ", 0),
+              0u)
+        << text;
+  }
+  EXPECT_FALSE(store.is_connected());
+  EXPECT_EQ(database{}.stream(stream).size(), 1u) << "the failed write was retried behind the caller's back";
+
+  EXPECT_EQ(evt::store::put(store, some_message(), stream), 1);
+  EXPECT_TRUE(store.is_connected());
+}
+
+TEST(Reconnect, AReadOnALostConnectionFailsRetriablyAndTheNextReconnects) {
+  evt::store::session store{{.conninfo = conninfo()}};
+  const auto stream = unique_stream_name();
+  evt::store::put(store, some_message(), stream);
+
+  restart_the_server();
+
+  EXPECT_THROW(evt::store::get(store, stream), evt::connection_error);
+  EXPECT_EQ(evt::store::get(store, stream).size(), 1u);
+}
+
+TEST(Reconnect, ATransactionOnALostConnectionRollsBackAndTheNextReconnects) {
+  evt::store::session store{{.conninfo = conninfo()}};
+  const auto stream = unique_stream_name();
+  evt::store::put(store, some_message(), stream);
+
+  EXPECT_THROW(store.transaction([&](evt::store::transaction& transaction) {
+    evt::store::put(transaction, some_message(), stream);
+    restart_the_server();
+    evt::store::put(transaction, some_message(), stream);
+  }),
+               evt::connection_error);
+  EXPECT_EQ(database{}.stream(stream).size(), 1u);
+  EXPECT_EQ(evt::store::put(store, some_message(), stream), 1);
+}
+
+}  // namespace
