@@ -4,8 +4,10 @@
 #include <evt/stream_name.hpp>
 
 #include "store/connection.hpp"
+#include "store/rows.hpp"
 #include "store/sql_text.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <string>
 
@@ -29,47 +31,68 @@ constexpr const char* last_of_type_sql =
 constexpr const char* version_name = "evt_stream_version";
 constexpr const char* version_sql = "SELECT message_store.stream_version($1::varchar)";
 
-// "2026-11-24 14:43:40.632554": timestamp without time zone, in UTC.
+// Fixed-width decimal digits; the server's output is well-formed.
+constexpr int digits(std::string_view text, std::size_t from, std::size_t count) noexcept {
+  int value = 0;
+  for (std::size_t i = from; i < from + count; ++i) value = value * 10 + (text[i] - '0');
+  return value;
+}
+
+// "2026-11-24 14:43:40.632554": timestamp without time zone, in UTC; the
+// fraction has up to six digits and is left out when zero.
 time_point parse_time(std::string_view text) {
-  const auto number = [&](std::size_t from, std::size_t length) {
-    int value = 0;
-    std::from_chars(text.data() + from, text.data() + from + length, value);
-    return value;
-  };
   if (text.size() < 19) throw error{"Unreadable message time: " + std::string{text}};
-  const std::chrono::year_month_day date{std::chrono::year{number(0, 4)},
-                                         std::chrono::month{static_cast<unsigned>(number(5, 2))},
-                                         std::chrono::day{static_cast<unsigned>(number(8, 2))}};
-  auto time = std::chrono::sys_days{date} + std::chrono::hours{number(11, 2)} +
-              std::chrono::minutes{number(14, 2)} + std::chrono::seconds{number(17, 2)};
-  std::chrono::microseconds fraction{0};
+  const std::chrono::year_month_day date{std::chrono::year{digits(text, 0, 4)},
+                                         std::chrono::month{static_cast<unsigned>(digits(text, 5, 2))},
+                                         std::chrono::day{static_cast<unsigned>(digits(text, 8, 2))}};
+  auto time = time_point{std::chrono::sys_days{date}} + std::chrono::hours{digits(text, 11, 2)} +
+              std::chrono::minutes{digits(text, 14, 2)} + std::chrono::seconds{digits(text, 17, 2)};
   if (text.size() > 20 && text[19] == '.') {
-    const auto digits = text.substr(20, 6);
-    fraction = std::chrono::microseconds{number(20, digits.size())};
-    for (auto scale = digits.size(); scale < 6; ++scale) fraction *= 10;
+    const auto count = std::min<std::size_t>(text.size() - 20, 6);
+    auto fraction = digits(text, 20, count);
+    for (auto scale = count; scale < 6; ++scale) fraction *= 10;
+    time += std::chrono::microseconds{fraction};
   }
-  return time + fraction;
+  return time;
 }
 
-std::optional<std::string> optional_text(const pqxx::field& field) {
-  if (field.is_null()) return std::nullopt;
-  return std::string{field.c_str(), field.size()};
+std::int64_t integer(const pqxx::field& field) {
+  std::int64_t value = 0;
+  std::from_chars(field.c_str(), field.c_str() + field.size(), value);
+  return value;
 }
 
-// Columns in the order of the message_store.message type.
+void assign_text(std::optional<std::string>& target, const pqxx::field& field) {
+  if (field.is_null()) {
+    target.reset();
+  } else if (target) {
+    target->assign(field.c_str(), field.size());
+  } else {
+    target.emplace(field.c_str(), field.size());
+  }
+}
+
+}  // namespace
+
+// Columns in the order of the message_store.message type. Assigning into an
+// existing message reuses its strings' memory (read() relies on that).
+void detail::assign(message_data& message, const pqxx::row& row) {
+  const pqxx::field id = row[0], stream_name = row[1], type = row[2], time = row[7];
+  message.id.assign(id.c_str(), id.size());
+  message.stream_name.assign(stream_name.c_str(), stream_name.size());
+  message.type.assign(type.c_str(), type.size());
+  message.position = integer(row[3]);
+  message.global_position = integer(row[4]);
+  assign_text(message.data, row[5]);
+  assign_text(message.metadata, row[6]);
+  message.time = parse_time(std::string_view{time.c_str(), time.size()});
+}
+
+namespace {
+
 std::vector<message_data> messages(const pqxx::result& rows) {
-  std::vector<message_data> result;
-  result.reserve(rows.size());
-  for (const auto& row : rows) {
-    result.push_back({.id = row[0].c_str(),
-                      .type = row[2].c_str(),
-                      .stream_name = row[1].c_str(),
-                      .position = row[3].as<std::int64_t>(),
-                      .global_position = row[4].as<std::int64_t>(),
-                      .data = optional_text(row[5]),
-                      .metadata = optional_text(row[6]),
-                      .time = parse_time(row[7].c_str())});
-  }
+  std::vector<message_data> result(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) detail::assign(result[i], rows[static_cast<pqxx::result::size_type>(i)]);
   return result;
 }
 
@@ -90,18 +113,18 @@ void check_group(const std::optional<consumer_group>& group) {
 
 }  // namespace
 
-std::vector<message_data> get(session& session, std::string_view stream_name, const stream_batch& batch) {
+pqxx::result detail::get_rows(session& session, std::string_view stream_name, const stream_batch& batch) {
   if (is_category(stream_name)) {
     throw stream_name_error{"Must be a stream name (Category: " + std::string{stream_name} + ")"};
   }
   auto& connection = session.connection();
   return connection.run(reading("get stream batch", stream_name), [&](pqxx::transaction_base& statements) {
-    return messages(connection.prepared(statements, stream_name_, stream_sql, std::string{stream_name},
-                                        batch.position, batch.batch_size, detail::text_or_null(batch.condition)));
+    return connection.prepared(statements, stream_name_, stream_sql, std::string{stream_name}, batch.position,
+                               batch.batch_size, detail::text_or_null(batch.condition));
   });
 }
 
-std::vector<message_data> get(session& session, std::string_view category, const category_batch& batch) {
+pqxx::result detail::get_rows(session& session, std::string_view category, const category_batch& batch) {
   if (!is_category(category)) {
     throw stream_name_error{"Must be a category (Stream Name: " + std::string{category} + ")"};
   }
@@ -115,11 +138,19 @@ std::vector<message_data> get(session& session, std::string_view category, const
                                                                 : std::nullopt);
   auto& connection = session.connection();
   return connection.run(reading("get category batch", category), [&](pqxx::transaction_base& statements) {
-    return messages(connection.prepared(statements, category_name, category_sql, std::string{category},
-                                        batch.position, batch.batch_size, detail::text_or_null(batch.correlation),
-                                        detail::text_or_null(member), detail::text_or_null(size),
-                                        detail::text_or_null(batch.condition)));
+    return connection.prepared(statements, category_name, category_sql, std::string{category}, batch.position,
+                               batch.batch_size, detail::text_or_null(batch.correlation),
+                               detail::text_or_null(member), detail::text_or_null(size),
+                               detail::text_or_null(batch.condition));
   });
+}
+
+std::vector<message_data> get(session& session, std::string_view stream_name, const stream_batch& batch) {
+  return messages(detail::get_rows(session, stream_name, batch));
+}
+
+std::vector<message_data> get(session& session, std::string_view category, const category_batch& batch) {
+  return messages(detail::get_rows(session, category, batch));
 }
 
 std::optional<message_data> get_last(session& session, std::string_view stream_name,

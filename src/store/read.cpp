@@ -1,24 +1,30 @@
 #include <evt/store/read.hpp>
 
+#include "store/rows.hpp"
+
 namespace evt::store {
 namespace {
 
 // Batch after batch until one comes back short: the next starts after the
 // last message read (its position for a stream, its global position for a
-// category).
+// category). One message_data is filled row by row and handed to `each`, so
+// reading allocates nothing per message once its strings have grown.
 template <class Batch, class NextPosition>
 std::int64_t read_batches(session& session, std::string_view name, const each_message& each, Batch batch,
                           NextPosition next_position) {
   std::int64_t count = 0;
+  message_data message;
   for (;;) {
-    const auto messages = get(session, name, batch);
-    for (const auto& message : messages) each(message);
-    count += static_cast<std::int64_t>(messages.size());
-    if (messages.empty() || batch.batch_size == -1 ||
-        static_cast<std::int64_t>(messages.size()) < batch.batch_size) {
+    const auto rows = detail::get_rows(session, name, batch);
+    for (const auto& row : rows) {
+      detail::assign(message, row);
+      each(message);
+    }
+    count += static_cast<std::int64_t>(rows.size());
+    if (rows.empty() || batch.batch_size == -1 || static_cast<std::int64_t>(rows.size()) < batch.batch_size) {
       return count;
     }
-    batch.position = next_position(messages.back()) + 1;
+    batch.position = next_position(message) + 1;
   }
 }
 

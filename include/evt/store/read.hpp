@@ -10,7 +10,8 @@ namespace evt::store {
 
 // Every message of a stream, or of a category, from the batch's position to
 // the end as it is now (not a subscription), batch by batch. Returns how many
-// messages were read.
+// messages were read. The message handed to `each` is valid during the call
+// only: copy what must outlive it.
 using each_message = std::function<void(const message_data&)>;
 
 std::int64_t read(session& session, std::string_view stream_name, const each_message& each,

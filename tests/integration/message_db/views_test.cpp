@@ -25,8 +25,9 @@ TEST_P(SummaryView, CountsMessagesAndTheirShareOfAll) {
   database db;
   const auto& view = GetParam();
   const auto category = unique_category();
-  const auto first = stream_name(category, "1" + unique_id());
-  const auto second = stream_name(category, "2" + unique_id());
+  // Ids that sort: "1..." before "2...".
+  const auto first = stream_name(category, std::string{"1"}.append(unique_id()));
+  const auto second = stream_name(category, std::string{"2"}.append(unique_id()));
   db.write(first, "SomeType");
   db.write(first, "SomeType");
   db.write(first, "OtherType" + category);

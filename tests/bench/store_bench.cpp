@@ -1,0 +1,102 @@
+// The evt::store side of tests/bench/store_benchmarks.sh. Connects through
+// libpq's environment (PGHOST, ...) and prints "<messages> <seconds>".
+//
+//   evt_store_bench write CLIENTS SECONDS   single-message puts, CLIENTS threads
+//   evt_store_bench batch SIZE SECONDS      batches of SIZE messages, one thread
+//   evt_store_bench fill CATEGORY COUNT     COUNT messages into CATEGORY, in batches
+//   evt_store_bench read CATEGORY BATCH     read the whole category
+#include <evt/store/put.hpp>
+#include <evt/store/read.hpp>
+#include <evt/store/session.hpp>
+#include <evt/stream_name.hpp>
+#include <evt/uuid.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+const evt::store::new_message message{.type = "SomeType", .data = R"({"attribute": "some value"})"};
+
+double seconds_since(clock_type::time_point start) {
+  return std::chrono::duration<double>(clock_type::now() - start).count();
+}
+
+void report(std::int64_t messages, double seconds) { std::printf("%lld %.6f\n", static_cast<long long>(messages), seconds); }
+
+void write(int clients, double seconds) {
+  std::atomic<std::int64_t> written{0};
+  std::vector<std::thread> threads;
+  const auto start = clock_type::now();
+  for (int client = 0; client < clients; ++client) {
+    threads.emplace_back([&] {
+      evt::store::session session;
+      std::int64_t count = 0;
+      while (seconds_since(start) < seconds) {
+        evt::store::put(session, message, evt::stream_name("benchWrite", evt::random_uuid()));
+        ++count;
+      }
+      written += count;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  report(written, seconds_since(start));
+}
+
+void batch(int size, double seconds) {
+  evt::store::session session;
+  const std::vector<evt::store::new_message> batch(static_cast<std::size_t>(size), message);
+  std::int64_t written = 0;
+  const auto start = clock_type::now();
+  while (seconds_since(start) < seconds) {
+    evt::store::put(session, batch, evt::stream_name("benchBatch", evt::random_uuid()));
+    written += size;
+  }
+  report(written, seconds_since(start));
+}
+
+void fill(const std::string& category, std::int64_t count) {
+  evt::store::session session;
+  const std::vector<evt::store::new_message> batch(1000, message);
+  for (std::int64_t written = 0; written < count; written += 1000) {
+    evt::store::put(session, batch, evt::stream_name(category, std::to_string(written / 1000 % 100)));
+  }
+}
+
+void read(const std::string& category, std::int64_t batch_size) {
+  const auto start = clock_type::now();
+  evt::store::session session;
+  std::size_t bytes = 0;
+  const auto count = evt::store::read(
+      session, category, [&](const evt::store::message_data& message) { bytes += message.data->size(); },
+      evt::store::category_batch{.batch_size = batch_size});
+  report(count, seconds_since(start));
+  if (bytes == 0) std::fputs("read no data\n", stderr);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.size() == 3 && args[0] == "write") {
+    write(std::stoi(args[1]), std::stod(args[2]));
+  } else if (args.size() == 3 && args[0] == "batch") {
+    batch(std::stoi(args[1]), std::stod(args[2]));
+  } else if (args.size() == 3 && args[0] == "fill") {
+    fill(args[1], std::stoll(args[2]));
+  } else if (args.size() == 3 && args[0] == "read") {
+    read(args[1], std::stoll(args[2]));
+  } else {
+    std::fputs("usage: evt_store_bench write CLIENTS SECONDS | batch SIZE SECONDS | fill CATEGORY COUNT | read CATEGORY BATCH\n",
+               stderr);
+    return 2;
+  }
+  return 0;
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# evt::store against its limits, side by side on one throwaway server (our
+# schema), in one run; prints each ratio (evt / limit).
+#
+#   store_benchmarks.sh EVT_STORE_BENCH [SECONDS]
+#
+# 1. single-message writes, 1 and 8 concurrent writers, vs pgbench running
+#    the same write_message call (prepared) with the same client count;
+# 2. batches of 100 in one round trip vs a server-side PL/pgSQL loop of 100
+#    write_message calls in one transaction (no round trips at all);
+# 3. reading a 100,000-message category vs psql's \copy of the same function
+#    call to /dev/null (best of 5 each; evt with its default batches of 1,000
+#    and with one unlimited batch, as \copy).
+set -euo pipefail
+
+bench="$(realpath "$1")"
+seconds="${2:-10}"
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cluster="$(mktemp -d /tmp/evt-store-bench.XXXXXX)"
+scripts="$(mktemp -d /tmp/evt-store-bench-scripts.XXXXXX)"
+trap '"$repo/message_db/temporary-cluster.sh" stop "$cluster" >/dev/null; rm -rf "$scripts"' EXIT
+"$repo/message_db/temporary-cluster.sh" start "$cluster" >/dev/null
+# shellcheck source=/dev/null
+. "$cluster/env.sh"
+export PGDATABASE=message_store PGUSER=message_store
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
+
+echo "evt::store benchmarks, PostgreSQL $(psql -X -tAc 'SHOW server_version'), $(nproc) cores, ${seconds}s per run"
+echo
+
+cat >"$scripts/write.sql" <<'SQL'
+\set id random(1, 1000000000)
+SELECT message_store.write_message(gen_random_uuid()::varchar, 'benchWrite-' || :id, 'SomeType', '{"attribute": "some value"}', NULL, NULL);
+SQL
+printf '%-34s %14s %14s %7s\n' "single-message writes" "evt msg/s" "pgbench msg/s" ratio
+for clients in 1 8; do
+  read -r count elapsed < <("$bench" write "$clients" "$seconds")
+  ours="$(rate "$count" "$elapsed")"
+  limit="$(pgbench -n -M prepared -c "$clients" -j "$clients" -T "$seconds" -f "$scripts/write.sql" 2>/dev/null |
+    awk '/^tps/ { printf "%.0f", $3 }')"
+  printf '%-34s %14s %14s %7s\n' "  $clients writer(s)" "$ours" "$limit" "$(ratio "$ours" "$limit")"
+done
+echo
+
+cat >"$scripts/loop.sql" <<'SQL'
+DO $$
+DECLARE
+  _stream varchar := 'benchLoop-' || gen_random_uuid();
+BEGIN
+  FOR i IN 1..100 LOOP
+    PERFORM message_store.write_message(gen_random_uuid()::varchar, _stream, 'SomeType', '{"attribute": "some value"}');
+  END LOOP;
+END
+$$;
+SQL
+printf '%-34s %14s %14s %7s\n' "batches of 100, one stream each" "evt msg/s" "PL/pgSQL msg/s" ratio
+read -r count elapsed < <("$bench" batch 100 "$seconds")
+ours="$(rate "$count" "$elapsed")"
+limit="$(pgbench -n -c 1 -T "$seconds" -f "$scripts/loop.sql" 2>/dev/null | awk '/^tps/ { printf "%.0f", $3 * 100 }')"
+printf '%-34s %14s %14s %7s\n' "  1 writer" "$ours" "$limit" "$(ratio "$ours" "$limit")"
+echo
+
+"$bench" fill benchRead 100000
+best() {  # best wall-clock seconds of 5 runs of a command
+  local best=""
+  for _ in 1 2 3 4 5; do
+    local start end
+    start=$(date +%s.%N)
+    "$@" >/dev/null
+    end=$(date +%s.%N)
+    best="$(awk -v b="$best" -v s="$start" -v e="$end" 'BEGIN { t = e - s; if (b == "" || t < b) b = t; printf "%.4f", b }')"
+  done
+  echo "$best"
+}
+limit="$(best psql -X -q -c "\\copy (SELECT * FROM message_store.get_category_messages('benchRead', 1, -1)) TO '/dev/null'")"
+printf '%-34s %14s %14s %7s\n' "read 100,000 messages" "evt s" "psql \\copy s" ratio
+for batch in 1000 -1; do
+  ours="$(best "$bench" read benchRead "$batch")"
+  printf '%-34s %14s %14s %7s\n' "  batch size $batch" "$ours" "$limit" "$(ratio "$limit" "$ours")"
+done
+echo
+echo "ratio = evt / limit (for reads: limit time / evt time); 1.00 means as fast as the limit"
