@@ -24,6 +24,9 @@ struct connection;
 // connection is lost, the call that noticed fails with a retriable
 // connection_error and the next call reconnects; a write whose outcome is
 // unknown is never retried behind the caller's back.
+//
+// A session is used by one thread at a time (like the connection it holds);
+// give each thread its own.
 class session {
  public:
   explicit session(store::settings settings = {});
