@@ -9,14 +9,22 @@ constexpr char id_separator = '-';
 constexpr char part_separator = '+';
 constexpr char type_separator = ':';
 
+// As Ruby's String#split: trailing empty parts are dropped.
 std::vector<std::string_view> split(std::string_view text, char separator) {
   std::vector<std::string_view> parts;
   for (;;) {
     const auto end = text.find(separator);
     parts.push_back(text.substr(0, end));
-    if (end == std::string_view::npos) return parts;
+    if (end == std::string_view::npos) break;
     text.remove_prefix(end + 1);
   }
+  while (!parts.empty() && parts.back().empty()) parts.pop_back();
+  return parts;
+}
+
+std::optional<std::string_view> unless_empty(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  return text;
 }
 
 std::string joined(id_list parts, char separator) {
@@ -45,9 +53,11 @@ std::string category_with_types(std::string_view category, type_list types, id_l
   for (const auto type : types) {
     if (type.empty()) reject("Type must not be empty");
     if (type.find(id_separator) != std::string_view::npos) reject("Type must not contain a dash");
+    if (type.find_first_of("+:") != std::string_view::npos) reject("Type must not contain '+' or ':'");
   }
   for (const auto part : ids) {
     if (part.empty()) reject("ID must not be omitted from stream name");
+    if (part.find(part_separator) != std::string_view::npos) reject("ID must not contain '+'");
   }
 
   std::string name{category};
@@ -71,10 +81,12 @@ bool is_category(std::string_view stream_name) noexcept {
   return stream_name.find(id_separator) == std::string_view::npos;
 }
 
+// Eventide's client reads "someStream-" as having no id (the SQL id()
+// function says '').
 std::optional<std::string_view> id(std::string_view stream_name) noexcept {
   const auto separator = stream_name.find(id_separator);
   if (separator == std::string_view::npos) return std::nullopt;
-  return stream_name.substr(separator + 1);
+  return unless_empty(stream_name.substr(separator + 1));
 }
 
 std::vector<std::string_view> ids(std::string_view stream_name) {
@@ -86,7 +98,7 @@ std::vector<std::string_view> ids(std::string_view stream_name) {
 std::optional<std::string_view> cardinal_id(std::string_view stream_name) noexcept {
   const auto whole = id(stream_name);
   if (!whole) return std::nullopt;
-  return whole->substr(0, whole->find(part_separator));
+  return unless_empty(whole->substr(0, whole->find(part_separator)));
 }
 
 std::optional<std::string_view> category_type(std::string_view stream_name) noexcept {
@@ -94,7 +106,7 @@ std::optional<std::string_view> category_type(std::string_view stream_name) noex
   const auto start = name.find(type_separator);
   if (start == std::string_view::npos) return std::nullopt;
   name.remove_prefix(start + 1);
-  return name.substr(0, name.find(type_separator));
+  return unless_empty(name.substr(0, name.find(type_separator)));
 }
 
 std::vector<std::string_view> category_types(std::string_view stream_name) {

@@ -10,34 +10,40 @@ namespace {
 
 const std::string expected_version_text = "Wrong expected version: ";
 
+bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+
+bool whole_number(std::string_view text, std::int64_t& value) {
+  const auto [end, status] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return status == std::errc{} && end == text.data() + text.size() && !text.empty();
+}
+
 // Message DB's text, "Wrong expected version: E (Stream: S, Stream Version: A)",
 // read from both ends: the stream name may contain anything.
-[[noreturn]] void fail_expected_version(const std::string& message) {
-  const auto start = message.find(expected_version_text) + expected_version_text.size();
-  const auto stream_start = message.find(" (Stream: ", start);
-  const auto actual_start = message.rfind(", Stream Version: ");
-  const auto actual_end = message.find(')', actual_start);
+[[noreturn]] void fail_expected_version(const std::string& message, const std::string& sqlstate) {
+  const std::string_view text{message};
+  const auto start = text.find(expected_version_text) + expected_version_text.size();
+  const auto stream_start = text.find(" (Stream: ", start);
+  const auto actual_start = text.rfind(", Stream Version: ");
   std::int64_t expected = 0;
   std::int64_t actual = 0;
-  const auto parse = [&](std::size_t from, std::size_t to, std::int64_t& value) {
-    return from < to && to != std::string::npos &&
-           std::from_chars(message.data() + from, message.data() + to, value).ec == std::errc{};
-  };
-  if (stream_start == std::string::npos || actual_start == std::string::npos || actual_start < stream_start ||
-      !parse(start, stream_start, expected) ||
-      !parse(actual_start + 18, actual_end, actual)) {
-    throw store_error{message, "P0001"};
+  if (stream_start == std::string_view::npos || actual_start == std::string_view::npos ||
+      actual_start < stream_start + 10 || text.back() != ')' ||
+      !whole_number(text.substr(start, stream_start - start), expected) ||
+      !whole_number(text.substr(actual_start + 18, text.size() - actual_start - 19), actual)) {
+    throw store_error{message, sqlstate};
   }
   throw expected_version_error{message.substr(stream_start + 10, actual_start - stream_start - 10), expected, actual};
 }
 
-bool starts_with(const std::string& text, std::string_view prefix) { return text.rfind(prefix, 0) == 0; }
-
-// The server's own sentence, without "ERROR:" and the CONTEXT lines.
+// The server's own sentence: without its severity prefix ("ERROR:  ", or a
+// translation of it) and without the DETAIL, HINT and CONTEXT lines.
 std::string primary_text(const pqxx::failure& failure) {
   std::string text = failure.what();
-  if (starts_with(text, "ERROR:  ")) text.erase(0, 8);
-  if (const auto end = text.find('\n'); end != std::string::npos) text.erase(end);
+  if (const auto prefix = text.find(":  "); prefix != std::string::npos && prefix < 16) text.erase(0, prefix + 3);
+  for (const char* trailer : {"\nDETAIL:  ", "\nHINT:  ", "\nCONTEXT:  ", "\nQUERY:  "}) {
+    if (const auto end = text.find(trailer); end != std::string::npos) text.erase(end);
+  }
+  while (!text.empty() && text.back() == '\n') text.pop_back();
   return text;
 }
 
@@ -50,19 +56,22 @@ std::string context(const operation& operation) {
 }  // namespace
 
 void fail(const operation& operation, const pqxx::failure& failure) {
-  const auto* sql = dynamic_cast<const pqxx::sql_error*>(&failure);
   const auto message = primary_text(failure);
-  if (sql == nullptr) throw store_error{message + " (" + context(operation) + ")", ""};
+  const auto* sql = dynamic_cast<const pqxx::sql_error*>(&failure);
+  // libpqxx 6.4 reports these without an sql_error (and so without SQLSTATE).
+  std::string sqlstate = sql != nullptr ? sql->sqlstate() : "";
+  if (dynamic_cast<const pqxx::deadlock_detected*>(&failure) != nullptr) sqlstate = "40P01";
+  if (dynamic_cast<const pqxx::serialization_failure*>(&failure) != nullptr) sqlstate = "40001";
 
-  const auto& sqlstate = sql->sqlstate();
-  if (message.find(expected_version_text) != std::string::npos) fail_expected_version(message);
-  if (sqlstate == "23505" && message.find("\"messages_id\"") != std::string::npos) {
+  if (message.find(expected_version_text) != std::string::npos) fail_expected_version(message, sqlstate);
+  if (sqlstate == "23505" && message.find("messages_id") != std::string::npos) {
     throw duplicate_message_id_error{"Message ID already exists (" + context(operation) + ")"};
   }
   if (starts_with(message, "Retrieval with SQL condition is not activated")) {
     throw condition_error{message + " (" + context(operation) + ")"};
   }
   if (starts_with(message, "Consumer group")) throw consumer_group_error{message};
+  if (sqlstate.empty()) throw store_error{message + " (" + context(operation) + ")", sqlstate};
   if (starts_with(message, "Must be a") || starts_with(message, "Correlation must be a category")) {
     throw stream_name_error{message};
   }
@@ -74,7 +83,9 @@ pqxx::connection& connection::open(const operation& operation) {
   drop();
   try {
     auto fresh = std::make_unique<pqxx::connection>(settings.conninfo);
-    if (settings.sql_condition) pqxx::nontransaction{*fresh}.exec("SET message_store.sql_condition = on");
+    // Times are read in ISO form, whatever PGDATESTYLE or the role says.
+    pqxx::nontransaction{*fresh}.exec(settings.sql_condition ? "SET DateStyle = ISO; SET message_store.sql_condition = on"
+                                                             : "SET DateStyle = ISO");
     native = std::move(fresh);
   } catch (const pqxx::failure& failure) {
     throw connection_error{"Cannot connect to the message store (" + context(operation) +
@@ -85,11 +96,14 @@ pqxx::connection& connection::open(const operation& operation) {
 
 void connection::lost_or_failed(const operation& operation, const pqxx::failure& failure) {
   const auto* sql = dynamic_cast<const pqxx::sql_error*>(&failure);
-  // Class 08: connection exceptions; 57P01-57P03: the server is shutting down.
-  const bool server_going = sql != nullptr && (starts_with(sql->sqlstate(), "08") || starts_with(sql->sqlstate(), "57P0"));
-  const bool broken = dynamic_cast<const pqxx::broken_connection*>(&failure) != nullptr ||
-                      dynamic_cast<const pqxx::in_doubt_error*>(&failure) != nullptr || server_going ||
-                      (native && !native->is_open());
+  const std::string sqlstate = sql != nullptr ? sql->sqlstate() : "";
+  // libpqxx 6.4 raises broken_connection for any SQLSTATE of class 08, 08P01
+  // (protocol violation) included, which leaves the connection fine: what
+  // counts is whether the connection is still up.
+  const bool server_gone = sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03";
+  const bool outcome_unknown = dynamic_cast<const pqxx::in_doubt_error*>(&failure) != nullptr ||
+                               dynamic_cast<const pqxx::statement_completion_unknown*>(&failure) != nullptr;
+  const bool broken = outcome_unknown || server_gone || !native || !native->is_open();
   if (!broken) fail(operation, failure);
   // A transaction still refers to the connection: it is dropped when the
   // transaction is gone.

@@ -31,6 +31,7 @@ struct connection {
   std::unique_ptr<pqxx::connection> native;  // null until first use and after a loss
   pqxx::work* transaction = nullptr;         // the caller's, during session::transaction
   bool lost = false;                         // noticed inside a transaction; dropped after it
+  bool transaction_failed = false;           // a statement failed: the server rolls back
   std::set<std::string, std::less<>> prepared_names;
 
   pqxx::connection& open(const operation& operation);
@@ -57,6 +58,7 @@ struct connection {
       pqxx::nontransaction statements{open(operation)};
       return work(static_cast<pqxx::transaction_base&>(statements));
     } catch (const pqxx::failure& failure) {
+      if (transaction != nullptr) transaction_failed = true;
       lost_or_failed(operation, failure);
     }
   }

@@ -125,6 +125,7 @@ pqxx::result detail::get_rows(session& session, std::string_view stream_name, co
 }
 
 pqxx::result detail::get_rows(session& session, std::string_view category, const category_batch& batch) {
+  if (category.empty()) throw stream_name_error{"Category must not be empty"};
   if (!is_category(category)) {
     throw stream_name_error{"Must be a category (Stream Name: " + std::string{category} + ")"};
   }
@@ -145,11 +146,11 @@ pqxx::result detail::get_rows(session& session, std::string_view category, const
   });
 }
 
-std::vector<message_data> get(session& session, std::string_view stream_name, const stream_batch& batch) {
+std::vector<message_data> get_stream(session& session, std::string_view stream_name, const stream_batch& batch) {
   return messages(detail::get_rows(session, stream_name, batch));
 }
 
-std::vector<message_data> get(session& session, std::string_view category, const category_batch& batch) {
+std::vector<message_data> get_category(session& session, std::string_view category, const category_batch& batch) {
   return messages(detail::get_rows(session, category, batch));
 }
 

@@ -22,10 +22,21 @@ constexpr const char* batch_name = "evt_write_message_batch";
 constexpr const char* batch_sql =
     "SELECT message_store.write_message(m.id, $1::varchar, m.type, m.data, m.metadata, $2::bigint + m.n - 1)"
     " FROM unnest($3::varchar[], $4::varchar[], $5::jsonb[], $6::jsonb[]) WITH ORDINALITY"
-    " AS m (id, type, data, metadata, n)";
+    " AS m (id, type, data, metadata, n) ORDER BY m.n";
 
-void check(std::string_view stream_name) {
+// libpq takes C strings: an embedded NUL would cut a value short silently.
+void check_text(std::string_view text, std::string_view what, std::string_view stream_name) {
+  if (text.find('\0') != std::string_view::npos) {
+    throw error{std::string{what} + " must not contain a NUL character (Stream: " + std::string{stream_name} + ")"};
+  }
+}
+
+void check(std::string_view stream_name, const new_message& message) {
   if (stream_name.empty()) throw stream_name_error{"Stream name must not be empty"};
+  check_text(stream_name, "Stream name", stream_name);
+  check_text(message.type, "Message type", stream_name);
+  if (message.type.empty()) throw error{"Message type must not be empty (Stream: " + std::string{stream_name} + ")"};
+  if (message.id) check_text(*message.id, "Message ID", stream_name);
 }
 
 detail::operation writing(std::string_view stream_name) {
@@ -34,7 +45,7 @@ detail::operation writing(std::string_view stream_name) {
 
 std::int64_t put_one(detail::connection& connection, const new_message& message, std::string_view stream_name,
                      expected_version expected) {
-  check(stream_name);
+  check(stream_name, message);
   const auto id = message.id ? *message.id : random_uuid();
   const auto version = detail::number_or_null(expected);
   return connection.run(writing(stream_name), [&](pqxx::transaction_base& statements) {
@@ -48,7 +59,7 @@ std::int64_t put_one(detail::connection& connection, const new_message& message,
 
 std::int64_t put_batch(detail::connection& connection, std::span<const new_message> batch,
                        std::string_view stream_name, expected_version expected) {
-  check(stream_name);
+  for (const auto& message : batch) check(stream_name, message);
   if (batch.empty()) throw error{"Nothing to write: the batch is empty (Stream: " + std::string{stream_name} + ")"};
   std::vector<std::optional<std::string>> ids, types, data, metadata;
   for (const auto& message : batch) {
@@ -63,7 +74,7 @@ std::int64_t put_batch(detail::connection& connection, std::span<const new_messa
         statements, batch_name, batch_sql, std::string{stream_name}, detail::text_or_null(version),
         detail::array_literal(ids), detail::array_literal(types), detail::array_literal(data),
         detail::array_literal(metadata));
-    return positions[positions.size() - 1][0].as<std::int64_t>();
+    return positions[positions.size() - 1][0].as<std::int64_t>();  // ordered by n
   });
 }
 

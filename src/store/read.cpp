@@ -2,6 +2,8 @@
 
 #include "store/rows.hpp"
 
+#include <evt/stream_name.hpp>
+
 namespace evt::store {
 namespace {
 
@@ -30,14 +32,21 @@ std::int64_t read_batches(session& session, std::string_view name, const each_me
 
 }  // namespace
 
-std::int64_t read(session& session, std::string_view stream_name, const each_message& each, stream_batch batch) {
+std::int64_t read_stream(session& session, std::string_view stream_name, const each_message& each,
+                         stream_batch batch) {
   return read_batches(session, stream_name, each, std::move(batch),
                       [](const message_data& message) { return message.position; });
 }
 
-std::int64_t read(session& session, std::string_view category, const each_message& each, category_batch batch) {
+std::int64_t read_category(session& session, std::string_view category, const each_message& each,
+                           category_batch batch) {
   return read_batches(session, category, each, std::move(batch),
                       [](const message_data& message) { return message.global_position; });
+}
+
+std::int64_t read(session& session, std::string_view stream_name_or_category, const each_message& each) {
+  if (is_category(stream_name_or_category)) return read_category(session, stream_name_or_category, each);
+  return read_stream(session, stream_name_or_category, each);
 }
 
 }  // namespace evt::store

@@ -2,6 +2,8 @@
 
 #include "store/connection.hpp"
 
+#include <evt/error.hpp>
+
 namespace evt::store {
 
 session::session(store::settings settings)
@@ -9,19 +11,35 @@ session::session(store::settings settings)
 
 session::~session() = default;
 session::session(session&&) noexcept = default;
-session& session::operator=(session&&) noexcept = default;
 
-const store::settings& session::settings() const noexcept { return connection_->settings; }
+const store::settings& session::settings() const { return connection().settings; }
 
-bool session::is_connected() const noexcept { return connection_->native && connection_->native->is_open(); }
+bool session::is_connected() const noexcept {
+  return connection_ && connection_->native && connection_->native->is_open();
+}
 
-void session::close() noexcept { connection_->drop(); }
+// Inside a transaction the connection is still in use: it is dropped when
+// the transaction ends.
+void session::close() noexcept {
+  if (!connection_) return;
+  if (connection_->transaction != nullptr) {
+    connection_->lost = true;
+  } else {
+    connection_->drop();
+  }
+}
 
-detail::connection& session::connection() { return *connection_; }
+detail::connection& session::connection() const {
+  if (!connection_) throw error{"This session was moved from; it has no connection"};
+  return *connection_;
+}
 
 void session::run_transaction(const std::function<void(store::transaction&)>& work) {
-  auto& connection = *connection_;
+  auto& connection = this->connection();
   const detail::operation operation{.name = "transaction", .writes = true};
+  if (connection.transaction != nullptr) {
+    throw error{"A transaction is already open on this session; transactions do not nest"};
+  }
 
   // Destroyed after the libpqxx transaction: only then may a connection that
   // was lost inside it be dropped.
@@ -29,6 +47,7 @@ void session::run_transaction(const std::function<void(store::transaction&)>& wo
     detail::connection& connection;
     ~leave() {
       connection.transaction = nullptr;
+      connection.transaction_failed = false;
       if (connection.lost) connection.drop();
     }
   } leave_transaction{connection};
@@ -43,6 +62,12 @@ void session::run_transaction(const std::function<void(store::transaction&)>& wo
 
   store::transaction transaction{connection};
   work(transaction);
+  // The server turns COMMIT into ROLLBACK after a failed statement, and
+  // libpqxx 6.4 does not say so: a caller that caught the error must not
+  // believe its writes committed.
+  if (connection.transaction_failed) {
+    throw store_error{"Transaction rolled back: a statement in it failed (Operation: transaction)", "25P02"};
+  }
   connection.run(operation, [&](pqxx::transaction_base&) {
     native_transaction->commit();
     return 0;

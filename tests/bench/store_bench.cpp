@@ -74,8 +74,8 @@ void read(const std::string& category, std::int64_t batch_size) {
   const auto start = clock_type::now();
   evt::store::session session;
   std::size_t bytes = 0;
-  const auto count = evt::store::read(
-      session, category, [&](const evt::store::message_data& message) { bytes += message.data->size(); },
+  const auto count = evt::store::read_category(
+      session, category, [&](const evt::store::message_data& message) { bytes += message.data.value_or("").size(); },
       evt::store::category_batch{.batch_size = batch_size});
   report(count, seconds_since(start));
   if (bytes == 0) std::fputs("read no data\n", stderr);

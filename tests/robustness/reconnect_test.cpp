@@ -59,8 +59,8 @@ TEST(Reconnect, AReadOnALostConnectionFailsRetriablyAndTheNextReconnects) {
 
   restart_the_server();
 
-  EXPECT_THROW(evt::store::get(store, stream), evt::connection_error);
-  EXPECT_EQ(evt::store::get(store, stream).size(), 1u);
+  EXPECT_THROW(evt::store::get_stream(store, stream), evt::connection_error);
+  EXPECT_EQ(evt::store::get_stream(store, stream).size(), 1u);
 }
 
 TEST(Reconnect, ATransactionOnALostConnectionRollsBackAndTheNextReconnects) {

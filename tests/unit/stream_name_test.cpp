@@ -49,10 +49,20 @@ TEST(StreamNameParsing, ACategoryHasNoIdAndNoTypesUnlessGiven) {
   EXPECT_EQ(evt::category_type("someStream:command"), "command");
 }
 
-TEST(StreamNameParsing, ATrailingDashIsAnEmptyIdAsInTheDatabase) {
-  EXPECT_EQ(evt::id("someStream-"), "");
-  EXPECT_EQ(evt::cardinal_id("someStream-"), "");
-  EXPECT_EQ(evt::ids("someStream-"), (strings{""}));
+// As Eventide's client; Message DB's SQL id() answers '' here (SPEC 3.5).
+TEST(StreamNameParsing, ATrailingDashMeansNoId) {
+  EXPECT_EQ(evt::id("someStream-"), std::nullopt);
+  EXPECT_EQ(evt::cardinal_id("someStream-"), std::nullopt);
+  EXPECT_TRUE(evt::ids("someStream-").empty());
+  EXPECT_FALSE(evt::is_category("someStream-"));
+}
+
+TEST(StreamNameParsing, EmptyPartsAtTheEndAreDroppedAsRubySplitDoes) {
+  EXPECT_EQ(evt::ids("someStream-a+b+"), (strings{"a", "b"}));
+  EXPECT_EQ(evt::ids("someStream-a++b"), (strings{"a", "", "b"}));
+  EXPECT_EQ(evt::category_types("someStream:b+"), (strings{"b"}));
+  EXPECT_EQ(evt::category_type("someStream:"), std::nullopt);
+  EXPECT_TRUE(evt::category_types("someStream:").empty());
 }
 
 TEST(StreamNameParsing, TypesAreTheSegmentBetweenTheFirstTwoColons) {
@@ -109,6 +119,14 @@ TEST(StreamNameComposition, AnEmptyIdIsAnError) {
             "ID must not be omitted from stream name (Category: account, IDs: a,)");
   EXPECT_EQ(error_of([] { evt::command_stream_name("account", ""); }),
             "ID must not be omitted from command stream name (Category: account)");
+}
+
+TEST(StreamNameComposition, SeparatorsInsideATypeOrAnIdPartAreErrors) {
+  const std::string_view types[] = {"a:b"};
+  EXPECT_EQ(error_of([&] { evt::stream_name("account", "1", types); }),
+            "Type must not contain '+' or ':' (Category: account, Types: a:b, IDs: 1)");
+  EXPECT_EQ(error_of([] { evt::stream_name("account", "1+2"); }),
+            "ID must not contain '+' (Category: account, IDs: 1+2)");
 }
 
 TEST(StreamNameComposition, AnEmptyTypeIsAnError) {

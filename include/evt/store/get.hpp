@@ -34,11 +34,12 @@ struct category_batch {
 };
 
 // A stream name, not a category (stream_name_error otherwise).
-std::vector<message_data> get(session& session, std::string_view stream_name, const stream_batch& batch = {});
+std::vector<message_data> get_stream(session& session, std::string_view stream_name, const stream_batch& batch = {});
 // A category, not a stream name (stream_name_error otherwise); the correlation
 // must be a category too, and the consumer group consistent
 // (consumer_group_error otherwise).
-std::vector<message_data> get(session& session, std::string_view category, const category_batch& batch);
+std::vector<message_data> get_category(session& session, std::string_view category,
+                                       const category_batch& batch = {});
 
 // The stream's last message, or only of the given type.
 std::optional<message_data> get_last(session& session, std::string_view stream_name,

@@ -14,9 +14,11 @@ namespace evt::store {
 // only: copy what must outlive it.
 using each_message = std::function<void(const message_data&)>;
 
-std::int64_t read(session& session, std::string_view stream_name, const each_message& each,
-                  stream_batch batch = {});
-std::int64_t read(session& session, std::string_view category, const each_message& each,
-                  category_batch batch);
+std::int64_t read_stream(session& session, std::string_view stream_name, const each_message& each,
+                         stream_batch batch = {});
+std::int64_t read_category(session& session, std::string_view category, const each_message& each,
+                           category_batch batch = {});
+// A category when the name has no '-', else a stream; from the start.
+std::int64_t read(session& session, std::string_view stream_name_or_category, const each_message& each);
 
 }  // namespace evt::store

@@ -31,16 +31,19 @@ class session {
  public:
   explicit session(store::settings settings = {});
   ~session();
-  session(session&&) noexcept;
-  session& operator=(session&&) noexcept;
+  session(session&&) noexcept;  // the moved-from session is unusable
+  session& operator=(session&&) = delete;
 
-  const store::settings& settings() const noexcept;
+  const store::settings& settings() const;
   bool is_connected() const noexcept;
   void close() noexcept;
 
   // Runs `work` in one database transaction: it commits when `work` returns
   // and rolls back when it throws. Messages put through the transaction
-  // commit together with the application's own statements.
+  // commit together with the application's own statements. While it is
+  // open, every call on this session joins it. If a statement in it fails,
+  // the transaction cannot commit: even if `work` catches the error, the
+  // call ends with a store_error. Transactions do not nest.
   template <class Work>
   auto transaction(Work&& work) -> std::invoke_result_t<Work&, store::transaction&> {
     using result = std::invoke_result_t<Work&, store::transaction&>;
@@ -53,7 +56,7 @@ class session {
     }
   }
 
-  detail::connection& connection();
+  detail::connection& connection() const;
 
  private:
   void run_transaction(const std::function<void(store::transaction&)>& work);
@@ -64,6 +67,9 @@ class session {
 // A transaction opened by session::transaction.
 class transaction {
  public:
+  transaction(const transaction&) = delete;
+  transaction& operator=(const transaction&) = delete;
+
   using parameter = std::optional<std::string>;  // nullopt is SQL NULL
 
   // Runs one parameterised statement of the application's ($1, $2, ...) and

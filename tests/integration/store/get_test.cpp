@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,7 +47,7 @@ TEST(GetStream, ReturnsEveryFieldOfTheRow) {
   const auto id = unique_id();
   evt::store::put(store, {.type = "SomeType", .data = R"({"n": 1})", .metadata = R"({"m": 2})", .id = id}, stream);
 
-  const auto messages = evt::store::get(store, stream);
+  const auto messages = evt::store::get_stream(store, stream);
   ASSERT_EQ(messages.size(), 1u);
   const auto& message = messages[0];
   EXPECT_EQ(message.id, id);
@@ -60,20 +61,29 @@ TEST(GetStream, ReturnsEveryFieldOfTheRow) {
   EXPECT_LT(std::chrono::abs(age), std::chrono::minutes{1}) << "the time is not UTC";
 }
 
+TEST(GetStream, ReadsTimesRightWhateverTheDateStyle) {
+  evt::store::session store{{.conninfo = conninfo() + " options='-c datestyle=SQL,DMY'"}};
+  const auto stream = unique_stream_name();
+  evt::store::put(store, {.type = "SomeType", .data = "{}"}, stream);
+  const auto messages = evt::store::get_stream(store, stream);
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_LT(std::chrono::abs(std::chrono::system_clock::now() - messages[0].time), std::chrono::minutes{1});
+}
+
 TEST(GetStream, ReadsFromAPositionInBatches) {
   auto store = session();
   const auto stream = unique_stream_name();
   write(store, stream, 5);
-  const auto batch = evt::store::get(store, stream, stream_batch{.position = 1, .batch_size = 2});
+  const auto batch = evt::store::get_stream(store, stream, stream_batch{.position = 1, .batch_size = 2});
   ASSERT_EQ(batch.size(), 2u);
   EXPECT_EQ(batch[0].position, 1);
   EXPECT_EQ(batch[1].position, 2);
-  EXPECT_EQ(evt::store::get(store, stream, stream_batch{.batch_size = -1}).size(), 5u);
+  EXPECT_EQ(evt::store::get_stream(store, stream, stream_batch{.batch_size = -1}).size(), 5u);
 }
 
 TEST(GetStream, ACategoryIsAnError) {
   auto store = session();
-  EXPECT_EQ(error_text<evt::stream_name_error>([&] { evt::store::get(store, "someCategory"); }),
+  EXPECT_EQ(error_text<evt::stream_name_error>([&] { evt::store::get_stream(store, "someCategory"); }),
             "Must be a stream name (Category: someCategory)");
 }
 
@@ -81,7 +91,7 @@ TEST(GetStream, ConditionFiltersWhenTheSessionActivatesIt) {
   auto store = session(true);
   const auto stream = unique_stream_name();
   write(store, stream, 3);
-  const auto batch = evt::store::get(store, stream, stream_batch{.condition = "position >= 2"});
+  const auto batch = evt::store::get_stream(store, stream, stream_batch{.condition = "position >= 2"});
   ASSERT_EQ(batch.size(), 1u);
   EXPECT_EQ(batch[0].position, 2);
 }
@@ -90,7 +100,7 @@ TEST(GetStream, ConditionIsATypedErrorWhenNotActivated) {
   auto store = session();
   const auto stream = unique_stream_name();
   EXPECT_EQ(error_text<evt::condition_error>(
-                [&] { evt::store::get(store, stream, stream_batch{.condition = "position >= 2"}); }),
+                [&] { evt::store::get_stream(store, stream, stream_batch{.condition = "position >= 2"}); }),
             "Retrieval with SQL condition is not activated (Operation: get stream batch, Stream: " + stream + ")");
 }
 
@@ -102,12 +112,12 @@ TEST(GetCategory, ReadsEveryStreamOfTheCategoryInGlobalOrder) {
   write(store, first, 1);
   write(store, second, 1);
   write(store, first, 1);
-  const auto messages = evt::store::get(store, category, category_batch{});
+  const auto messages = evt::store::get_category(store, category, category_batch{});
   ASSERT_EQ(messages.size(), 3u);
   EXPECT_EQ(messages[0].stream_name, first);
   EXPECT_EQ(messages[1].stream_name, second);
   EXPECT_EQ(messages[2].stream_name, first);
-  const auto rest = evt::store::get(store, category, category_batch{.position = messages[1].global_position});
+  const auto rest = evt::store::get_category(store, category, category_batch{.position = messages[1].global_position});
   EXPECT_EQ(rest.size(), 2u);
 }
 
@@ -123,28 +133,36 @@ TEST(GetCategory, CorrelationAndConsumerGroupsFilter) {
                     stream_name(category, unique_id()));
     write(store, stream_name(category, unique_id()), 1);
   }
-  EXPECT_EQ(evt::store::get(store, category, category_batch{.correlation = correlation}).size(), 8u);
+  EXPECT_EQ(evt::store::get_category(store, category, category_batch{.correlation = correlation}).size(), 8u);
+  std::set<std::int64_t> seen;
   std::size_t total = 0;
   for (std::int64_t member = 0; member < 3; ++member) {
-    total += evt::store::get(store, category, category_batch{.consumer_group = {{.member = member, .size = 3}}}).size();
+    for (const auto& message :
+         evt::store::get_category(store, category, category_batch{.consumer_group = {{.member = member, .size = 3}}})) {
+      seen.insert(message.global_position);
+      ++total;
+    }
   }
   EXPECT_EQ(total, 16u);
+  EXPECT_EQ(seen.size(), 16u) << "members shared messages";
 }
 
 TEST(GetCategory, AStreamNameIsAnError) {
   auto store = session();
-  EXPECT_EQ(error_text<evt::stream_name_error>([&] { evt::store::get(store, "someCategory-1", category_batch{}); }),
+  EXPECT_EQ(error_text<evt::stream_name_error>([&] { evt::store::get_category(store, "someCategory-1", category_batch{}); }),
             "Must be a category (Stream Name: someCategory-1)");
   EXPECT_EQ(error_text<evt::stream_name_error>(
-                [&] { evt::store::get(store, "someCategory", category_batch{.correlation = "other-1"}); }),
+                [&] { evt::store::get_category(store, "someCategory", category_batch{.correlation = "other-1"}); }),
             "Correlation must be a category (Correlation: other-1)");
+  EXPECT_EQ(error_text<evt::stream_name_error>([&] { evt::store::get_category(store, ""); }),
+            "Category must not be empty");
 }
 
 TEST(GetCategory, ConsumerGroupArgumentsOutOfRangeAreTypedErrors) {
   auto store = session();
   const auto group_error = [&](std::int64_t member, std::int64_t size) {
     return error_text<evt::consumer_group_error>([&] {
-      evt::store::get(store, "someCategory", category_batch{.consumer_group = {{.member = member, .size = size}}});
+      evt::store::get_category(store, "someCategory", category_batch{.consumer_group = {{.member = member, .size = size}}});
     });
   };
   EXPECT_EQ(group_error(0, 0), "Consumer group size must not be less than 1 (Consumer Group Member: 0, Consumer Group Size: 0)");
@@ -154,7 +172,7 @@ TEST(GetCategory, ConsumerGroupArgumentsOutOfRangeAreTypedErrors) {
 
 TEST(GetCategory, ConditionIsATypedErrorWhenNotActivated) {
   auto store = session();
-  EXPECT_THROW(evt::store::get(store, unique_category(), category_batch{.condition = "position = 0"}),
+  EXPECT_THROW(evt::store::get_category(store, unique_category(), category_batch{.condition = "position = 0"}),
                evt::condition_error);
 }
 

@@ -140,6 +140,18 @@ TEST(Put, AnEmptyStreamNameIsAnError) {
   EXPECT_THROW(evt::store::put(store, some_message(), ""), evt::stream_name_error);
 }
 
+TEST(Put, ANulCharacterIsAnErrorNotATruncation) {
+  auto store = session();
+  const auto stream = unique_stream_name();
+  try {
+    evt::store::put(store, {.type = std::string{"Ab\0cd", 5}, .data = "{}"}, stream);
+    FAIL() << "a type with a NUL was written";
+  } catch (const evt::error& error) {
+    EXPECT_EQ(std::string{error.what()}, "Message type must not contain a NUL character (Stream: " + stream + ")");
+  }
+  EXPECT_EQ(count(stream), 0u);
+}
+
 TEST(PutBatch, WritesEveryMessageInOrderAndReturnsTheLastPosition) {
   auto store = session();
   const auto stream = unique_stream_name();

@@ -24,7 +24,7 @@ TEST(Read, ReadsAStreamToTheEndAcrossBatches) {
   const auto stream = unique_stream_name();
   for (int i = 0; i < 7; ++i) evt::store::put(store, {.type = "SomeType", .data = "{}"}, stream);
   std::vector<std::int64_t> positions;
-  const auto count = evt::store::read(
+  const auto count = evt::store::read_stream(
       store, stream, [&](const message_data& message) { positions.push_back(message.position); },
       evt::store::stream_batch{.position = 1, .batch_size = 2});
   EXPECT_EQ(count, 6);
@@ -42,7 +42,7 @@ TEST(Read, ReadsACategoryAcrossAGapInGlobalPositions) {
   for (int i = 0; i < 4; ++i) evt::store::put(store, {.type = "SomeType", .data = "{}"}, stream_name(category, "3"));
 
   std::vector<message_data> read;
-  evt::store::read(
+  evt::store::read_category(
       store, category, [&](const message_data& message) { read.push_back(message); },
       evt::store::category_batch{.batch_size = 1});
   ASSERT_EQ(read.size(), 5u);

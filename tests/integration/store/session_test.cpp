@@ -40,6 +40,11 @@ TEST(Session, ConnectsOnFirstUse) {
 
 TEST(Session, ConnectsFromLibpqsEnvironment) {
   auto parts = conninfo_parts();
+  struct unset_afterwards {
+    ~unset_afterwards() {
+      for (const char* name : {"PGHOST", "PGPORT", "PGDATABASE", "PGUSER"}) unsetenv(name);
+    }
+  } cleanup;
   ASSERT_EQ(setenv("PGHOST", parts["host"].c_str(), 1), 0);
   ASSERT_EQ(setenv("PGPORT", parts["port"].c_str(), 1), 0);
   ASSERT_EQ(setenv("PGDATABASE", parts["dbname"].c_str(), 1), 0);
@@ -55,8 +60,8 @@ TEST(Session, WorksAsAnyRoleWithAnySearchPath) {
   evt::store::session store{{.conninfo = conninfo_as("postgres") + " options='-c search_path=pg_catalog'"}};
   const auto stream = unique_stream_name();
   EXPECT_EQ(evt::store::put(store, {.type = "SomeType", .data = "{}"}, stream, evt::no_stream), 0);
-  EXPECT_EQ(evt::store::get(store, stream).size(), 1u);
-  EXPECT_EQ(evt::store::get(store, evt::category(stream), evt::store::category_batch{}).size(), 1u);
+  EXPECT_EQ(evt::store::get_stream(store, stream).size(), 1u);
+  EXPECT_EQ(evt::store::get_category(store, evt::category(stream), evt::store::category_batch{}).size(), 1u);
 }
 
 TEST(Session, AnUnreachableServerIsAConnectionError) {

@@ -9,7 +9,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <stdexcept>
+#include <thread>
 #include <string>
 
 namespace {
@@ -70,6 +72,108 @@ TEST(Transaction, RollsBackBothWhenAWriteIsRefused) {
   EXPECT_EQ(database{}.stream(stream).size(), 1u);
   // The session is usable again afterwards.
   EXPECT_EQ(evt::store::put(store, {.type = "Deposited", .data = "{}"}, stream, 0), 1);
+}
+
+TEST(Transaction, ThatCaughtAFailedStatementDoesNotPretendToCommit) {
+  accounts_table accounts;
+  evt::store::session store{{.conninfo = conninfo()}};
+  const auto stream = unique_stream_name();
+  const auto id = unique_id();
+  try {
+    store.transaction([&](evt::store::transaction& transaction) {
+      transaction.execute("INSERT INTO public." + accounts.name + " VALUES ($1, NULL)", {"a1"});
+      evt::store::put(transaction, {.type = "Opened", .data = "{}", .id = id}, stream);
+      try {
+        evt::store::put(transaction, {.type = "Opened", .data = "{}", .id = id}, stream);
+      } catch (const evt::duplicate_message_id_error&) {
+        // swallowed by the application
+      }
+    });
+    FAIL() << "the transaction claimed to commit";
+  } catch (const evt::store_error& error) {
+    EXPECT_EQ(std::string{error.what()}, "Transaction rolled back: a statement in it failed (Operation: transaction)");
+  }
+  EXPECT_EQ(accounts.rows(), 0);
+  EXPECT_TRUE(database{}.stream(stream).empty());
+  EXPECT_EQ(evt::store::put(store, {.type = "Opened", .data = "{}"}, stream), 0) << "the session is usable again";
+}
+
+TEST(Transaction, DoesNotNest) {
+  evt::store::session store{{.conninfo = conninfo()}};
+  const auto stream = unique_stream_name();
+  store.transaction([&](evt::store::transaction& outer) {
+    try {
+      store.transaction([](evt::store::transaction&) {});
+      ADD_FAILURE() << "a nested transaction was opened";
+    } catch (const evt::error& error) {
+      EXPECT_EQ(std::string{error.what()}, "A transaction is already open on this session; transactions do not nest");
+    }
+    evt::store::put(outer, {.type = "Opened", .data = "{}"}, stream);
+  });
+  EXPECT_EQ(database{}.stream(stream).size(), 1u);
+}
+
+TEST(Transaction, CallsOnTheSessionJoinIt) {
+  evt::store::session store{{.conninfo = conninfo()}};
+  const auto stream = unique_stream_name();
+  EXPECT_THROW(store.transaction([&](evt::store::transaction&) {
+    evt::store::put(store, {.type = "Opened", .data = "{}"}, stream);
+    throw std::runtime_error{"roll back"};
+  }),
+               std::runtime_error);
+  EXPECT_TRUE(database{}.stream(stream).empty());
+}
+
+TEST(Transaction, ClosingTheSessionInsideItTakesEffectAfterIt) {
+  evt::store::session store{{.conninfo = conninfo()}};
+  const auto stream = unique_stream_name();
+  store.transaction([&](evt::store::transaction& transaction) {
+    evt::store::put(transaction, {.type = "Opened", .data = "{}"}, stream);
+    store.close();
+  });
+  EXPECT_FALSE(store.is_connected());
+  EXPECT_EQ(database{}.stream(stream).size(), 1u);
+  EXPECT_EQ(evt::store::put(store, {.type = "Opened", .data = "{}"}, stream), 1);
+}
+
+TEST(Transaction, ABadStatementIsAStoreErrorNotALostConnection) {
+  evt::store::session store{{.conninfo = conninfo()}};
+  try {
+    store.transaction([&](evt::store::transaction& transaction) { transaction.execute("SELECT $1, $2", {"only one"}); });
+    FAIL() << "a statement missing a parameter ran";
+  } catch (const evt::connection_error& error) {
+    FAIL() << "reported as a lost connection: " << error.what();
+  } catch (const evt::store_error& error) {
+    EXPECT_NE(std::string{error.what()}.find("bind message supplies 1 parameters"), std::string::npos) << error.what();
+  }
+  EXPECT_TRUE(store.is_connected());
+}
+
+TEST(Transaction, ADeadlockIsAStoreErrorWithItsSqlstate) {
+  // Each transaction writes to one category, then to the other's: writes
+  // lock per category, so one of them must be chosen as the deadlock victim.
+  const auto first = unique_category();
+  const auto second = unique_category();
+  std::atomic<int> holding{0};
+  std::atomic<int> deadlocks{0};
+  const auto cross = [&](const std::string& mine, const std::string& theirs) {
+    evt::store::session store{{.conninfo = conninfo()}};
+    try {
+      store.transaction([&](evt::store::transaction& transaction) {
+        evt::store::put(transaction, {.type = "A", .data = "{}"}, evt::test::stream_name(mine, "1"));
+        ++holding;
+        while (holding < 2) std::this_thread::yield();
+        evt::store::put(transaction, {.type = "B", .data = "{}"}, evt::test::stream_name(theirs, "1"));
+      });
+    } catch (const evt::store_error& error) {
+      if (error.sqlstate() == "40P01") ++deadlocks;
+    }
+  };
+  std::thread one{cross, first, second};
+  std::thread other{cross, second, first};
+  one.join();
+  other.join();
+  EXPECT_EQ(deadlocks, 1);
 }
 
 }  // namespace
