@@ -12,6 +12,15 @@ expected_version_error::expected_version_error(std::string stream_name, std::int
       expected_{expected},
       actual_{actual} {}
 
+decode_error::decode_error(std::string stream_name, std::int64_t position, std::string type, std::string field,
+                           const std::string& cause)
+    : error{"Cannot decode the message (Stream: " + stream_name + ", Position: " + std::to_string(position) +
+            ", Type: " + type + ", Field: " + field + ", Cause: " + cause + ")"},
+      stream_name_{std::move(stream_name)},
+      position_{position},
+      type_{std::move(type)},
+      field_{std::move(field)} {}
+
 store_error::store_error(const std::string& what, std::string sqlstate)
     : error{what}, sqlstate_{std::move(sqlstate)} {}
 

@@ -41,6 +41,24 @@ class duplicate_message_id_error : public error {
   using error::error;
 };
 
+// A stored message that cannot be read into its C++ form.
+class decode_error : public error {
+ public:
+  decode_error(std::string stream_name, std::int64_t position, std::string type, std::string field,
+               const std::string& cause);
+
+  const std::string& stream_name() const noexcept { return stream_name_; }
+  std::int64_t position() const noexcept { return position_; }
+  const std::string& type() const noexcept { return type_; }
+  const std::string& field() const noexcept { return field_; }
+
+ private:
+  std::string stream_name_;
+  std::int64_t position_;
+  std::string type_;
+  std::string field_;
+};
+
 // Consumer group member and size are inconsistent or out of range.
 class consumer_group_error : public error {
  public:
