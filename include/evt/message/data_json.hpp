@@ -1,0 +1,159 @@
+#pragma once
+
+// Message data to and from the JSON Eventide stores (SPEC 2.5, 11): every
+// field written (absent optionals as null) under its camelCase key; read by
+// key (order does not matter, unknown keys are ignored), snake_cased back.
+#include <evt/clock.hpp>
+#include <evt/message/casing.hpp>
+#include <evt/money.hpp>
+
+#include <boost/hana.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace evt::detail {
+
+using json = nlohmann::json;
+
+// A field that cannot be read: what it is (path) and why.
+struct field_error : std::runtime_error {
+  field_error(std::string path, const std::string& cause) : std::runtime_error{cause}, path{std::move(path)} {}
+  std::string path;
+};
+
+template <class T>
+struct is_optional : std::false_type {};
+template <class T>
+struct is_optional<std::optional<T>> : std::true_type {};
+
+template <class T>
+struct is_vector : std::false_type {};
+template <class T>
+struct is_vector<std::vector<T>> : std::true_type {};
+
+template <class T>
+struct is_string_map : std::false_type {};
+template <class T>
+struct is_string_map<std::map<std::string, T>> : std::true_type {};
+
+json money_json(const money& amount);
+money money_from_json(const json& value);
+
+template <class T>
+json encode(const T& value);
+
+template <class T>
+json encode_struct(const T& value) {
+  json object = json::object();
+  boost::hana::for_each(boost::hana::accessors<T>(), [&](auto accessor) {
+    const std::string name = boost::hana::to<const char*>(boost::hana::first(accessor));
+    object[camel_case(name)] = encode(boost::hana::second(accessor)(value));
+  });
+  return object;
+}
+
+template <class T>
+json encode(const T& value) {
+  if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, bool> || std::is_floating_point_v<T>) {
+    return value;
+  } else if constexpr (std::is_integral_v<T>) {
+    return static_cast<std::int64_t>(value);
+  } else if constexpr (std::is_same_v<T, money>) {
+    return money_json(value);
+  } else if constexpr (std::is_same_v<T, time_point>) {
+    return iso8601(value);
+  } else if constexpr (is_optional<T>::value) {
+    return value ? encode(*value) : json(nullptr);
+  } else if constexpr (is_vector<T>::value) {
+    json array = json::array();
+    for (const auto& item : value) array.push_back(encode(item));
+    return array;
+  } else if constexpr (is_string_map<T>::value) {
+    json object = json::object();
+    for (const auto& [key, item] : value) object[camel_case(key)] = encode(item);
+    return object;
+  } else {
+    static_assert(boost::hana::Struct<T>::value,
+                  "evt: a message field must be a string, integer, bool, double, evt::money, evt::time_point, "
+                  "std::optional, std::vector, std::map<std::string, T> or a Boost.Hana struct");
+    return encode_struct(value);
+  }
+}
+
+template <class T>
+T decode(const json& value, const std::string& path);
+
+template <class T>
+T decode_struct(const json& object, const std::string& path) {
+  if (!object.is_object()) throw field_error{path, "expected a JSON object"};
+  T result{};
+  boost::hana::for_each(boost::hana::accessors<T>(), [&](auto accessor) {
+    using field_type = std::remove_cvref_t<decltype(boost::hana::second(accessor)(result))>;
+    const std::string name = boost::hana::to<const char*>(boost::hana::first(accessor));
+    const auto field_path = path.empty() ? name : path + "." + name;
+    const auto found = object.find(camel_case(name));
+    if (found == object.end()) {
+      if constexpr (is_optional<field_type>::value) return;
+      throw field_error{field_path, "missing"};
+    }
+    boost::hana::second(accessor)(result) = decode<field_type>(*found, field_path);
+  });
+  return result;
+}
+
+template <class T>
+T decode(const json& value, const std::string& path) {
+  if constexpr (is_optional<T>::value) {
+    if (value.is_null()) return std::nullopt;
+    return decode<typename T::value_type>(value, path);
+  } else if constexpr (is_vector<T>::value) {
+    if (!value.is_array()) throw field_error{path, "expected a JSON array"};
+    T result;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      result.push_back(decode<typename T::value_type>(value[i], path + "[" + std::to_string(i) + "]"));
+    }
+    return result;
+  } else if constexpr (is_string_map<T>::value) {
+    if (!value.is_object()) throw field_error{path, "expected a JSON object"};
+    T result;
+    for (const auto& [key, item] : value.items()) {
+      result.emplace(snake_case(key), decode<typename T::mapped_type>(item, path + "." + key));
+    }
+    return result;
+  } else if constexpr (boost::hana::Struct<T>::value) {
+    return decode_struct<T>(value, path);
+  } else {
+    try {
+      if constexpr (std::is_same_v<T, money>) {
+        return money_from_json(value);
+      } else if constexpr (std::is_same_v<T, time_point>) {
+        return parse_iso8601(value.get<std::string>());
+      } else if constexpr (std::is_same_v<T, bool>) {
+        if (!value.is_boolean()) throw std::runtime_error{"expected true or false, not " + value.dump()};
+        return value.get<bool>();
+      } else if constexpr (std::is_integral_v<T>) {
+        if (!value.is_number_integer()) throw std::runtime_error{"expected an integer, not " + value.dump()};
+        return value.get<T>();
+      } else if constexpr (std::is_floating_point_v<T>) {
+        if (!value.is_number()) throw std::runtime_error{"expected a number, not " + value.dump()};
+        return value.get<T>();
+      } else {
+        if (!value.is_string()) throw std::runtime_error{"expected a string, not " + value.dump()};
+        return value.get<std::string>();
+      }
+    } catch (const field_error&) {
+      throw;
+    } catch (const std::exception& error) {
+      throw field_error{path, error.what()};
+    }
+  }
+}
+
+}  // namespace evt::detail

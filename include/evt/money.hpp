@@ -1,0 +1,42 @@
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace evt {
+
+// An exact decimal amount: no binary floating point for money. Held as an
+// integer count of 10^-scale units, scale 0 to 15, normalised (no trailing
+// zeros), so equal amounts are equal whatever their written form.
+class money {
+ public:
+  constexpr money() = default;
+  constexpr money(std::int64_t whole) : units_{whole} {}  // NOLINT: 100 is money
+
+  // "11.5", "-0.25", "100"; anything else is an evt::error naming the text.
+  static money parse(std::string_view text);
+
+  std::string to_string() const;
+  std::int64_t units() const noexcept { return units_; }
+  int scale() const noexcept { return scale_; }
+
+  friend money operator+(money a, money b);
+  friend money operator-(money a, money b);
+  money& operator+=(money other) { return *this = *this + other; }
+  money& operator-=(money other) { return *this = *this - other; }
+  friend money operator-(money a) { return money{0} - a; }
+
+  friend bool operator==(money a, money b) noexcept { return a.units_ == b.units_ && a.scale_ == b.scale_; }
+  friend std::strong_ordering operator<=>(money a, money b);
+
+ private:
+  constexpr money(std::int64_t units, int scale) : units_{units}, scale_{scale} {}
+  static money normalised(std::int64_t units, int scale);
+
+  std::int64_t units_ = 0;
+  int scale_ = 0;
+};
+
+}  // namespace evt

@@ -1,0 +1,33 @@
+#include <evt/message/data_json.hpp>
+
+#include <evt/error.hpp>
+
+#include <charconv>
+#include <cstdlib>
+
+namespace evt::detail {
+
+// Whole amounts are JSON integers (100); others JSON numbers whose shortest
+// form is the amount's exact decimal (11.5), as Ruby writes them. An amount
+// that no double represents that way is refused rather than rounded.
+json money_json(const money& amount) {
+  if (amount.scale() == 0) return amount.units();
+  const auto text = amount.to_string();
+  const double number = std::strtod(text.c_str(), nullptr);
+  char shortest[32];
+  const auto end = std::to_chars(shortest, shortest + sizeof shortest, number).ptr;
+  if (std::string_view{shortest, static_cast<std::size_t>(end - shortest)} != text) {
+    throw error{"Money amount cannot be written exactly as a JSON number (Amount: " + text + ")"};
+  }
+  return number;
+}
+
+money money_from_json(const json& value) {
+  if (value.is_number_integer()) return money{value.get<std::int64_t>()};
+  if (!value.is_number_float()) throw std::runtime_error{"expected a number, not " + value.dump()};
+  char shortest[32];
+  const auto end = std::to_chars(shortest, shortest + sizeof shortest, value.get<double>()).ptr;
+  return money::parse(std::string_view{shortest, static_cast<std::size_t>(end - shortest)});
+}
+
+}  // namespace evt::detail
