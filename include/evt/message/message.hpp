@@ -3,6 +3,7 @@
 #include <evt/message/metadata.hpp>
 
 #include <boost/hana.hpp>
+#include <boost/preprocessor.hpp>
 
 #include <concepts>
 #include <string_view>
@@ -41,10 +42,29 @@ bool same_data(const T& a, const T& b) {
 // Declares a message struct named after its type, with its fields (one at
 // least; a message without fields is declared by hand and adapted with
 // BOOST_HANA_ADAPT_STRUCT(Name)), a metadata member, and equality of data.
-#define EVT_MESSAGE(name, ...)                                                     \
-  struct name {                                                                    \
-    static constexpr std::string_view message_type = #name;                       \
-    BOOST_HANA_DEFINE_STRUCT(name, __VA_ARGS__);                                   \
-    evt::metadata metadata{};                                                      \
-    friend bool operator==(const name& a, const name& b) { return evt::same_data(a, b); } \
+// Unlike BOOST_HANA_DEFINE_STRUCT, every field is value-initialised, so
+// designated initialisers may leave fields out without -Wextra warnings.
+// A field's type may contain commas: (std::map<std::string, int>, totals).
+#define EVT_MESSAGE(name, ...)                                                                 \
+  struct name {                                                                                \
+    static constexpr std::string_view message_type = #name;                                   \
+    BOOST_PP_SEQ_FOR_EACH(EVT_DETAIL_DECLARE_FIELD, _, BOOST_PP_VARIADIC_TO_SEQ(__VA_ARGS__))  \
+    evt::metadata metadata{};                                                                  \
+    friend bool operator==(const name& a, const name& b) { return evt::same_data(a, b); }     \
+    struct hana_accessors_impl {                                                               \
+      static constexpr auto apply() {                                                          \
+        return boost::hana::make_tuple(BOOST_PP_SEQ_FOR_EACH_I(                                \
+            EVT_DETAIL_FIELD_ACCESSOR, _, BOOST_PP_VARIADIC_TO_SEQ(__VA_ARGS__)));             \
+      }                                                                                        \
+    };                                                                                         \
   }
+
+#define EVT_DETAIL_FIELD_NAME(field) BOOST_PP_TUPLE_ELEM(BOOST_PP_DEC(BOOST_PP_TUPLE_SIZE(field)), field)
+#define EVT_DETAIL_FIELD_TYPE(field) BOOST_PP_TUPLE_ENUM(BOOST_PP_TUPLE_POP_BACK(field))
+#define EVT_DETAIL_DECLARE_FIELD(r, data, field) EVT_DETAIL_FIELD_TYPE(field) EVT_DETAIL_FIELD_NAME(field){};
+#define EVT_DETAIL_FIELD_ACCESSOR(r, data, index, field)                                        \
+  BOOST_PP_COMMA_IF(index)                                                                     \
+  boost::hana::make_pair(BOOST_HANA_STRING(BOOST_PP_STRINGIZE(EVT_DETAIL_FIELD_NAME(field))),  \
+                         [](auto&& message) -> decltype(auto) {                                \
+                           return (static_cast<decltype(message)&&>(message).EVT_DETAIL_FIELD_NAME(field)); \
+                         })

@@ -1,0 +1,121 @@
+#pragma once
+
+#include <evt/error.hpp>
+#include <evt/expected_version.hpp>
+#include <evt/message/conversion.hpp>
+#include <evt/store/session.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace evt {
+
+// One message a writer wrote (or, as a substitute, would have written).
+struct written_message {
+  store::new_message message;  // as stored: type, data, metadata, id
+  std::string stream_name;
+  expected_version expected = std::nullopt;
+  std::optional<std::string> reply_stream_name = std::nullopt;
+};
+
+// Writes typed messages (SPEC 2.7). A default-constructed writer is the
+// substitute tests use: it writes nothing, records everything, and answers
+// positions as if every stream started empty. writer::build(session)
+// writes to the store. Both record what they wrote.
+class writer {
+ public:
+  writer() = default;
+  static writer build(store::session& session);
+
+  // Returns the position of the (last) message written. With a reply stream
+  // name, each message is written with it in its metadata.
+  template <message M>
+  std::int64_t operator()(const M& message, std::string_view stream_name, expected_version expected = {},
+                          std::optional<std::string> reply_stream_name = {}) {
+    return (*this)(std::span<const M>{&message, 1}, stream_name, expected, std::move(reply_stream_name));
+  }
+
+  // A batch for one stream, atomic; the expected version is the first's.
+  template <message M>
+  std::int64_t operator()(std::span<const M> batch, std::string_view stream_name, expected_version expected = {},
+                          std::optional<std::string> reply_stream_name = {}) {
+    std::vector<store::new_message> exported;
+    exported.reserve(batch.size());
+    for (const auto& message : batch) {
+      auto& data = exported.emplace_back(export_message(message));
+      if (reply_stream_name) {
+        auto metadata = message.metadata;
+        metadata.reply_stream_name = reply_stream_name;
+        data.metadata = metadata_json(metadata);
+      }
+    }
+    return write(std::move(exported), stream_name, expected, reply_stream_name);
+  }
+
+  // The stream must not exist yet (expected version no_stream).
+  template <message M>
+  std::int64_t initial(const M& message, std::string_view stream_name) {
+    return (*this)(message, stream_name, no_stream);
+  }
+
+  // Writes `message` to its reply stream, which it then no longer carries.
+  template <message M>
+  std::int64_t reply(M& message) {
+    if (!message.metadata.reply_stream_name) {
+      throw error{"Message has no reply stream name. Cannot reply. (Message Type: " + std::string{M::message_type} + ")"};
+    }
+    const auto stream_name = *message.metadata.reply_stream_name;
+    message.metadata.clear_reply_stream_name();
+    const auto position = (*this)(message, stream_name);
+    replied_.push_back(written_.back());
+    return position;
+  }
+
+  bool is_substitute() const noexcept { return session_ == nullptr; }
+  const std::vector<written_message>& written() const noexcept { return written_; }
+  const std::vector<written_message>& replied() const noexcept { return replied_; }
+
+  // The messages of type M written, read back as the store would give them.
+  template <message M>
+  std::vector<M> messages() const {
+    std::vector<M> found;
+    for (const auto& written : written_) {
+      if (written.message.type == M::message_type) found.push_back(import_message<M>(row_of(written)));
+    }
+    return found;
+  }
+
+  // The one message of type M written: nothing when there is none, an error
+  // when there are several.
+  template <message M>
+  std::optional<M> one_message() const {
+    auto found = messages<M>();
+    if (found.size() > 1) {
+      throw error{"More than one message written (Message Type: " + std::string{M::message_type} +
+                  ", Count: " + std::to_string(found.size()) + ")"};
+    }
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
+  }
+
+  // Substitute: the next write fails with an expected_version_error.
+  void raise_expected_version_error() noexcept { raise_expected_version_error_ = true; }
+
+ private:
+  std::int64_t write(std::vector<store::new_message> batch, std::string_view stream_name, expected_version expected,
+                     const std::optional<std::string>& reply_stream_name);
+  static store::message_data row_of(const written_message& written);
+
+  store::session* session_ = nullptr;
+  std::vector<written_message> written_;
+  std::vector<written_message> replied_;
+  std::map<std::string, std::int64_t, std::less<>> substitute_versions_;
+  bool raise_expected_version_error_ = false;
+};
+
+}  // namespace evt
