@@ -60,15 +60,26 @@ money money::parse(std::string_view text) {
 }
 
 std::string money::to_string() const {
-  const bool negative = units_ < 0;
   // Magnitude as unsigned: the smallest int64 has no positive counterpart.
-  auto magnitude = negative ? 0 - static_cast<std::uint64_t>(units_) : static_cast<std::uint64_t>(units_);
-  std::string digits = std::to_string(magnitude);
-  if (scale_ > 0) {
-    if (digits.size() <= static_cast<std::size_t>(scale_)) digits.insert(0, static_cast<std::size_t>(scale_) - digits.size() + 1, '0');
-    digits.insert(digits.size() - static_cast<std::size_t>(scale_), ".");
+  const auto magnitude = units_ < 0 ? 0 - static_cast<std::uint64_t>(units_) : static_cast<std::uint64_t>(units_);
+  const auto digits = std::to_string(magnitude);
+  const auto scale = static_cast<std::size_t>(scale_);
+  std::string text;
+  if (units_ < 0) text += '-';
+  if (scale == 0) {
+    text += digits;
+    return text;
   }
-  return negative ? "-" + digits : digits;
+  const auto whole = digits.size() > scale ? digits.size() - scale : 0;
+  if (whole == 0) {
+    text += '0';
+  } else {
+    text.append(digits, 0, whole);
+  }
+  text += '.';
+  text.append(scale - (digits.size() - whole), '0');
+  text.append(digits, whole);
+  return text;
 }
 
 money operator+(money a, money b) {

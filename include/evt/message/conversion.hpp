@@ -41,7 +41,7 @@ T import_message(const store::message_data& row) {
   }
   T message;
   try {
-    message = detail::decode_struct<T>(data, "");
+    message = detail::decode_struct<T>(data);
   } catch (const detail::field_error& error) {
     throw failure(error.path.empty() ? "data" : error.path, error.what());
   }

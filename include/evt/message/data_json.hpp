@@ -22,9 +22,16 @@ namespace evt::detail {
 
 using json = nlohmann::json;
 
-// A field that cannot be read: what it is (path) and why.
+// A field that cannot be read: where it is (built on the way out, so that
+// reading pays nothing for paths) and why.
 struct field_error : std::runtime_error {
-  field_error(std::string path, const std::string& cause) : std::runtime_error{cause}, path{std::move(path)} {}
+  explicit field_error(const std::string& cause, std::string path = {})
+      : std::runtime_error{cause}, path{std::move(path)} {}
+  // "name" before "inner" gives "name.inner"; an index gives "name[2]".
+  field_error within(const std::string& outer) const {
+    const bool index = !path.empty() && path.front() == '[';
+    return field_error{what(), path.empty() ? outer : outer + (index ? "" : ".") + path};
+  }
   std::string path;
 };
 
@@ -46,15 +53,34 @@ struct is_string_map<std::map<std::string, T>> : std::true_type {};
 json money_json(const money& amount);
 money money_from_json(const json& value);
 
+// A struct's field names and their stored keys, worked out once per type.
+template <class T>
+struct field_keys {
+  static const field_keys& get() {
+    static const field_keys keys = [] {
+      field_keys result;
+      boost::hana::for_each(boost::hana::accessors<T>(), [&](auto accessor) {
+        result.names.emplace_back(boost::hana::to<const char*>(boost::hana::first(accessor)));
+        result.keys.push_back(camel_case(result.names.back()));
+      });
+      return result;
+    }();
+    return keys;
+  }
+  std::vector<std::string> names;
+  std::vector<std::string> keys;
+};
+
 template <class T>
 json encode(const T& value);
 
 template <class T>
 json encode_struct(const T& value) {
+  const auto& keys = field_keys<T>::get().keys;
   json object = json::object();
+  std::size_t index = 0;
   boost::hana::for_each(boost::hana::accessors<T>(), [&](auto accessor) {
-    const std::string name = boost::hana::to<const char*>(boost::hana::first(accessor));
-    object[camel_case(name)] = encode(boost::hana::second(accessor)(value));
+    object[keys[index++]] = encode(boost::hana::second(accessor)(value));
   });
   return object;
 }
@@ -88,53 +114,68 @@ json encode(const T& value) {
 }
 
 template <class T>
-T decode(const json& value, const std::string& path);
+T decode(const json& value);
 
 template <class T>
-T decode_struct(const json& object, const std::string& path) {
-  if (!object.is_object()) throw field_error{path, "expected a JSON object"};
+T decode_struct(const json& object) {
+  if (!object.is_object()) throw field_error{"expected a JSON object"};
+  const auto& fields = field_keys<T>::get();
   T result{};
+  std::size_t index = 0;
   boost::hana::for_each(boost::hana::accessors<T>(), [&](auto accessor) {
     using field_type = std::remove_cvref_t<decltype(boost::hana::second(accessor)(result))>;
-    const std::string name = boost::hana::to<const char*>(boost::hana::first(accessor));
-    const auto field_path = path.empty() ? name : path + "." + name;
-    const auto found = object.find(camel_case(name));
+    const auto& name = fields.names[index];
+    const auto found = object.find(fields.keys[index++]);
     if (found == object.end()) {
       if constexpr (is_optional<field_type>::value) return;
-      throw field_error{field_path, "missing"};
+      throw field_error{"missing", name};
     }
-    boost::hana::second(accessor)(result) = decode<field_type>(*found, field_path);
+    try {
+      boost::hana::second(accessor)(result) = decode<field_type>(*found);
+    } catch (const field_error& error) {
+      throw error.within(name);
+    }
   });
   return result;
 }
 
 template <class T>
-T decode(const json& value, const std::string& path) {
+T decode(const json& value) {
   if constexpr (is_optional<T>::value) {
     if (value.is_null()) return std::nullopt;
-    return decode<typename T::value_type>(value, path);
+    return decode<typename T::value_type>(value);
   } else if constexpr (is_vector<T>::value) {
-    if (!value.is_array()) throw field_error{path, "expected a JSON array"};
+    if (!value.is_array()) throw field_error{"expected a JSON array"};
     T result;
+    result.reserve(value.size());
     for (std::size_t i = 0; i < value.size(); ++i) {
-      result.push_back(decode<typename T::value_type>(value[i], path + "[" + std::to_string(i) + "]"));
+      try {
+        result.push_back(decode<typename T::value_type>(value[i]));
+      } catch (const field_error& error) {
+        throw error.within("[" + std::to_string(i) + "]");
+      }
     }
     return result;
   } else if constexpr (is_string_map<T>::value) {
-    if (!value.is_object()) throw field_error{path, "expected a JSON object"};
+    if (!value.is_object()) throw field_error{"expected a JSON object"};
     T result;
     for (const auto& [key, item] : value.items()) {
-      result.emplace(snake_case(key), decode<typename T::mapped_type>(item, path + "." + key));
+      try {
+        result.emplace(snake_case(key), decode<typename T::mapped_type>(item));
+      } catch (const field_error& error) {
+        throw error.within(key);
+      }
     }
     return result;
   } else if constexpr (boost::hana::Struct<T>::value) {
-    return decode_struct<T>(value, path);
+    return decode_struct<T>(value);
   } else {
     try {
       if constexpr (std::is_same_v<T, money>) {
         return money_from_json(value);
       } else if constexpr (std::is_same_v<T, time_point>) {
-        return parse_iso8601(value.get<std::string>());
+        if (!value.is_string()) throw std::runtime_error{"expected a time string, not " + value.dump()};
+        return parse_iso8601(value.get_ref<const std::string&>());
       } else if constexpr (std::is_same_v<T, bool>) {
         if (!value.is_boolean()) throw std::runtime_error{"expected true or false, not " + value.dump()};
         return value.get<bool>();
@@ -148,10 +189,8 @@ T decode(const json& value, const std::string& path) {
         if (!value.is_string()) throw std::runtime_error{"expected a string, not " + value.dump()};
         return value.get<std::string>();
       }
-    } catch (const field_error&) {
-      throw;
     } catch (const std::exception& error) {
-      throw field_error{path, error.what()};
+      throw field_error{error.what()};
     }
   }
 }
