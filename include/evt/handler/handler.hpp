@@ -1,0 +1,92 @@
+#pragma once
+
+#include <evt/error.hpp>
+#include <evt/message/conversion.hpp>
+#include <evt/store/message_data.hpp>
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <typeindex>
+#include <utility>
+
+namespace evt {
+
+// The handler DSL (SPEC 2.6). A handler declares a block per message type
+// and is called with typed messages or raw rows from the store:
+//
+//   struct Commands : evt::handler {
+//     Commands() : evt::handler{"Commands"} {
+//       handle<Deposit>([this](Deposit& deposit) { ... });
+//     }
+//   };
+//
+// Strict handlers refuse what they do not handle; others ignore it.
+// Strictness defaults to the environment variable HANDLE_STRICT (on/off,
+// default off), as in Eventide.
+class handler {
+ public:
+  explicit handler(std::string name);
+  handler(std::string name, bool strict) : name_{std::move(name)}, strict_{strict} {}
+  // Blocks usually capture `this`: a copy or a move would call the original.
+  handler(const handler&) = delete;
+  handler& operator=(const handler&) = delete;
+
+  const std::string& name() const noexcept { return name_; }
+  bool is_strict() const noexcept { return strict_; }
+  void set_strict(bool strict) noexcept { strict_ = strict; }
+
+  template <message M>
+  bool handles() const {
+    return typed_.contains(std::type_index{typeid(M)});
+  }
+  bool handles(std::string_view type) const { return raw_.contains(type); }
+
+  // A typed message: its block runs, or (strict) it is an error.
+  template <message M>
+  void operator()(M& message) {
+    const auto block = typed_.find(std::type_index{typeid(M)});
+    if (block != typed_.end()) {
+      block->second(&message);
+    } else if (strict_) {
+      throw error{name_ + " does not implement a handler for " + std::string{M::message_type} +
+                  ". Cannot handle the message."};
+    }
+  }
+
+  // A raw row: read as the message type registered for its type and given
+  // to that block; else to the generic block; else (strict) an error.
+  // Returns whether anything handled it.
+  bool operator()(const store::message_data& row);
+
+ protected:
+  template <message M, class Block>
+  void handle(Block&& block) {
+    static_assert(std::is_invocable_v<Block&, M&>,
+                  "evt::handler: a handle<M> block must take the message (M& or const M&)");
+    const std::type_index type{typeid(M)};
+    if (typed_.contains(type) || raw_.contains(M::message_type)) {
+      throw error{std::string{M::message_type} + " is already registered (Handler: " + name_ + ")"};
+    }
+    auto shared = std::make_shared<std::decay_t<Block>>(std::forward<Block>(block));
+    typed_.emplace(type, [shared](void* message) { (*shared)(*static_cast<M*>(message)); });
+    raw_.emplace(std::string{M::message_type}, [shared](const store::message_data& row) {
+      auto message = import_message<M>(row);
+      (*shared)(message);
+    });
+  }
+
+  // The fallback for rows of types without a block.
+  void handle_raw(std::function<void(const store::message_data&)> block) { generic_ = std::move(block); }
+
+ private:
+  std::string name_;
+  bool strict_ = false;
+  std::map<std::type_index, std::function<void(void*)>> typed_;
+  std::map<std::string, std::function<void(const store::message_data&)>, std::less<>> raw_;
+  std::function<void(const store::message_data&)> generic_;
+};
+
+}  // namespace evt

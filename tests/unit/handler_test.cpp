@@ -1,0 +1,112 @@
+#include <evt/handler/handler.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace {
+
+EVT_MESSAGE(Deposit, (std::string, deposit_id), (std::int64_t, amount));
+EVT_MESSAGE(Withdraw, (std::string, withdrawal_id));
+EVT_MESSAGE(Close, (std::string, account_id));
+
+struct Commands : evt::handler {
+  std::vector<std::string> handled;
+  std::vector<std::string> raw;
+
+  explicit Commands(bool strict = false) : evt::handler{"Commands", strict} {
+    handle<Deposit>([this](Deposit& deposit) { handled.push_back("Deposit " + deposit.deposit_id); });
+    handle<Withdraw>([this](const Withdraw& withdraw) { handled.push_back("Withdraw " + withdraw.withdrawal_id); });
+  }
+  void with_generic_block() {
+    handle_raw([this](const evt::store::message_data& row) { raw.push_back(row.type); });
+  }
+  void register_deposit_again() {
+    handle<Deposit>([](Deposit&) {});
+  }
+};
+
+evt::store::message_data row(std::string type, std::optional<std::string> data) {
+  return {.id = "id-1", .type = std::move(type), .stream_name = "account:command-1", .position = 4, .data = std::move(data)};
+}
+
+TEST(Handler, DispatchesTypedMessagesToTheirBlock) {
+  Commands handler;
+  Deposit deposit{.deposit_id = "d1"};
+  Withdraw withdraw{.withdrawal_id = "w1"};
+  handler(deposit);
+  handler(withdraw);
+  EXPECT_EQ(handler.handled, (std::vector<std::string>{"Deposit d1", "Withdraw w1"}));
+  EXPECT_TRUE(handler.handles<Deposit>());
+  EXPECT_FALSE(handler.handles<Close>());
+}
+
+TEST(Handler, DispatchesRawRowsByTypeReadingThemAsTheirMessage) {
+  Commands handler;
+  EXPECT_TRUE(handler(row("Deposit", R"({"depositId": "d2", "amount": 5})")));
+  EXPECT_EQ(handler.handled, (std::vector<std::string>{"Deposit d2"}));
+  EXPECT_TRUE(handler.handles("Withdraw"));
+}
+
+TEST(Handler, ARawRowThatDoesNotDecodeIsADecodeError) {
+  Commands handler;
+  EXPECT_THROW(handler(row("Deposit", R"({"amount": 5})")), evt::decode_error);
+  EXPECT_TRUE(handler.handled.empty());
+}
+
+TEST(Handler, NonStrictIgnoresWhatItDoesNotHandle) {
+  Commands handler{false};
+  Close close{.account_id = "a1"};
+  handler(close);
+  EXPECT_FALSE(handler(row("Close", "{}")));
+  EXPECT_TRUE(handler.handled.empty());
+}
+
+TEST(Handler, StrictRefusesWhatItDoesNotHandle) {
+  Commands handler{true};
+  Close close{.account_id = "a1"};
+  try {
+    handler(close);
+    FAIL() << "a strict handler ignored a message";
+  } catch (const evt::error& error) {
+    EXPECT_EQ(std::string{error.what()}, "Commands does not implement a handler for Close. Cannot handle the message.");
+  }
+  try {
+    handler(row("Close", "{}"));
+    FAIL() << "a strict handler ignored message data";
+  } catch (const evt::error& error) {
+    EXPECT_EQ(std::string{error.what()}, "Commands does not implement `handle'. Cannot handle message data.");
+  }
+}
+
+TEST(Handler, TheGenericBlockTakesRowsOfOtherTypes) {
+  Commands handler{true};
+  handler.with_generic_block();
+  EXPECT_TRUE(handler(row("Close", "{}")));
+  EXPECT_TRUE(handler(row("Deposit", R"({"depositId": "d3", "amount": 1})")));
+  EXPECT_EQ(handler.raw, (std::vector<std::string>{"Close"}));
+  EXPECT_EQ(handler.handled, (std::vector<std::string>{"Deposit d3"}));
+}
+
+TEST(Handler, ATypeCanBeRegisteredOnce) {
+  Commands handler;
+  try {
+    handler.register_deposit_again();
+    FAIL() << "registered twice";
+  } catch (const evt::error& error) {
+    EXPECT_EQ(std::string{error.what()}, "Deposit is already registered (Handler: Commands)");
+  }
+}
+
+TEST(Handler, StrictnessDefaultsToHandleStrict) {
+  ASSERT_EQ(setenv("HANDLE_STRICT", "on", 1), 0);
+  EXPECT_TRUE(evt::handler{"H"}.is_strict());
+  ASSERT_EQ(setenv("HANDLE_STRICT", "off", 1), 0);
+  EXPECT_FALSE(evt::handler{"H"}.is_strict());
+  ASSERT_EQ(unsetenv("HANDLE_STRICT"), 0);
+  EXPECT_FALSE(evt::handler{"H"}.is_strict());
+}
+
+}  // namespace
