@@ -5,6 +5,7 @@
 // key (order does not matter, unknown keys are ignored), snake_cased back.
 #include <evt/clock.hpp>
 #include <evt/message/casing.hpp>
+#include <evt/message/field_traits.hpp>
 #include <evt/money.hpp>
 
 #include <boost/hana.hpp>
@@ -34,21 +35,6 @@ struct field_error : std::runtime_error {
   }
   std::string path;
 };
-
-template <class T>
-struct is_optional : std::false_type {};
-template <class T>
-struct is_optional<std::optional<T>> : std::true_type {};
-
-template <class T>
-struct is_vector : std::false_type {};
-template <class T>
-struct is_vector<std::vector<T>> : std::true_type {};
-
-template <class T>
-struct is_string_map : std::false_type {};
-template <class T>
-struct is_string_map<std::map<std::string, T>> : std::true_type {};
 
 json money_json(const money& amount);
 money money_from_json(const json& value);

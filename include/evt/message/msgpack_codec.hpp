@@ -6,6 +6,7 @@
 // milliseconds since the epoch (UTC), absent optionals are nil.
 #include <evt/clock.hpp>
 #include <evt/error.hpp>
+#include <evt/message/field_traits.hpp>
 #include <evt/money.hpp>
 
 #include <boost/hana.hpp>
@@ -22,18 +23,9 @@
 namespace evt {
 namespace detail::msgpack_codec {
 
-template <class T>
-struct is_optional : std::false_type {};
-template <class T>
-struct is_optional<std::optional<T>> : std::true_type {};
-template <class T>
-struct is_vector : std::false_type {};
-template <class T>
-struct is_vector<std::vector<T>> : std::true_type {};
-template <class T>
-struct is_string_map : std::false_type {};
-template <class T>
-struct is_string_map<std::map<std::string, T>> : std::true_type {};
+using detail::is_optional;
+using detail::is_string_map;
+using detail::is_vector;
 
 using packer = msgpack::packer<msgpack::sbuffer>;
 
