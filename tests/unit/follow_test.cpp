@@ -77,4 +77,11 @@ TEST(Copy, WithMetadataCopiesWorkflowSchemaAndBothPropertySetsButNotTheSource) {
   EXPECT_EQ(copied.metadata.message_id, std::nullopt);
 }
 
+TEST(Correlate, MakesAnEmptyMessageCorrelatedToAStream) {
+  const auto deposit = evt::correlate<Deposit>("accountTransaction-1");
+  EXPECT_EQ(deposit.metadata.correlation_stream_name, "accountTransaction-1");
+  EXPECT_EQ(deposit.deposit_id, "");
+  EXPECT_TRUE(deposit.metadata.is_correlated("accountTransaction"));
+}
+
 }  // namespace

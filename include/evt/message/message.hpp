@@ -6,6 +6,7 @@
 #include <boost/preprocessor.hpp>
 
 #include <concepts>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
@@ -35,6 +36,15 @@ bool same_data(const T& a, const T& b) {
   return boost::hana::all_of(boost::hana::accessors<T>(), [&](auto accessor) {
     return boost::hana::second(accessor)(a) == boost::hana::second(accessor)(b);
   });
+}
+
+// An empty message correlated to a stream (or category): its metadata's
+// correlation stream name is set.
+template <message T>
+T correlate(std::string stream_name) {
+  T message{};
+  message.metadata.correlation_stream_name = std::move(stream_name);
+  return message;
 }
 
 }  // namespace evt
