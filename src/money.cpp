@@ -12,28 +12,31 @@ constexpr int max_scale = 15;
 
 [[noreturn]] void overflow() { throw error{"Money amount out of range"}; }
 
-std::int64_t checked_add(std::int64_t a, std::int64_t b) {
-  std::int64_t sum = 0;
-  if (__builtin_add_overflow(a, b, &sum)) overflow();
-  return sum;
+// Intermediate results in 128 bits: 15 decimal places on an int64 always fit.
+__extension__ using wide = __int128;
+
+wide scaled_up(std::int64_t units, int by) {
+  wide scaled = units;
+  for (int i = 0; i < by; ++i) scaled *= 10;
+  return scaled;
 }
 
-std::int64_t scaled_up(std::int64_t units, int by) {
-  for (int i = 0; i < by; ++i) {
-    if (__builtin_mul_overflow(units, 10, &units)) overflow();
-  }
-  return units;
-}
+// Without trailing zeros, and back in 64 bits (or out of range).
+struct reduced {
+  std::int64_t units;
+  int scale;
+};
 
-}  // namespace
-
-money money::normalised(std::int64_t units, int scale) {
+reduced reduce(wide units, int scale) {
   while (scale > 0 && units % 10 == 0) {
     units /= 10;
     --scale;
   }
-  return money{units, scale};
+  if (units > std::numeric_limits<std::int64_t>::max() || units < std::numeric_limits<std::int64_t>::min()) overflow();
+  return {static_cast<std::int64_t>(units), scale};
 }
+
+}  // namespace
 
 money money::parse(std::string_view text) {
   const auto reject = [&] { throw error{"Not a money amount (Text: " + std::string{text} + ")"}; };
@@ -56,7 +59,8 @@ money money::parse(std::string_view text) {
     if (__builtin_mul_overflow(units, 10, &units) || __builtin_add_overflow(units, c - '0', &units)) overflow();
   }
   if (!digits || (point && scale == 0)) reject();
-  return normalised(negative ? -units : units, scale);
+  const auto [whole, places] = reduce(negative ? -static_cast<wide>(units) : units, scale);
+  return money{whole, places};
 }
 
 std::string money::to_string() const {
@@ -84,13 +88,14 @@ std::string money::to_string() const {
 
 money operator+(money a, money b) {
   const int scale = std::max(a.scale_, b.scale_);
-  return money::normalised(checked_add(scaled_up(a.units_, scale - a.scale_), scaled_up(b.units_, scale - b.scale_)),
-                           scale);
+  const auto [units, places] = reduce(scaled_up(a.units_, scale - a.scale_) + scaled_up(b.units_, scale - b.scale_), scale);
+  return money{units, places};
 }
 
 money operator-(money a, money b) {
-  if (b.units_ == std::numeric_limits<std::int64_t>::min()) overflow();
-  return a + money{-b.units_, b.scale_};
+  const int scale = std::max(a.scale_, b.scale_);
+  const auto [units, places] = reduce(scaled_up(a.units_, scale - a.scale_) - scaled_up(b.units_, scale - b.scale_), scale);
+  return money{units, places};
 }
 
 std::strong_ordering operator<=>(money a, money b) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <compare>
+#include <concepts>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -13,7 +14,13 @@ namespace evt {
 class money {
  public:
   constexpr money() = default;
-  constexpr money(std::int64_t whole) : units_{whole} {}  // NOLINT: 100 is money
+  // Whole amounts: 100 is money. Doubles are not: 11.5 would truncate, so
+  // they do not compile; write money::parse("11.5").
+  template <std::integral Whole>
+    requires(!std::same_as<Whole, bool>)
+  constexpr money(Whole whole) : units_{static_cast<std::int64_t>(whole)} {}  // NOLINT: implicit on purpose
+  template <std::floating_point Number>
+  money(Number) = delete;
 
   // "11.5", "-0.25", "100"; anything else is an evt::error naming the text.
   static money parse(std::string_view text);
@@ -33,7 +40,6 @@ class money {
 
  private:
   constexpr money(std::int64_t units, int scale) : units_{units}, scale_{scale} {}
-  static money normalised(std::int64_t units, int scale);
 
   std::int64_t units_ = 0;
   int scale_ = 0;

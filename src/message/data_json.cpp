@@ -14,8 +14,8 @@ json money_json(const money& amount) {
   if (amount.scale() == 0) return amount.units();
   const auto text = amount.to_string();
   const double number = std::strtod(text.c_str(), nullptr);
-  char shortest[32];
-  const auto end = std::to_chars(shortest, shortest + sizeof shortest, number).ptr;
+  char shortest[400];
+  const auto end = std::to_chars(shortest, shortest + sizeof shortest, number, std::chars_format::fixed).ptr;
   if (std::string_view{shortest, static_cast<std::size_t>(end - shortest)} != text) {
     throw error{"Money amount cannot be written exactly as a JSON number (Amount: " + text + ")"};
   }
@@ -23,10 +23,14 @@ json money_json(const money& amount) {
 }
 
 money money_from_json(const json& value) {
+  if (value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+    throw std::runtime_error{"amount out of range: " + value.dump()};
+  }
   if (value.is_number_integer()) return money{value.get<std::int64_t>()};
   if (!value.is_number_float()) throw std::runtime_error{"expected a number, not " + value.dump()};
-  char shortest[32];
-  const auto end = std::to_chars(shortest, shortest + sizeof shortest, value.get<double>()).ptr;
+  char shortest[400];
+  const auto end =
+      std::to_chars(shortest, shortest + sizeof shortest, value.get<double>(), std::chars_format::fixed).ptr;
   return money::parse(std::string_view{shortest, static_cast<std::size_t>(end - shortest)});
 }
 

@@ -75,6 +75,9 @@ metadata read_metadata(const store::message_data& row) {
     const auto found = object.find(key);
     if (found == object.end() || found->is_null()) return;
     try {
+      if constexpr (std::is_integral_v<T>) {
+        if (!found->is_number_integer()) throw failure(std::string{"metadata."} + key, "expected an integer");
+      }
       target = found->template get<T>();
     } catch (const json::exception& error) {
       throw failure(std::string{"metadata."} + key, error.what());

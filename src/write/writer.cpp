@@ -8,6 +8,7 @@ namespace evt {
 writer writer::build(store::session& session) {
   writer built;
   built.session_ = &session;
+  built.recording_ = false;
   return built;
 }
 
@@ -32,6 +33,7 @@ std::int64_t writer::write(std::vector<store::new_message> batch, std::string_vi
     substitute_versions_.insert_or_assign(std::string{stream_name}, position);
   }
 
+  if (!recording_) return position;
   for (auto& message : batch) {
     written_.push_back({.message = std::move(message),
                         .stream_name = std::string{stream_name},

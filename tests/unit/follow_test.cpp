@@ -55,6 +55,15 @@ TEST(Copy, HonoursIncludeAndExclude) {
   EXPECT_EQ(excluded.amount, 0);
 }
 
+TEST(Copy, AnUnknownFieldNameIsAnError) {
+  try {
+    evt::copy<Deposited>(some_deposit(), {.include = {"depositId"}});
+    FAIL() << "a misspelt field name was accepted";
+  } catch (const evt::error& error) {
+    EXPECT_EQ(std::string{error.what()}, "Cannot copy: Deposit has no field depositId");
+  }
+}
+
 TEST(Copy, StrictRefusesAFieldTheReceiverLacks) {
   try {
     evt::copy<Summary>(some_deposit(), {.strict = true});

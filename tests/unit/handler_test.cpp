@@ -17,14 +17,15 @@ struct Commands : evt::handler {
   std::vector<std::string> raw;
 
   explicit Commands(bool strict = false) : evt::handler{"Commands", strict} {
-    handle<Deposit>([this](Deposit& deposit) { handled.push_back("Deposit " + deposit.deposit_id); });
-    handle<Withdraw>([this](const Withdraw& withdraw) { handled.push_back("Withdraw " + withdraw.withdrawal_id); });
+    handle<Deposit>([this](const Deposit& deposit) { handled.push_back("Deposit " + deposit.deposit_id); });
+    handle<Withdraw>(&Commands::withdraw);
   }
+  void withdraw(const Withdraw& withdraw) { handled.push_back("Withdraw " + withdraw.withdrawal_id); }
   void with_generic_block() {
     handle_raw([this](const evt::store::message_data& row) { raw.push_back(row.type); });
   }
   void register_deposit_again() {
-    handle<Deposit>([](Deposit&) {});
+    handle<Deposit>([](const Deposit&) {});
   }
 };
 
@@ -32,12 +33,11 @@ evt::store::message_data row(std::string type, std::optional<std::string> data) 
   return {.id = "id-1", .type = std::move(type), .stream_name = "account:command-1", .position = 4, .data = std::move(data)};
 }
 
-TEST(Handler, DispatchesTypedMessagesToTheirBlock) {
+TEST(Handler, DispatchesTypedMessagesToTheirBlockOrMemberFunction) {
   Commands handler;
-  Deposit deposit{.deposit_id = "d1"};
-  Withdraw withdraw{.withdrawal_id = "w1"};
+  const Deposit deposit{.deposit_id = "d1"};
   handler(deposit);
-  handler(withdraw);
+  handler(Withdraw{.withdrawal_id = "w1"});
   EXPECT_EQ(handler.handled, (std::vector<std::string>{"Deposit d1", "Withdraw w1"}));
   EXPECT_TRUE(handler.handles<Deposit>());
   EXPECT_FALSE(handler.handles<Close>());

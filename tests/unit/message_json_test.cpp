@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -115,6 +116,15 @@ TEST(MessageJson, EqualityIsAboutDataNotMetadata) {
   EXPECT_NE(other, some_deposit());
 }
 
+void expect_decode_error(const evt::store::message_data& row, const std::string& field);
+
+void expect_decode_error_in_sequence(const std::string& sequence) {
+  expect_decode_error({.type = "Deposit", .stream_name = "account:command-a1", .position = 3,
+                       .data = R"({"depositId": "d1", "accountId": "a1", "amount": 1, "time": "2026-11-22T19:57:11.268Z", "sequence": )" +
+                               sequence + "}"},
+                      "sequence");
+}
+
 void expect_decode_error(const evt::store::message_data& row, const std::string& field) {
   try {
     evt::import_message<Deposit>(row);
@@ -146,6 +156,43 @@ TEST(MessageJson, BadDataIsADecodeErrorNamingStreamPositionTypeAndField) {
   expect_decode_error(with(R"({"depositId": "d1", "accountId": "a1", "amount": 1, "time": "2026-11-22T19:57:11.268Z", "sequence": 1.5})"),
                       "sequence");
   expect_decode_error(with((std::string{valid} + "}").c_str(), "Withdraw"), "type");
+}
+
+TEST(MessageJson, SmallAmountsAreWrittenAndReadInFixedNotation) {
+  auto deposit = some_deposit();
+  deposit.amount = evt::money::parse("0.0001");
+  const auto written = evt::export_message(deposit);
+  EXPECT_EQ(json::parse(*written.data)["amount"].dump(), "0.0001");
+  EXPECT_EQ(evt::import_message<Deposit>(row_of(written)).amount.to_string(), "0.0001");
+  const evt::store::message_data scientific{.type = "Deposit", .stream_name = "account:command-a1",
+                                            .data = R"({"depositId": "d1", "accountId": "a1", "amount": 1e-05,
+                                                        "time": "2026-11-22T19:57:11.268Z", "sequence": 7})"};
+  EXPECT_EQ(evt::import_message<Deposit>(scientific).amount.to_string(), "0.00001");
+}
+
+TEST(MessageJson, KeysAreFoundBySnakeCasingThem) {
+  const evt::store::message_data row{.type = "Deposit", .stream_name = "account:command-a1",
+                                     .data = R"({"deposit_id": "d1", "account-id": "a1", "amount": 11.5,
+                                                 "time": "2026-11-22T19:57:11.268Z", "sequence": 7})"};
+  EXPECT_EQ(evt::import_message<Deposit>(row), some_deposit());
+}
+
+TEST(MessageJson, AnIntegerOutOfItsFieldsRangeIsADecodeError) {
+  expect_decode_error_in_sequence("5000000000000000000000");
+  expect_decode_error_in_sequence("18446744073709551615");
+}
+
+TEST(MessageJson, MapKeysThatWouldNotReadBackAreRefused) {
+  Opened opened{.account_id = "a1"};
+  opened.flag_set = {{"account-1", true}};
+  EXPECT_THROW(evt::export_message(opened), evt::error);
+  opened.flag_set = {{"someKey", true}};
+  EXPECT_THROW(evt::export_message(opened), evt::error);
+}
+
+TEST(MessageJson, ANumberThatIsNotFiniteIsRefused) {
+  Opened opened{.account_id = "a1", .rate = std::numeric_limits<double>::quiet_NaN()};
+  EXPECT_THROW(evt::export_message(opened), evt::error);
 }
 
 TEST(MessageJson, MoneyThatNoJsonNumberHoldsExactlyIsRefused) {

@@ -164,6 +164,15 @@ TEST(MetadataJson, ReadsBackSnakeCasedWithTheRowsSource) {
   EXPECT_EQ(metadata.local_properties, (json{{"reserved", "x"}}));
 }
 
+TEST(MetadataJson, RoundTripsTheSchemaVersionAndIgnoresNulls) {
+  const evt::metadata written{.schema_version = "2"};
+  EXPECT_EQ(evt::metadata_json(written), R"({"schemaVersion":"2"})");
+  const auto read = evt::read_metadata({.type = "T", .stream_name = "a-1",
+                                        .metadata = R"({"schemaVersion": "2", "replyStreamName": null})"});
+  EXPECT_EQ(read.schema_version, "2");
+  EXPECT_EQ(read.reply_stream_name, std::nullopt);
+}
+
 TEST(MetadataJson, NullMetadataReadsAsEmpty) {
   const auto metadata = evt::read_metadata({.id = "id-1", .type = "T", .stream_name = "a-1"});
   EXPECT_TRUE(metadata.properties.empty());
@@ -180,6 +189,9 @@ TEST(MetadataJson, MalformedOrMistypedIsADecodeErrorNamingTheField) {
     EXPECT_EQ(error.field(), "metadata");
     EXPECT_EQ(std::string{error.what()}.rfind("Cannot decode the message (Stream: a-1, Position: 2, Type: Deposit, Field: metadata, Cause: ", 0), 0u);
   }
+  const evt::store::message_data fractional{.type = "Deposit", .stream_name = "a-1", .position = 2,
+                                            .metadata = R"({"causationMessagePosition": 1.9})"};
+  EXPECT_THROW(evt::read_metadata(fractional), evt::decode_error);
   const evt::store::message_data mistyped{.type = "Deposit", .stream_name = "a-1", .position = 2,
                                           .metadata = R"({"causationMessagePosition": "one"})"};
   try {

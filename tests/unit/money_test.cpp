@@ -37,3 +37,9 @@ TEST(Money, OverflowIsAnError) {
   EXPECT_THROW(evt::money::parse("99999999999999999999"), evt::error);
   EXPECT_THROW(evt::money{INT64_MAX} + evt::money{1}, evt::error);
 }
+
+TEST(Money, MixesScalesWithoutOverflow) {
+  EXPECT_LT(evt::money::parse("0.000000000000001"), evt::money{10000});
+  EXPECT_EQ((evt::money{1000} + evt::money::parse("0.000000000000001")).to_string(), "1000.000000000000001");
+  EXPECT_THROW(evt::money{10000} + evt::money::parse("0.000000000000001"), evt::error) << "beyond 64 bits of units";
+}

@@ -68,4 +68,9 @@ TEST(MessagePack, BadInputIsAnErrorNamingTheField) {
   }
 }
 
+TEST(MessagePack, HostileSizesAndTrailingBytesAreRefused) {
+  EXPECT_THROW(evt::from_msgpack<Account>(std::string{"\xdf\xff\xff\xff\xff", 5}), evt::error);
+  EXPECT_THROW(evt::from_msgpack<Limit>(evt::to_msgpack(Limit{.kind = "atm", .amount = 5}) + "x"), evt::error);
+}
+
 }  // namespace

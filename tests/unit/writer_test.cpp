@@ -30,7 +30,7 @@ TEST(WriterSubstitute, RecordsEachMessageWithStreamAndExpectedVersion) {
 TEST(WriterSubstitute, AnswersPositionsPerStreamAndBatches) {
   evt::writer write;
   const std::vector<Deposited> batch{{.deposit_id = "d1"}, {.deposit_id = "d2"}, {.deposit_id = "d3"}};
-  EXPECT_EQ(write(std::span<const Deposited>{batch}, "account-1"), 2);
+  EXPECT_EQ(write(batch, "account-1"), 2);
   EXPECT_EQ(write(Deposited{.deposit_id = "d4"}, "account-2"), 0);
   EXPECT_EQ(write(Deposited{.deposit_id = "d5"}, "account-1"), 3);
 }
@@ -39,6 +39,15 @@ TEST(WriterSubstitute, InitialExpectsNoStream) {
   evt::writer write;
   write.initial(Deposited{.deposit_id = "d1"}, "account-1");
   EXPECT_EQ(write.written().at(0).expected, evt::no_stream);
+  write.initial(std::vector<Deposited>{{.deposit_id = "d2"}, {.deposit_id = "d3"}}, "account-2");
+  EXPECT_EQ(write.written().at(1).expected, evt::no_stream);
+  EXPECT_EQ(write.written().size(), 3u);
+}
+
+TEST(WriterSubstitute, ABatchWithAReplyStreamNameCarriesItInEachMessage) {
+  evt::writer write;
+  write(std::vector<Deposited>{{.deposit_id = "d1"}, {.deposit_id = "d2"}}, "account-1", std::nullopt, "replies-1");
+  for (const auto& deposited : write.messages<Deposited>()) EXPECT_EQ(deposited.metadata.reply_stream_name, "replies-1");
 }
 
 TEST(WriterSubstitute, FindsTheOneMessageOfAType) {

@@ -19,7 +19,8 @@ namespace evt {
 //
 //   struct Commands : evt::handler {
 //     Commands() : evt::handler{"Commands"} {
-//       handle<Deposit>([this](Deposit& deposit) { ... });
+//       handle<Deposit>([this](const Deposit& deposit) { ... });
+//       handle<Withdraw>(&Commands::withdraw);   // or a member function
 //     }
 //   };
 //
@@ -30,6 +31,7 @@ class handler {
  public:
   explicit handler(std::string name);
   handler(std::string name, bool strict) : name_{std::move(name)}, strict_{strict} {}
+  virtual ~handler() = default;
   // Blocks usually capture `this`: a copy or a move would call the original.
   handler(const handler&) = delete;
   handler& operator=(const handler&) = delete;
@@ -46,7 +48,7 @@ class handler {
 
   // A typed message: its block runs, or (strict) it is an error.
   template <message M>
-  void operator()(M& message) {
+  void operator()(const M& message) {
     const auto block = typed_.find(std::type_index{typeid(M)});
     if (block != typed_.end()) {
       block->second(&message);
@@ -63,19 +65,28 @@ class handler {
 
  protected:
   template <message M, class Block>
+    requires(!std::is_member_function_pointer_v<std::decay_t<Block>>)
   void handle(Block&& block) {
-    static_assert(std::is_invocable_v<Block&, M&>,
-                  "evt::handler: a handle<M> block must take the message (M& or const M&)");
+    static_assert(std::is_invocable_v<Block&, const M&>,
+                  "evt::handler: a handle<M> block must take the message (const M& or M)");
     const std::type_index type{typeid(M)};
     if (typed_.contains(type) || raw_.contains(M::message_type)) {
       throw error{std::string{M::message_type} + " is already registered (Handler: " + name_ + ")"};
     }
     auto shared = std::make_shared<std::decay_t<Block>>(std::forward<Block>(block));
-    typed_.emplace(type, [shared](void* message) { (*shared)(*static_cast<M*>(message)); });
+    typed_.emplace(type, [shared](const void* message) { (*shared)(*static_cast<const M*>(message)); });
     raw_.emplace(std::string{M::message_type}, [shared](const store::message_data& row) {
-      auto message = import_message<M>(row);
+      const auto message = import_message<M>(row);
       (*shared)(message);
     });
+  }
+
+  // A member function of the derived handler as the block:
+  // handle<Deposit>(&Commands::deposit).
+  template <message M, class Derived>
+  void handle(void (Derived::*method)(const M&)) {
+    static_assert(std::is_base_of_v<handler, Derived>, "evt::handler: the method must be the handler's own");
+    handle<M>([this, method](const M& message) { (static_cast<Derived*>(this)->*method)(message); });
   }
 
   // The fallback for rows of types without a block.
@@ -84,7 +95,7 @@ class handler {
  private:
   std::string name_;
   bool strict_ = false;
-  std::map<std::type_index, std::function<void(void*)>> typed_;
+  std::map<std::type_index, std::function<void(const void*)>> typed_;
   std::map<std::string, std::function<void(const store::message_data&)>, std::less<>> raw_;
   std::function<void(const store::message_data&)> generic_;
 };

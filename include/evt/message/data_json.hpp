@@ -4,6 +4,7 @@
 // field written (absent optionals as null) under its camelCase key; read by
 // key (order does not matter, unknown keys are ignored), snake_cased back.
 #include <evt/clock.hpp>
+#include <evt/error.hpp>
 #include <evt/message/casing.hpp>
 #include <evt/message/field_traits.hpp>
 #include <evt/money.hpp>
@@ -11,7 +12,9 @@
 #include <boost/hana.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdint>
+#include <utility>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -73,7 +76,11 @@ json encode_struct(const T& value) {
 
 template <class T>
 json encode(const T& value) {
-  if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, bool> || std::is_floating_point_v<T>) {
+  if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, bool>) {
+    return value;
+  } else if constexpr (std::is_floating_point_v<T>) {
+    // JSON has no NaN or infinity: it would be written as null and not read back.
+    if (!std::isfinite(value)) throw error{"A number field is not finite: JSON has no NaN or infinity"};
     return value;
   } else if constexpr (std::is_integral_v<T>) {
     return static_cast<std::int64_t>(value);
@@ -88,8 +95,17 @@ json encode(const T& value) {
     for (const auto& item : value) array.push_back(encode(item));
     return array;
   } else if constexpr (is_string_map<T>::value) {
+    // Keys are camel-cased on the way in and snake-cased on the way out, as
+    // Ruby Eventide does with hash keys: a key that would not come back as
+    // it is ("account-1", "someKey") is refused rather than corrupted.
     json object = json::object();
-    for (const auto& [key, item] : value) object[camel_case(key)] = encode(item);
+    for (const auto& [key, item] : value) {
+      auto stored = camel_case(key);
+      if (snake_case(stored) != key) {
+        throw error{"Map key would not read back the same from JSON (Key: " + key + ")"};
+      }
+      object[std::move(stored)] = encode(item);
+    }
     return object;
   } else {
     static_assert(boost::hana::Struct<T>::value,
@@ -111,7 +127,14 @@ T decode_struct(const json& object) {
   boost::hana::for_each(boost::hana::accessors<T>(), [&](auto accessor) {
     using field_type = std::remove_cvref_t<decltype(boost::hana::second(accessor)(result))>;
     const auto& name = fields.names[index];
-    const auto found = object.find(fields.keys[index++]);
+    auto found = object.find(fields.keys[index++]);
+    // Stored keys are snake-cased to find their field: camelCase is the
+    // usual form, but "deposit_id" or "deposit-id" read too.
+    if (found == object.end()) {
+      for (auto key = object.begin(); key != object.end(); ++key) {
+        if (snake_case(key.key()) == name) found = key;
+      }
+    }
     if (found == object.end()) {
       if constexpr (is_optional<field_type>::value) return;
       throw field_error{"missing", name};
@@ -167,6 +190,9 @@ T decode(const json& value) {
         return value.get<bool>();
       } else if constexpr (std::is_integral_v<T>) {
         if (!value.is_number_integer()) throw std::runtime_error{"expected an integer, not " + value.dump()};
+        const bool fits = value.is_number_unsigned() ? std::in_range<T>(value.get<std::uint64_t>())
+                                                     : std::in_range<T>(value.get<std::int64_t>());
+        if (!fits) throw std::runtime_error{"integer out of range: " + value.dump()};
         return value.get<T>();
       } else if constexpr (std::is_floating_point_v<T>) {
         if (!value.is_number()) throw std::runtime_error{"expected a number, not " + value.dump()};

@@ -9,6 +9,7 @@
 
 #include <set>
 #include <string>
+#include <type_traits>
 
 namespace evt {
 namespace detail {
@@ -30,6 +31,10 @@ void for_each_shared_field(const Source& source, Receiver& receiver, Copy&& copy
   boost::hana::for_each(field_names<Source>(), [&](auto key) {
     const std::string name = boost::hana::to<const char*>(key);
     if constexpr (has_field<Receiver>(key)) {
+      using from = std::remove_cvref_t<decltype(boost::hana::at_key(source, key))>;
+      using to = std::remove_cvref_t<decltype(boost::hana::at_key(receiver, key))>;
+      static_assert(std::is_same_v<from, to>,
+                    "evt::follow/copy: same-named fields must have the same type (no silent conversions)");
       copy(name, boost::hana::at_key(source, key), boost::hana::at_key(receiver, key));
     } else {
       missing(name, key);
@@ -65,6 +70,17 @@ struct copy_options {
 
 template <message Receiver, message Source>
 Receiver copy(const Source& source, const copy_options& options = {}) {
+  // A misspelt name would silently copy nothing.
+  for (const auto* names : {&options.include, &options.exclude}) {
+    for (const auto& name : *names) {
+      bool known = false;
+      boost::hana::for_each(detail::field_names<Source>(),
+                            [&](auto key) { known = known || name == boost::hana::to<const char*>(key); });
+      if (!known) {
+        throw error{"Cannot copy: " + std::string{Source::message_type} + " has no field " + name};
+      }
+    }
+  }
   Receiver receiver{};
   const auto copied = [&](const std::string& name) {
     return (options.include.empty() || options.include.contains(name)) && !options.exclude.contains(name);

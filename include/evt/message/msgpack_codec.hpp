@@ -161,12 +161,18 @@ T from_msgpack(std::string_view bytes, std::string_view what = "MessagePack payl
     return error{"Cannot decode " + std::string{what} + " (Field: " + (field.empty() ? "(whole)" : field) +
                  ", Cause: " + cause + ")"};
   };
+  // No container or string can claim more elements than there are bytes,
+  // so hostile sizes are refused before anything is allocated for them.
+  const auto most = static_cast<std::size_t>(bytes.size());
+  const msgpack::unpack_limit limit{most, most, most, most, most, 64};
   msgpack::object_handle handle;
+  std::size_t offset = 0;
   try {
-    handle = msgpack::unpack(bytes.data(), bytes.size());
+    handle = msgpack::unpack(bytes.data(), bytes.size(), offset, nullptr, nullptr, limit);
   } catch (const std::exception& error) {
     throw failure("", error.what());
   }
+  if (offset != bytes.size()) throw failure("", "trailing bytes after the payload");
   try {
     return detail::msgpack_codec::unpack<T>(handle.get());
   } catch (const detail::msgpack_codec::field_error& error) {

@@ -26,7 +26,8 @@ struct written_message {
 // Writes typed messages (SPEC 2.7). A default-constructed writer is the
 // substitute tests use: it writes nothing, records everything, and answers
 // positions as if every stream started empty. writer::build(session)
-// writes to the store. Both record what they wrote.
+// writes to the store and records only when asked (record_telemetry), so a
+// long-running service does not accumulate every message it wrote.
 class writer {
  public:
   writer() = default;
@@ -57,10 +58,20 @@ class writer {
     return write(std::move(exported), stream_name, expected, reply_stream_name);
   }
 
+  template <message M>
+  std::int64_t operator()(const std::vector<M>& batch, std::string_view stream_name, expected_version expected = {},
+                          std::optional<std::string> reply_stream_name = {}) {
+    return (*this)(std::span<const M>{batch}, stream_name, expected, std::move(reply_stream_name));
+  }
+
   // The stream must not exist yet (expected version no_stream).
   template <message M>
   std::int64_t initial(const M& message, std::string_view stream_name) {
     return (*this)(message, stream_name, no_stream);
+  }
+  template <message M>
+  std::int64_t initial(const std::vector<M>& batch, std::string_view stream_name) {
+    return (*this)(batch, stream_name, no_stream);
   }
 
   // Writes `message` to its reply stream, which it then no longer carries.
@@ -72,11 +83,12 @@ class writer {
     const auto stream_name = *message.metadata.reply_stream_name;
     message.metadata.clear_reply_stream_name();
     const auto position = (*this)(message, stream_name);
-    replied_.push_back(written_.back());
+    if (recording_) replied_.push_back(written_.back());
     return position;
   }
 
   bool is_substitute() const noexcept { return session_ == nullptr; }
+  void record_telemetry(bool record = true) noexcept { recording_ = record; }
   const std::vector<written_message>& written() const noexcept { return written_; }
   const std::vector<written_message>& replied() const noexcept { return replied_; }
 
@@ -96,7 +108,7 @@ class writer {
   std::optional<M> one_message() const {
     auto found = messages<M>();
     if (found.size() > 1) {
-      throw error{"More than one message written (Message Type: " + std::string{M::message_type} +
+      throw error{"More than one matching message was written (Message Type: " + std::string{M::message_type} +
                   ", Count: " + std::to_string(found.size()) + ")"};
     }
     if (found.empty()) return std::nullopt;
@@ -116,6 +128,7 @@ class writer {
   std::vector<written_message> replied_;
   std::map<std::string, std::int64_t, std::less<>> substitute_versions_;
   bool raise_expected_version_error_ = false;
+  bool recording_ = true;  // a built writer turns it off
 };
 
 }  // namespace evt

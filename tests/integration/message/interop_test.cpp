@@ -34,6 +34,7 @@ json stored(database& db, const std::string& stream, const char* column) {
 TEST(Interop, OurCommandIsStoredAsRubyStoresIt) {
   evt::store::session session{{.conninfo = conninfo()}};
   auto write = evt::writer::build(session);
+  write.record_telemetry();
   const auto account = unique_id();
   const auto stream = "account:command-" + account;
   write(Deposit{.deposit_id = "d1", .account_id = account, .amount = 100, .time = some_time}, stream);
@@ -102,6 +103,7 @@ TEST(Interop, ARowAsRubyWritesItReadsAsATypedMessage) {
 TEST(Interop, TheWritersExpectedVersionReachesTheStore) {
   evt::store::session session{{.conninfo = conninfo()}};
   auto write = evt::writer::build(session);
+  write.record_telemetry();
   const auto stream = unique_stream_name();
   EXPECT_EQ(write.initial(Deposit{.deposit_id = "d1"}, stream), 0);
   EXPECT_THROW(write.initial(Deposit{.deposit_id = "d2"}, stream), evt::expected_version_error);
