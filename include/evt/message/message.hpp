@@ -31,6 +31,7 @@ concept message = std::is_class_v<T> && boost::hana::Struct<T>::value && require
 };
 
 // Messages are equal when their data is: not their ids, not their metadata.
+// Every field type needs ==, nested structs included.
 template <message T>
 bool same_data(const T& a, const T& b) {
   return boost::hana::all_of(boost::hana::accessors<T>(), [&](auto accessor) {
