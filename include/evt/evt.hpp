@@ -3,6 +3,8 @@
 // Everything evt-cpp offers, in one include.
 #include <evt/clock.hpp>
 #include <evt/controls/controls.hpp>
+#include <evt/entity/entity_store.hpp>
+#include <evt/entity/projection.hpp>
 #include <evt/error.hpp>
 #include <evt/expected_version.hpp>
 #include <evt/handler/handler.hpp>

@@ -1,0 +1,65 @@
+#include <evt/entity/entity_store.hpp>
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace {
+
+EVT_MESSAGE(Deposited, (std::string, account_id), (evt::money, amount));
+EVT_MESSAGE(Withdrawn, (std::string, account_id), (evt::money, amount));
+
+struct Account {
+  std::string id;
+  evt::money balance;
+  int applied = 0;
+};
+
+evt::projection<Account> account_projection() {
+  evt::projection<Account> projection;
+  projection
+      .apply<Deposited>([](Account& account, const Deposited& deposited) {
+        account.id = deposited.account_id;
+        account.balance += deposited.amount;
+        ++account.applied;
+      })
+      .apply<Withdrawn>([](Account& account, const Withdrawn& withdrawn) {
+        account.balance -= withdrawn.amount;
+        ++account.applied;
+      });
+  return projection;
+}
+
+evt::store::message_data row(const auto& message, std::int64_t position) {
+  const auto written = evt::export_message(message);
+  return {.id = "id", .type = written.type, .stream_name = "account-1", .position = position, .data = written.data};
+}
+
+TEST(Projection, AppliesEventsOfItsTypesAndIgnoresOthers) {
+  const auto projection = account_projection();
+  Account account;
+  EXPECT_TRUE(projection(account, row(Deposited{.account_id = "1", .amount = 100}, 0)));
+  EXPECT_TRUE(projection(account, row(Withdrawn{.account_id = "1", .amount = evt::money::parse("30.5")}, 1)));
+  EXPECT_FALSE(projection(account, evt::store::message_data{.type = "Opened", .data = "{}"}));
+  EXPECT_EQ(account.balance.to_string(), "69.5");
+  EXPECT_EQ(account.applied, 2);
+}
+
+TEST(Projection, AppliesATypeOnce) {
+  auto projection = account_projection();
+  EXPECT_THROW(projection.apply<Deposited>([](Account&, const Deposited&) {}), evt::error);
+}
+
+TEST(EntityStoreSubstitute, AnswersWhatWasAddedOrANewEntity) {
+  evt::entity_store<Account> store{"account", account_projection()};
+  const auto fresh = store.fetch("1");
+  EXPECT_EQ(fresh.version, evt::no_stream);
+  EXPECT_EQ(fresh.entity.balance, evt::money{0});
+
+  store.add("2", Account{.id = "2", .balance = 50}, 7);
+  const auto added = store.fetch("2");
+  EXPECT_EQ(added.version, 7);
+  EXPECT_EQ(added.entity.balance, evt::money{50});
+}
+
+}  // namespace
