@@ -1,7 +1,11 @@
 #pragma once
 
+#include <evt/base64.hpp>
 #include <evt/entity/projection.hpp>
 #include <evt/expected_version.hpp>
+#include <evt/message/msgpack_codec.hpp>
+#include <evt/store/get.hpp>
+#include <evt/store/put.hpp>
 #include <evt/store/read.hpp>
 #include <evt/store/session.hpp>
 #include <evt/stream_name.hpp>
@@ -24,8 +28,15 @@ struct versioned {
 
 // Fetches entities by projecting their stream (<category>-<id>), keeping
 // each one in an in-process cache so the next fetch reads only newer events.
-// A default-constructed store is the substitute handler tests use: it reads
-// nothing and answers what was add()ed (or a new entity).
+// A store made without a session is the substitute handler tests use: it
+// reads nothing and answers what was add()ed (or a new entity).
+//
+// Snapshots (with_snapshots(interval), for Boost.Hana struct entities):
+// whenever the entity is `interval` versions past its last snapshot, it is
+// recorded in <category>:snapshot-<id> as a message of type Snapshot whose
+// data is {"version": N, "entity": "<base64 of the entity's MessagePack>"}
+// (evt::to_msgpack). An entity not in the cache starts from its latest
+// snapshot and reads only the events after it.
 template <class Entity>
 class entity_store {
  public:
@@ -42,31 +53,80 @@ class entity_store {
   // changing one does not change the cache.
   versioned<Entity> fetch(std::string_view id) {
     const auto stream = stream_name(category_, id);
-    auto& cached = cache_[stream];
+    auto [found, is_new] = cache_.try_emplace(stream);
+    auto& entry = found->second;
+    if (is_new && snapshots()) load_snapshot(id, entry);
     if (session_ != nullptr) {
       read_stream(
           *session_, stream,
           [&](const store::message_data& row) {
-            projection_(cached.entity, row);
-            cached.version = row.position;
+            projection_(entry.value.entity, row);
+            entry.value.version = row.position;
           },
-          store::stream_batch{.position = cached.version + 1});
+          store::stream_batch{.position = entry.value.version + 1});
     }
-    return cached;
+    if (snapshots() && entry.value.version - entry.snapshot_version >= snapshot_interval_) record_snapshot(id, entry);
+    return entry.value;
   }
 
   // Substitute: fetch(id) answers this entity at this version.
   void add(std::string_view id, Entity entity, std::int64_t version) {
-    cache_.insert_or_assign(stream_name(category_, id), versioned<Entity>{std::move(entity), version});
+    cache_.insert_or_assign(stream_name(category_, id), cached{versioned<Entity>{std::move(entity), version}, version});
+  }
+
+  entity_store& with_snapshots(std::int64_t interval) {
+    static_assert(boost::hana::Struct<Entity>::value, "evt::entity_store: snapshots need a Boost.Hana struct entity");
+    if (interval < 1) throw error{"Snapshot interval must be at least 1 (Category: " + category_ + ")"};
+    snapshot_interval_ = interval;
+    return *this;
   }
 
   const std::string& category() const noexcept { return category_; }
 
  private:
+  struct cached {
+    versioned<Entity> value{};
+    std::int64_t snapshot_version = no_stream;
+  };
+
+  bool snapshots() const noexcept { return snapshot_interval_ > 0 && session_ != nullptr; }
+
+  std::string snapshot_stream(std::string_view id) const {
+    const std::string_view types[] = {"snapshot"};
+    return stream_name(category_, id, types);
+  }
+
+  void load_snapshot(std::string_view id, cached& entry) {
+    if constexpr (boost::hana::Struct<Entity>::value) {
+      const auto stream = snapshot_stream(id);
+      const auto last = store::get_last(*session_, stream);
+      if (!last) return;
+      try {
+        const nlohmann::json data = nlohmann::json::parse(last->data.value_or("null"));
+        entry.value.version = data.at("version").get<std::int64_t>();
+        entry.value.entity = from_msgpack<Entity>(base64_decode(data.at("entity").get<std::string>()),
+                                                  "the snapshot in " + stream);
+        entry.snapshot_version = entry.value.version;
+      } catch (const nlohmann::json::exception& failure) {
+        throw decode_error{stream, last->position, last->type, "data", failure.what()};
+      }
+    }
+  }
+
+  void record_snapshot(std::string_view id, cached& entry) {
+    if constexpr (boost::hana::Struct<Entity>::value) {
+      const nlohmann::json data{{"version", entry.value.version},
+                                {"entity", base64_encode(to_msgpack(entry.value.entity))}};
+      store::put(*session_, {.type = "Snapshot", .data = data.dump()}, snapshot_stream(id));
+      entry.snapshot_version = entry.value.version;
+    }
+  }
+
   std::string category_;
   projection<Entity> projection_;
   store::session* session_ = nullptr;
-  std::map<std::string, versioned<Entity>, std::less<>> cache_;
+  std::int64_t snapshot_interval_ = 0;
+  std::map<std::string, cached, std::less<>> cache_;
 };
 
 }  // namespace evt
