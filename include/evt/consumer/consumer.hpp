@@ -1,0 +1,70 @@
+#pragma once
+
+#include <evt/consumer/position_store.hpp>
+#include <evt/store/get.hpp>
+#include <evt/store/session.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace evt {
+
+// Reads a category and hands each message to its handlers, in the order
+// they were added (SPEC 5). It starts at the position recorded in its
+// position stream (so the last recorded message is handled again: delivery
+// is at least once), records its position every position_update_interval
+// messages and when it stops, and polls every poll_interval once caught up.
+// A handler error stops it: the error propagates out of run() and the
+// position of the failed message is not recorded.
+class consumer {
+ public:
+  struct settings {
+    std::string category;
+    // Required with a consumer group; it names the position stream, which
+    // therefore differs per member (the member number is appended).
+    std::optional<std::string> identifier = std::nullopt;
+    std::int64_t batch_size = 1000;
+    std::chrono::milliseconds poll_interval{100};
+    std::int64_t position_update_interval = 100;
+    std::optional<std::string> correlation = std::nullopt;
+    std::optional<store::consumer_group> consumer_group = std::nullopt;
+    std::optional<std::string> condition = std::nullopt;
+  };
+  using handler = std::function<void(const store::message_data&)>;
+
+  consumer(store::session& session, settings settings);
+
+  consumer& add_handler(handler handler);
+
+  // Until stop() (from any thread): handles, records, polls.
+  void run();
+  // Handles everything there is now, records the position, and returns how
+  // many messages it handled.
+  std::int64_t run_until_caught_up();
+  void stop() noexcept { stopping_ = true; }
+
+  const std::string& position_stream_name() const noexcept { return positions_.stream_name(); }
+
+ private:
+  // One batch from the current position; returns how many were handled.
+  std::int64_t handle_batch();
+  void record_position();
+
+  store::session* session_;
+  settings settings_;
+  position_store positions_;
+  std::vector<handler> handlers_;
+  std::int64_t position_ = 1;           // the next global position to read
+  std::optional<std::int64_t> last_handled_;
+  std::optional<std::int64_t> last_recorded_;
+  std::int64_t handled_since_record_ = 0;
+  bool started_ = false;
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace evt

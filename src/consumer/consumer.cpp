@@ -1,0 +1,86 @@
+#include <evt/consumer/consumer.hpp>
+
+#include <evt/error.hpp>
+
+#include <thread>
+
+namespace evt {
+namespace {
+
+std::string position_stream(const consumer::settings& settings) {
+  if (!settings.consumer_group) return position_store::stream_name(settings.category, settings.identifier);
+  if (!settings.identifier) {
+    throw consumer_group_error{"A consumer in a group needs an identifier (Category: " + settings.category + ")"};
+  }
+  // One position stream per member: members sharing one would skip each
+  // other's messages (SPEC 12.6).
+  return position_store::stream_name(settings.category,
+                                     *settings.identifier + "+" + std::to_string(settings.consumer_group->member));
+}
+
+}  // namespace
+
+consumer::consumer(store::session& session, settings settings)
+    : session_{&session}, settings_{std::move(settings)}, positions_{session, position_stream(settings_)} {}
+
+consumer& consumer::add_handler(handler handler) {
+  handlers_.push_back(std::move(handler));
+  return *this;
+}
+
+std::int64_t consumer::handle_batch() {
+  if (!started_) {
+    // Resume at the recorded position itself: that message is handled again.
+    last_recorded_ = positions_.get();
+    position_ = last_recorded_.value_or(1);
+    started_ = true;
+  }
+  const auto batch = store::get_category(*session_, settings_.category,
+                                         {.position = position_,
+                                          .batch_size = settings_.batch_size,
+                                          .correlation = settings_.correlation,
+                                          .consumer_group = settings_.consumer_group,
+                                          .condition = settings_.condition});
+  std::int64_t handled = 0;
+  for (const auto& message : batch) {
+    if (stopping_) break;
+    for (const auto& handle : handlers_) handle(message);
+    last_handled_ = message.global_position;
+    position_ = message.global_position + 1;
+    ++handled;
+    if (++handled_since_record_ >= settings_.position_update_interval) record_position();
+  }
+  return handled;
+}
+
+void consumer::record_position() {
+  handled_since_record_ = 0;
+  if (!last_handled_ || last_handled_ == last_recorded_) return;
+  positions_.put(*last_handled_);
+  last_recorded_ = last_handled_;
+}
+
+std::int64_t consumer::run_until_caught_up() {
+  std::int64_t total = 0;
+  for (;;) {
+    const auto handled = handle_batch();
+    total += handled;
+    if (handled == 0 || stopping_) break;
+  }
+  record_position();
+  return total;
+}
+
+void consumer::run() {
+  while (!stopping_) {
+    if (handle_batch() > 0) continue;
+    // Caught up: wait, but notice a stop within a few milliseconds.
+    const auto until = std::chrono::steady_clock::now() + settings_.poll_interval;
+    while (!stopping_ && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(settings_.poll_interval, std::chrono::milliseconds{5}));
+    }
+  }
+  record_position();
+}
+
+}  // namespace evt

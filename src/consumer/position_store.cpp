@@ -1,0 +1,37 @@
+#include <evt/consumer/position_store.hpp>
+
+#include <evt/error.hpp>
+#include <evt/store/get.hpp>
+#include <evt/store/put.hpp>
+#include <evt/stream_name.hpp>
+
+#include <nlohmann/json.hpp>
+
+namespace evt {
+
+std::string position_store::stream_name(std::string_view category, std::optional<std::string_view> identifier) {
+  std::string name{category};
+  name += category.find(':') == std::string_view::npos ? ":position" : "+position";
+  if (identifier) {
+    if (identifier->empty()) throw stream_name_error{"Consumer identifier must not be empty (Category: " + std::string{category} + ")"};
+    name += "-";
+    name += *identifier;
+  }
+  return name;
+}
+
+std::optional<std::int64_t> position_store::get() {
+  const auto last = store::get_last(*session_, stream_name_, "Recorded");
+  if (!last) return std::nullopt;
+  try {
+    return nlohmann::json::parse(last->data.value_or("{}")).at("position").get<std::int64_t>();
+  } catch (const nlohmann::json::exception& failure) {
+    throw decode_error{stream_name_, last->position, last->type, "position", failure.what()};
+  }
+}
+
+void position_store::put(std::int64_t position) {
+  store::put(*session_, {.type = "Recorded", .data = nlohmann::json{{"position", position}}.dump()}, stream_name_);
+}
+
+}  // namespace evt

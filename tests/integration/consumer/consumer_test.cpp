@@ -1,0 +1,174 @@
+// Consumers against the real store: order, positions, restarts, stops,
+// errors, groups and correlation.
+#include <evt/consumer/consumer.hpp>
+#include <evt/error.hpp>
+#include <evt/store/put.hpp>
+
+#include "support/database.hpp"
+#include "support/names.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using namespace evt::test;
+
+struct fixture {
+  evt::store::session session{{.conninfo = conninfo()}};
+  std::string category = unique_category();
+
+  std::vector<std::int64_t> write(int count, const char* metadata = nullptr) {
+    std::vector<std::int64_t> positions;
+    database db;
+    for (int i = 0; i < count; ++i) {
+      const auto stream = stream_name(category, unique_id());
+      db.write(stream, "SomeType", metadata);
+      positions.push_back(db.stream(stream).at(0).global_position);
+    }
+    return positions;
+  }
+
+  std::vector<std::int64_t> recorded(const evt::consumer& consumer) {
+    // Position streams have no id, so get_stream_messages refuses them: read the table.
+    std::vector<std::int64_t> positions;
+    const auto rows = database{}.sql(
+        "SELECT type, data::text FROM message_store.messages WHERE stream_name = $1 ORDER BY position",
+        consumer.position_stream_name());
+    for (const auto& row : rows) {
+      EXPECT_EQ(row[0].as<std::string>(), "Recorded");
+      positions.push_back(nlohmann::json::parse(row[1].as<std::string>()).at("position").get<std::int64_t>());
+    }
+    return positions;
+  }
+};
+
+TEST(PositionStore, NamesStreamsAsEventideDoes) {
+  EXPECT_EQ(evt::position_store::stream_name("account:command"), "account:command+position");
+  EXPECT_EQ(evt::position_store::stream_name("accountTransaction"), "accountTransaction:position");
+  EXPECT_EQ(evt::position_store::stream_name("someCategory", "worker1"), "someCategory:position-worker1");
+}
+
+TEST(Consumer, HandlesTheCategoryInOrderWithEveryHandler) {
+  fixture f;
+  const auto positions = f.write(5);
+  std::vector<std::int64_t> first, second;
+  evt::consumer consumer{f.session, {.category = f.category}};
+  consumer.add_handler([&](const evt::store::message_data& m) { first.push_back(m.global_position); })
+      .add_handler([&](const evt::store::message_data& m) {
+        EXPECT_EQ(first.back(), m.global_position) << "handlers run in the order they were added";
+        second.push_back(m.global_position);
+      });
+  EXPECT_EQ(consumer.run_until_caught_up(), 5);
+  EXPECT_EQ(first, positions);
+  EXPECT_EQ(second, positions);
+}
+
+TEST(Consumer, RecordsItsPositionEveryIntervalAndWhenCaughtUp) {
+  fixture f;
+  const auto positions = f.write(5);
+  evt::consumer consumer{f.session, {.category = f.category, .batch_size = 2, .position_update_interval = 2}};
+  consumer.add_handler([](const evt::store::message_data&) {});
+  consumer.run_until_caught_up();
+  EXPECT_EQ(f.recorded(consumer), (std::vector<std::int64_t>{positions[1], positions[3], positions[4]}));
+}
+
+TEST(Consumer, ARestartResumesAtTheRecordedPositionAndNothingBefore) {
+  fixture f;
+  const auto positions = f.write(3);
+  {
+    evt::consumer consumer{f.session, {.category = f.category}};
+    consumer.add_handler([](const evt::store::message_data&) {});
+    consumer.run_until_caught_up();
+  }
+  const auto later = f.write(2);
+  std::vector<std::int64_t> handled;
+  evt::consumer restarted{f.session, {.category = f.category}};
+  restarted.add_handler([&](const evt::store::message_data& m) { handled.push_back(m.global_position); });
+  restarted.run_until_caught_up();
+  EXPECT_EQ(handled, (std::vector<std::int64_t>{positions[2], later[0], later[1]}))
+      << "the recorded message again (at least once), then the new ones";
+}
+
+TEST(Consumer, AHandlerErrorStopsItWithoutAdvancingThePosition) {
+  fixture f;
+  const auto positions = f.write(3);
+  evt::consumer consumer{f.session, {.category = f.category, .position_update_interval = 1}};
+  consumer.add_handler([&](const evt::store::message_data& m) {
+    if (m.global_position == positions[1]) throw std::runtime_error{"handler failed"};
+  });
+  EXPECT_THROW(consumer.run_until_caught_up(), std::runtime_error);
+  EXPECT_EQ(f.recorded(consumer), (std::vector<std::int64_t>{positions[0]}));
+}
+
+TEST(Consumer, StopFinishesTheCurrentMessageAndRecordsThePosition) {
+  fixture f;
+  const auto positions = f.write(3);
+  evt::consumer consumer{f.session, {.category = f.category, .poll_interval = std::chrono::milliseconds{10}}};
+  std::vector<std::int64_t> handled;
+  consumer.add_handler([&](const evt::store::message_data& m) {
+    handled.push_back(m.global_position);
+    if (handled.size() == 2) consumer.stop();
+  });
+  consumer.run();
+  EXPECT_EQ(handled, (std::vector<std::int64_t>{positions[0], positions[1]}));
+  EXPECT_EQ(f.recorded(consumer), (std::vector<std::int64_t>{positions[1]}));
+}
+
+TEST(Consumer, RunPollsUntilStoppedFromAnotherThread) {
+  fixture f;
+  evt::consumer consumer{f.session, {.category = f.category, .poll_interval = std::chrono::milliseconds{10}}};
+  std::atomic<int> handled{0};
+  consumer.add_handler([&](const evt::store::message_data&) { ++handled; });
+  std::thread running{[&] { consumer.run(); }};
+  f.write(2);
+  for (int i = 0; i < 500 && handled < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  consumer.stop();
+  running.join();
+  EXPECT_EQ(handled, 2);
+}
+
+TEST(Consumer, GroupMembersPartitionTheCategoryWithTheirOwnPositions) {
+  fixture f;
+  const auto positions = f.write(12);
+  std::set<std::int64_t> seen;
+  std::set<std::string> position_streams;
+  for (std::int64_t member = 0; member < 3; ++member) {
+    evt::consumer consumer{f.session, {.category = f.category, .identifier = "worker",
+                                       .consumer_group = {{.member = member, .size = 3}}}};
+    consumer.add_handler([&](const evt::store::message_data& m) {
+      EXPECT_TRUE(seen.insert(m.global_position).second) << "handled by two members";
+    });
+    consumer.run_until_caught_up();
+    position_streams.insert(consumer.position_stream_name());
+  }
+  EXPECT_EQ(seen, std::set<std::int64_t>(positions.begin(), positions.end()));
+  EXPECT_EQ(position_streams.size(), 3u);
+}
+
+TEST(Consumer, AGroupMemberNeedsAnIdentifier) {
+  fixture f;
+  EXPECT_THROW((evt::consumer{f.session, {.category = f.category, .consumer_group = {{.member = 0, .size = 2}}}}),
+               evt::consumer_group_error);
+}
+
+TEST(Consumer, CorrelationFilters) {
+  fixture f;
+  const auto correlation = unique_category("correlation");
+  const auto metadata = R"({"correlationStreamName": ")" + correlation + R"(-1"})";
+  f.write(2);
+  const auto correlated = f.write(1, metadata.c_str());
+  std::vector<std::int64_t> handled;
+  evt::consumer consumer{f.session, {.category = f.category, .correlation = correlation}};
+  consumer.add_handler([&](const evt::store::message_data& m) { handled.push_back(m.global_position); });
+  consumer.run_until_caught_up();
+  EXPECT_EQ(handled, correlated);
+}
+
+}  // namespace
