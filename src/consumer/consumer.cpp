@@ -28,6 +28,29 @@ consumer& consumer::add_handler(handler handler) {
   return *this;
 }
 
+consumer& consumer::add_handler(evt::handler& handler) {
+  return add_handler([&handler](const store::message_data& message) { handler(message); });
+}
+
+std::vector<store::message_data> consumer::next_batch() {
+  auto delay = settings_.connection_retry_delay;
+  for (;;) {
+    try {
+      return store::get_category(*session_, settings_.category,
+                                 {.position = position_,
+                                  .batch_size = settings_.batch_size,
+                                  .correlation = settings_.correlation,
+                                  .consumer_group = settings_.consumer_group,
+                                  .condition = settings_.condition});
+    } catch (const connection_error&) {
+      if (delay.count() == 0) throw;
+      if (stopping_) return {};
+      std::this_thread::sleep_for(delay);
+      delay = std::min<std::chrono::milliseconds>(delay * 2, std::chrono::seconds{30});
+    }
+  }
+}
+
 std::int64_t consumer::handle_batch() {
   if (!started_) {
     // Resume at the recorded position itself: that message is handled again.
@@ -35,12 +58,7 @@ std::int64_t consumer::handle_batch() {
     position_ = last_recorded_.value_or(1);
     started_ = true;
   }
-  const auto batch = store::get_category(*session_, settings_.category,
-                                         {.position = position_,
-                                          .batch_size = settings_.batch_size,
-                                          .correlation = settings_.correlation,
-                                          .consumer_group = settings_.consumer_group,
-                                          .condition = settings_.condition});
+  const auto batch = next_batch();
   std::int64_t handled = 0;
   for (const auto& message : batch) {
     if (stopping_) break;

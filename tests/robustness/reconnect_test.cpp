@@ -1,6 +1,7 @@
 // The server restarts under a session (pg_ctl restart of the throwaway
 // cluster): the call that finds the connection gone fails with a retriable
 // connection_error and writes nothing; the next call reconnects.
+#include <evt/consumer/consumer.hpp>
 #include <evt/error.hpp>
 #include <evt/store/get.hpp>
 #include <evt/store/put.hpp>
@@ -11,7 +12,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 #include <string>
 
 namespace {
@@ -76,6 +80,29 @@ TEST(Reconnect, ATransactionOnALostConnectionRollsBackAndTheNextReconnects) {
                evt::connection_error);
   EXPECT_EQ(database{}.stream(stream).size(), 1u);
   EXPECT_EQ(evt::store::put(store, some_message(), stream), 1);
+}
+
+TEST(Reconnect, AConsumerWithRetriesCarriesOnAcrossAServerRestart) {
+  evt::store::session session{{.conninfo = conninfo()}};
+  const auto category = unique_category();
+  evt::consumer consumer{session, {.category = category,
+                                   .poll_interval = std::chrono::milliseconds{10},
+                                   .connection_retry_delay = std::chrono::milliseconds{50}}};
+  std::atomic<int> handled{0};
+  consumer.add_handler([&](const evt::store::message_data&) { ++handled; });
+  std::thread running{[&] { consumer.run(); }};
+  const auto wait_for = [&](int count) {
+    for (int i = 0; i < 1000 && handled < count; ++i) std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  };
+
+  database{}.write(stream_name(category, unique_id()));
+  wait_for(1);
+  restart_the_server();
+  database{}.write(stream_name(category, unique_id()));
+  wait_for(2);
+  consumer.stop();
+  running.join();
+  EXPECT_EQ(handled, 2);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <evt/consumer/position_store.hpp>
+#include <evt/handler/handler.hpp>
 #include <evt/store/get.hpp>
 #include <evt/store/session.hpp>
 
@@ -34,12 +35,19 @@ class consumer {
     std::optional<std::string> correlation = std::nullopt;
     std::optional<store::consumer_group> consumer_group = std::nullopt;
     std::optional<std::string> condition = std::nullopt;
+    // Reading again after a lost connection, waiting this long at first and
+    // twice as long each time after (at most 30 s). Zero: a lost connection
+    // stops the consumer like any other error. Handlers are never retried.
+    std::chrono::milliseconds connection_retry_delay{0};
   };
   using handler = std::function<void(const store::message_data&)>;
 
   consumer(store::session& session, settings settings);
 
   consumer& add_handler(handler handler);
+  // A handler of the DSL: rows of types it does not handle pass it by
+  // (unless it is strict).
+  consumer& add_handler(evt::handler& handler);
 
   // Until stop() (from any thread): handles, records, polls.
   void run();
@@ -53,6 +61,7 @@ class consumer {
  private:
   // One batch from the current position; returns how many were handled.
   std::int64_t handle_batch();
+  std::vector<store::message_data> next_batch();
   void record_position();
 
   store::session* session_;

@@ -172,3 +172,35 @@ TEST(Consumer, CorrelationFilters) {
 }
 
 }  // namespace
+
+namespace {
+
+EVT_MESSAGE(SomeType, (std::string, attribute));
+
+struct Recorder : evt::handler {
+  std::vector<std::string> attributes;
+  Recorder() : evt::handler{"Recorder", true} {
+    handle<SomeType>([this](const SomeType& message) { attributes.push_back(message.attribute); });
+  }
+};
+
+TEST(Consumer, DispatchesToHandlersOfTheDsl) {
+  fixture f;
+  f.write(2);
+  Recorder recorder;
+  evt::consumer consumer{f.session, {.category = f.category}};
+  consumer.add_handler(recorder);
+  consumer.run_until_caught_up();
+  EXPECT_EQ(recorder.attributes, (std::vector<std::string>{"some value", "some value"}));
+}
+
+TEST(Consumer, ALostConnectionStopsItUnlessRetriesAreAskedFor) {
+  fixture f;
+  f.write(1);
+  evt::store::session unreachable{{.conninfo = "host=/nonexistent port=1 connect_timeout=1"}};
+  evt::consumer consumer{unreachable, {.category = f.category}};
+  consumer.add_handler([](const evt::store::message_data&) {});
+  EXPECT_THROW(consumer.run_until_caught_up(), evt::connection_error);
+}
+
+}  // namespace
