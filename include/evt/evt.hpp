@@ -3,6 +3,7 @@
 // Everything evt-cpp offers, in one include.
 #include <evt/clock.hpp>
 #include <evt/consumer/consumer.hpp>
+#include <evt/consumer/host.hpp>
 #include <evt/consumer/position_store.hpp>
 #include <evt/controls/controls.hpp>
 #include <evt/entity/entity_store.hpp>
