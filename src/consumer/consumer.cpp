@@ -23,13 +23,25 @@ std::string position_stream(const consumer::settings& settings) {
 consumer::consumer(store::session& session, settings settings)
     : session_{&session}, settings_{std::move(settings)}, positions_{session, position_stream(settings_)} {}
 
+namespace {
+
+void append_name(std::string& names, const std::string& name) {
+  if (!names.empty()) names += ", ";
+  names += name;
+}
+
+}  // namespace
+
 consumer& consumer::add_handler(handler handler) {
   handlers_.push_back(std::move(handler));
+  append_name(handler_names_, "function " + std::to_string(handlers_.size()));
   return *this;
 }
 
 consumer& consumer::add_handler(evt::handler& handler) {
-  return add_handler([&handler](const store::message_data& message) { handler(message); });
+  handlers_.push_back([&handler](const store::message_data& message) { handler(message); });
+  append_name(handler_names_, handler.name());
+  return *this;
 }
 
 std::vector<store::message_data> consumer::next_batch() {
@@ -63,6 +75,11 @@ std::int64_t consumer::handle_batch() {
   for (const auto& message : batch) {
     if (stopping_) break;
     for (const auto& handle : handlers_) handle(message);
+    if (settings_.log) {
+      settings_.log("Handled " + message.type + " (Stream: " + message.stream_name +
+                    ", Position: " + std::to_string(message.position) +
+                    ", Global Position: " + std::to_string(message.global_position) + ", Handlers: " + handler_names_ + ")");
+    }
     last_handled_ = message.global_position;
     position_ = message.global_position + 1;
     ++handled;

@@ -39,6 +39,9 @@ class consumer {
     // twice as long each time after (at most 30 s). Zero: a lost connection
     // stops the consumer like any other error. Handlers are never retried.
     std::chrono::milliseconds connection_retry_delay{0};
+    // Given a sink, one line per handled message (quiet without one):
+    // "Handled Deposit (Stream: ..., Position: 0, Global Position: 7, Handlers: Commands)".
+    std::function<void(const std::string&)> log = nullptr;
   };
   using handler = std::function<void(const store::message_data&)>;
 
@@ -68,6 +71,7 @@ class consumer {
   settings settings_;
   position_store positions_;
   std::vector<handler> handlers_;
+  std::string handler_names_;
   std::int64_t position_ = 1;           // the next global position to read
   std::optional<std::int64_t> last_handled_;
   std::optional<std::int64_t> last_recorded_;

@@ -194,6 +194,21 @@ TEST(Consumer, DispatchesToHandlersOfTheDsl) {
   EXPECT_EQ(recorder.attributes, (std::vector<std::string>{"some value", "some value"}));
 }
 
+TEST(Consumer, LogsOneLinePerHandledMessageWhenGivenASink) {
+  fixture f;
+  const auto positions = f.write(1);
+  std::vector<std::string> lines;
+  Recorder recorder;
+  evt::consumer consumer{f.session, {.category = f.category, .log = [&](const std::string& line) { lines.push_back(line); }}};
+  consumer.add_handler(recorder);
+  consumer.run_until_caught_up();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].rfind("Handled SomeType (Stream: " + f.category + "-", 0), 0u) << lines[0];
+  EXPECT_NE(lines[0].find(", Position: 0, Global Position: " + std::to_string(positions[0]) + ", Handlers: Recorder)"),
+            std::string::npos)
+      << lines[0];
+}
+
 TEST(Consumer, ALostConnectionStopsItUnlessRetriesAreAskedFor) {
   fixture f;
   f.write(1);
