@@ -2,6 +2,8 @@
 
 #include <evt/error.hpp>
 
+#include "store/rows.hpp"
+
 #include <thread>
 
 namespace evt {
@@ -44,25 +46,6 @@ consumer& consumer::add_handler(evt::handler& handler) {
   return *this;
 }
 
-std::vector<store::message_data> consumer::next_batch() {
-  auto delay = settings_.connection_retry_delay;
-  for (;;) {
-    try {
-      return store::get_category(*session_, settings_.category,
-                                 {.position = position_,
-                                  .batch_size = settings_.batch_size,
-                                  .correlation = settings_.correlation,
-                                  .consumer_group = settings_.consumer_group,
-                                  .condition = settings_.condition});
-    } catch (const connection_error&) {
-      if (delay.count() == 0) throw;
-      if (stopping_) return {};
-      std::this_thread::sleep_for(delay);
-      delay = std::min<std::chrono::milliseconds>(delay * 2, std::chrono::seconds{30});
-    }
-  }
-}
-
 std::int64_t consumer::handle_batch() {
   if (!started_) {
     // Resume at the recorded position itself: that message is handled again.
@@ -70,10 +53,28 @@ std::int64_t consumer::handle_batch() {
     position_ = last_recorded_.value_or(1);
     started_ = true;
   }
-  const auto batch = next_batch();
+  const store::category_batch batch{.position = position_,
+                                    .batch_size = settings_.batch_size,
+                                    .correlation = settings_.correlation,
+                                    .consumer_group = settings_.consumer_group,
+                                    .condition = settings_.condition};
+  pqxx::result rows;
+  for (auto delay = settings_.connection_retry_delay;;) {
+    try {
+      rows = store::detail::get_rows(*session_, settings_.category, batch);
+      break;
+    } catch (const connection_error&) {
+      if (delay.count() == 0) throw;
+      if (stopping_) return 0;
+      std::this_thread::sleep_for(delay);
+      delay = std::min<std::chrono::milliseconds>(delay * 2, std::chrono::seconds{30});
+    }
+  }
   std::int64_t handled = 0;
-  for (const auto& message : batch) {
+  auto& message = current_;
+  for (const auto& row : rows) {
     if (stopping_) break;
+    store::detail::assign(message, row);
     for (const auto& handle : handlers_) handle(message);
     if (settings_.log) {
       settings_.log("Handled " + message.type + " (Stream: " + message.stream_name +

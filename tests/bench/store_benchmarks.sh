@@ -10,7 +10,8 @@
 #    write_message calls in one transaction (no round trips at all);
 # 3. reading a 100,000-message category vs psql's \copy of the same function
 #    call to /dev/null (best of 5 each; evt with its default batches of 1,000
-#    and with one unlimited batch, as \copy).
+#    and with one unlimited batch, as \copy), and a consumer with a no-op
+#    handler reading it to the end (recording its position every 100).
 set -euo pipefail
 
 bench="$(realpath "$1")"
@@ -80,5 +81,7 @@ for batch in 1000 -1; do
   ours="$(best "$bench" read benchRead "$batch")"
   printf '%-34s %14s %14s %7s\n' "  batch size $batch" "$ours" "$limit" "$(ratio "$limit" "$ours")"
 done
+ours="$(best "$bench" consume benchRead)"
+printf '%-34s %14s %14s %7s\n' "  consumer, no-op handler" "$ours" "$limit" "$(ratio "$limit" "$ours")"
 echo
 echo "ratio = evt / limit (for reads: limit time / evt time); 1.00 means as fast as the limit"

@@ -64,7 +64,6 @@ class consumer {
  private:
   // One batch from the current position; returns how many were handled.
   std::int64_t handle_batch();
-  std::vector<store::message_data> next_batch();
   void record_position();
 
   store::session* session_;
@@ -72,6 +71,7 @@ class consumer {
   position_store positions_;
   std::vector<handler> handlers_;
   std::string handler_names_;
+  store::message_data current_;  // refilled row by row: no allocation per message
   std::int64_t position_ = 1;           // the next global position to read
   std::optional<std::int64_t> last_handled_;
   std::optional<std::int64_t> last_recorded_;
