@@ -1,34 +1,14 @@
 #include <evt/entity/entity_store.hpp>
 
+#include "support/account.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
 namespace {
 
-EVT_MESSAGE(Deposited, (std::string, account_id), (evt::money, amount));
-EVT_MESSAGE(Withdrawn, (std::string, account_id), (evt::money, amount));
-
-struct Account {
-  std::string id;
-  evt::money balance;
-  int applied = 0;
-};
-
-evt::projection<Account> account_projection() {
-  evt::projection<Account> projection;
-  projection
-      .apply<Deposited>([](Account& account, const Deposited& deposited) {
-        account.id = deposited.account_id;
-        account.balance += deposited.amount;
-        ++account.applied;
-      })
-      .apply<Withdrawn>([](Account& account, const Withdrawn& withdrawn) {
-        account.balance -= withdrawn.amount;
-        ++account.applied;
-      });
-  return projection;
-}
+using namespace evt::test;
 
 evt::store::message_data row(const auto& message, std::int64_t position) {
   const auto written = evt::export_message(message);

@@ -3,6 +3,7 @@
 #include <evt/entity/entity_store.hpp>
 #include <evt/write/writer.hpp>
 
+#include "support/account.hpp"
 #include "support/database.hpp"
 #include "support/names.hpp"
 
@@ -13,28 +14,6 @@
 namespace {
 
 using namespace evt::test;
-
-EVT_MESSAGE(Deposited, (std::string, account_id), (evt::money, amount));
-EVT_MESSAGE(Withdrawn, (std::string, account_id), (evt::money, amount));
-
-struct Account {
-  evt::money balance;
-  int applied = 0;
-};
-
-evt::projection<Account> account_projection() {
-  evt::projection<Account> projection;
-  projection
-      .apply<Deposited>([](Account& account, const Deposited& deposited) {
-        account.balance += deposited.amount;
-        ++account.applied;
-      })
-      .apply<Withdrawn>([](Account& account, const Withdrawn& withdrawn) {
-        account.balance -= withdrawn.amount;
-        ++account.applied;
-      });
-  return projection;
-}
 
 TEST(EntityStore, ProjectsTheStreamAndReportsItsVersion) {
   evt::store::session session{{.conninfo = conninfo()}};
