@@ -2,12 +2,16 @@
 
 #include <evt/error.hpp>
 
+#include "store/connection.hpp"
 #include "store/rows.hpp"
 
 #include <thread>
 
 namespace evt {
 namespace {
+
+// message_db/notify's channel; the payload is the category written.
+const std::string notify_channel = "message_store";
 
 std::string position_stream(const consumer::settings& settings) {
   if (!settings.consumer_group) return position_store::stream_name(settings.category, settings.identifier);
@@ -51,8 +55,12 @@ std::int64_t consumer::handle_batch() {
     // Resume at the recorded position itself: that message is handled again.
     last_recorded_ = positions_.get();
     position_ = last_recorded_.value_or(1);
+    // Listening before the first read: nothing written after it goes unannounced.
+    if (settings_.wake_on_notify) session_->connection().listen(notify_channel);
     started_ = true;
   }
+  // What was announced so far, this read sees.
+  if (settings_.wake_on_notify) session_->connection().discard_notifications();
   const store::category_batch batch{.position = position_,
                                     .batch_size = settings_.batch_size,
                                     .correlation = settings_.correlation,
@@ -109,14 +117,23 @@ std::int64_t consumer::run_until_caught_up() {
 
 void consumer::run() {
   while (!stopping_) {
-    if (handle_batch() > 0) continue;
-    // Caught up: wait, but notice a stop within a few milliseconds.
-    const auto until = std::chrono::steady_clock::now() + settings_.poll_interval;
-    while (!stopping_ && std::chrono::steady_clock::now() < until) {
-      std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(settings_.poll_interval, std::chrono::milliseconds{5}));
-    }
+    if (handle_batch() == 0) wait_for_messages();
   }
   record_position();
+}
+
+void consumer::wait_for_messages() {
+  using namespace std::chrono;
+  // In slices, to notice a stop within a few milliseconds.
+  const auto until = steady_clock::now() + settings_.poll_interval;
+  for (auto now = steady_clock::now(); !stopping_ && now < until; now = steady_clock::now()) {
+    const auto slice = std::min(duration_cast<milliseconds>(until - now) + milliseconds{1}, milliseconds{5});
+    if (!settings_.wake_on_notify) {
+      std::this_thread::sleep_for(slice);
+    } else if (session_->connection().await_notification(settings_.category, slice)) {
+      return;
+    }
+  }
 }
 
 }  // namespace evt

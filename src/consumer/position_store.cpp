@@ -2,10 +2,11 @@
 
 #include <evt/error.hpp>
 #include <evt/store/get.hpp>
-#include <evt/store/put.hpp>
 #include <evt/stream_name.hpp>
 
 #include <nlohmann/json.hpp>
+
+#include "store/put_unflushed.hpp"
 
 namespace evt {
 
@@ -31,7 +32,9 @@ std::optional<std::int64_t> position_store::get() {
 }
 
 void position_store::put(std::int64_t position) {
-  store::put(*session_, {.type = "Recorded", .data = nlohmann::json{{"position", position}}.dump()}, stream_name_);
+  // Losing a recorded position in a server crash only means handling a few
+  // messages again (delivery is at least once anyway): not worth a flush.
+  store::detail::put_unflushed(*session_, {.type = "Recorded", .data = nlohmann::json{{"position", position}}.dump()}, stream_name_);
 }
 
 }  // namespace evt

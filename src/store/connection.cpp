@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <string>
+#include <thread>
 
 namespace evt::store::detail {
 namespace {
@@ -53,6 +54,16 @@ std::string context(const operation& operation) {
   return text;
 }
 
+class receiver final : public pqxx::notification_receiver {
+ public:
+  receiver(pqxx::connection_base& connection, const std::string& channel, std::set<std::string, std::less<>>& notified)
+      : pqxx::notification_receiver{connection, channel}, notified_{notified} {}
+  void operator()(const std::string& payload, int) override { notified_.insert(payload); }
+
+ private:
+  std::set<std::string, std::less<>>& notified_;
+};
+
 }  // namespace
 
 void fail(const operation& operation, const pqxx::failure& failure) {
@@ -86,12 +97,64 @@ pqxx::connection& connection::open(const operation& operation) {
     // Times are read in ISO form, whatever PGDATESTYLE or the role says.
     pqxx::nontransaction{*fresh}.exec(settings.sql_condition ? "SET DateStyle = ISO; SET message_store.sql_condition = on"
                                                              : "SET DateStyle = ISO");
+    for (const auto& channel : channels) receivers.push_back(std::make_unique<receiver>(*fresh, channel, notified));
     native = std::move(fresh);
   } catch (const pqxx::failure& failure) {
+    receivers.clear();
     throw connection_error{"Cannot connect to the message store (" + context(operation) +
                            ", Cause: " + primary_text(failure) + ")"};
   }
   return *native;
+}
+
+void connection::listen(const std::string& channel) {
+  if (!channels.insert(channel).second) return;
+  const operation listening{.name = "listen"};
+  auto& opened = open(listening);
+  if (receivers.size() == channels.size()) return;  // open() just connected and listened
+  try {
+    receivers.push_back(std::make_unique<receiver>(opened, channel, notified));
+  } catch (const pqxx::failure& failure) {
+    lost_or_failed(listening, failure);
+  }
+}
+
+bool connection::await_notification(std::string_view payload, std::chrono::milliseconds timeout) {
+  const auto take = [&] {
+    const bool found = notified.find(payload) != notified.end();
+    notified.clear();
+    return found;
+  };
+  if (take()) return true;
+  if (!native || lost) {
+    // Listen again at once: what was written while nobody listened is for
+    // the caller to read, so a reconnection counts as a notification.
+    try {
+      open({.name = "listen"});
+      return true;
+    } catch (const connection_error&) {
+      std::this_thread::sleep_for(timeout);
+      return false;
+    }
+  }
+  try {
+    native->await_notification(static_cast<long>(timeout.count() / 1000), static_cast<long>(timeout.count() % 1000 * 1000));
+  } catch (const pqxx::failure&) {
+    drop();
+    return true;  // the caller's read finds out what happened
+  }
+  return take();
+}
+
+void connection::discard_notifications() noexcept {
+  if (!receivers.empty() && native && !lost) {
+    try {
+      native->get_notifs();
+    } catch (const pqxx::failure&) {
+      // The read that follows finds out.
+    }
+  }
+  notified.clear();
 }
 
 void connection::lost_or_failed(const operation& operation, const pqxx::failure& failure) {

@@ -5,12 +5,14 @@
 
 #include <pqxx/pqxx>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <set>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace evt::store::detail {
 
@@ -33,6 +35,11 @@ struct connection {
   bool lost = false;                         // noticed inside a transaction; dropped after it
   bool transaction_failed = false;           // a statement failed: the server rolls back
   std::set<std::string, std::less<>> prepared_names;
+  // LISTEN/NOTIFY: channels listened to on every (re)connection, the
+  // receivers doing it on `native`, and the payloads they got, until taken.
+  std::set<std::string, std::less<>> channels;
+  std::vector<std::unique_ptr<pqxx::notification_receiver>> receivers;
+  std::set<std::string, std::less<>> notified;
 
   pqxx::connection& open(const operation& operation);
 
@@ -44,6 +51,7 @@ struct connection {
     return statements.exec_prepared(name, std::forward<Parameters>(parameters)...);
   }
   void drop() noexcept {
+    receivers.clear();  // they unregister from `native`
     native.reset();
     prepared_names.clear();
     lost = false;
@@ -62,6 +70,17 @@ struct connection {
       lost_or_failed(operation, failure);
     }
   }
+
+  // LISTENs on `channel` now and after every reconnection.
+  void listen(const std::string& channel);
+  // Whether a notification with this payload came since the last call, or
+  // comes within `timeout`. Other payloads are discarded. Also true when the
+  // connection is found lost or is reopened (notifications may have been
+  // missed meanwhile); while it cannot be reopened, waits and says false.
+  bool await_notification(std::string_view payload, std::chrono::milliseconds timeout);
+  // Forgets the notifications received so far (a read is about to see what
+  // they announce), so that none pile up here or in libpq while busy.
+  void discard_notifications() noexcept;
 
   [[noreturn]] void lost_or_failed(const operation& operation, const pqxx::failure& failure);
 };

@@ -5,7 +5,8 @@
 //   evt_store_bench batch SIZE SECONDS      batches of SIZE messages, one thread
 //   evt_store_bench fill CATEGORY COUNT     COUNT messages into CATEGORY, in batches
 //   evt_store_bench read CATEGORY BATCH     read the whole category
-//   evt_store_bench consume CATEGORY        a consumer with a no-op handler, to the end
+//   evt_store_bench consume CATEGORY [N]    a consumer with a no-op handler, to the end,
+//                                           recording its position every N (100)
 #include <evt/consumer/consumer.hpp>
 #include <evt/store/put.hpp>
 #include <evt/store/read.hpp>
@@ -83,10 +84,12 @@ void read(const std::string& category, std::int64_t batch_size) {
   if (bytes == 0) std::fputs("read no data\n", stderr);
 }
 
-void consume(const std::string& category) {
+void consume(const std::string& category, std::int64_t position_update_interval) {
   const auto start = clock_type::now();
   evt::store::session session;
-  evt::consumer consumer{session, {.category = category, .identifier = evt::random_uuid()}};
+  evt::consumer consumer{session, {.category = category,
+                                   .identifier = evt::random_uuid(),
+                                   .position_update_interval = position_update_interval}};
   std::size_t bytes = 0;
   consumer.add_handler([&](const evt::store::message_data& message) { bytes += message.data.value_or("").size(); });
   const auto count = consumer.run_until_caught_up();
@@ -107,9 +110,11 @@ int main(int argc, char** argv) {
   } else if (args.size() == 3 && args[0] == "read") {
     read(args[1], std::stoll(args[2]));
   } else if (args.size() == 2 && args[0] == "consume") {
-    consume(args[1]);
+    consume(args[1], 100);
+  } else if (args.size() == 3 && args[0] == "consume") {
+    consume(args[1], std::stoll(args[2]));
   } else {
-    std::fputs("usage: evt_store_bench write CLIENTS SECONDS | batch SIZE SECONDS | fill CATEGORY COUNT | read CATEGORY BATCH | consume CATEGORY\n",
+    std::fputs("usage: evt_store_bench write CLIENTS SECONDS | batch SIZE SECONDS | fill CATEGORY COUNT | read CATEGORY BATCH | consume CATEGORY [POSITION_INTERVAL]\n",
                stderr);
     return 2;
   }

@@ -105,4 +105,30 @@ TEST(Reconnect, AConsumerWithRetriesCarriesOnAcrossAServerRestart) {
   EXPECT_EQ(handled, 2);
 }
 
+TEST(Reconnect, AConsumerWakingOnNotifyListensAgainAfterAServerRestart) {
+  if (!notify_installed()) GTEST_SKIP() << "message_db/notify is not installed here (the compat cluster)";
+  evt::store::session session{{.conninfo = conninfo()}};
+  const auto category = unique_category();
+  evt::consumer consumer{session, {.category = category,
+                                   .poll_interval = std::chrono::seconds{60},
+                                   .connection_retry_delay = std::chrono::milliseconds{50},
+                                   .wake_on_notify = true}};
+  std::atomic<int> handled{0};
+  consumer.add_handler([&](const evt::store::message_data&) { ++handled; });
+  std::thread running{[&] { consumer.run(); }};
+  const auto wait_for = [&](int count) {
+    for (int i = 0; i < 1000 && handled < count; ++i) std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  };
+
+  database{}.write(stream_name(category, unique_id()));
+  wait_for(1);
+  restart_the_server();
+  std::this_thread::sleep_for(std::chrono::milliseconds{500});  // listening again
+  database{}.write(stream_name(category, unique_id()));
+  wait_for(2);  // at most 10 s: long before the 60 s poll
+  consumer.stop();
+  running.join();
+  EXPECT_EQ(handled, 2);
+}
+
 }  // namespace

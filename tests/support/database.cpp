@@ -31,6 +31,10 @@ std::string conninfo_as(const std::string& role) { return conninfo() + " user=" 
 
 bool official_message_db() { return conninfo().find("application_name=evt-compat") != std::string::npos; }
 
+bool notify_installed() {
+  return !database{}.sql("SELECT 1 FROM pg_catalog.pg_trigger WHERE tgname = 'notify_categories'").empty();
+}
+
 std::vector<message_row> message_rows(const pqxx::result& result) {
   std::vector<message_row> rows;
   rows.reserve(result.size());

@@ -19,6 +19,9 @@ std::string conninfo_as(const std::string& role);
 // ctest says so in the conninfo's application_name, as the one variable
 // ctest's ENVIRONMENT can carry without splitting it.
 bool official_message_db();
+// True when the optional notify part (message_db/notify) is installed: in
+// the integration cluster, not in the compat one.
+bool notify_installed();
 
 // One row of message_store.message, as the get functions return it.
 struct message_row {

@@ -39,6 +39,11 @@ class consumer {
     // twice as long each time after (at most 30 s). Zero: a lost connection
     // stops the consumer like any other error. Handlers are never retried.
     std::chrono::milliseconds connection_retry_delay{0};
+    // Once caught up, also wake up as soon as a write to the category is
+    // announced by the optional notify part of the schema
+    // (message_db/notify: LISTEN/NOTIFY on channel "message_store") instead
+    // of only at the next poll. Without that part it simply polls.
+    bool wake_on_notify = false;
     // Given a sink, one line per handled message (quiet without one):
     // "Handled Deposit (Stream: ..., Position: 0, Global Position: 7, Handlers: Commands)".
     std::function<void(const std::string&)> log = nullptr;
@@ -65,6 +70,9 @@ class consumer {
   // One batch from the current position; returns how many were handled.
   std::int64_t handle_batch();
   void record_position();
+  // Caught up: until the poll interval passes, a stop, or (with
+  // wake_on_notify) a write to the category is announced.
+  void wait_for_messages();
 
   store::session* session_;
   settings settings_;

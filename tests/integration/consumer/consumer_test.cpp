@@ -10,6 +10,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -53,6 +55,24 @@ TEST(PositionStore, NamesStreamsAsEventideDoes) {
   EXPECT_EQ(evt::position_store::stream_name("account:command"), "account:command+position");
   EXPECT_EQ(evt::position_store::stream_name("accountTransaction"), "accountTransaction:position");
   EXPECT_EQ(evt::position_store::stream_name("someCategory", "worker1"), "someCategory:position-worker1");
+}
+
+TEST(PositionStore, RecordsWithoutWaitingForTheFlushAndOnlyForThatWrite) {
+  fixture f;
+  evt::position_store positions{f.session, evt::position_store::stream_name(f.category)};
+  positions.put(41);
+  positions.put(42);
+  EXPECT_EQ(positions.get(), 42);
+  const auto synchronous = [](evt::store::transaction& t) {
+    return t.execute("SELECT 1 WHERE current_setting('synchronous_commit') = 'on'") == 1;
+  };
+  EXPECT_TRUE(f.session.transaction(synchronous))
+      << "synchronous_commit is off for the position write's own transaction, not for the session";
+  EXPECT_TRUE(f.session.transaction([&](evt::store::transaction& t) {
+    positions.put(43);
+    return synchronous(t);
+  })) << "inside an application's transaction the position write leaves its commit alone";
+  EXPECT_EQ(positions.get(), 43);
 }
 
 TEST(Consumer, HandlesTheCategoryInOrderWithEveryHandler) {
@@ -216,6 +236,44 @@ TEST(Consumer, ALostConnectionStopsItUnlessRetriesAreAskedFor) {
   evt::consumer consumer{unreachable, {.category = f.category}};
   consumer.add_handler([](const evt::store::message_data&) {});
   EXPECT_THROW(consumer.run_until_caught_up(), evt::connection_error);
+}
+
+// Runs the consumer in a thread, writes one message to its category and
+// returns how long it took to be handled (at most `limit`).
+std::chrono::milliseconds time_to_handle(fixture& f, evt::consumer::settings settings, std::chrono::seconds limit) {
+  evt::consumer consumer{f.session, std::move(settings)};
+  std::atomic<bool> handled{false};
+  consumer.add_handler([&](const evt::store::message_data&) { handled = true; });
+  std::thread running{[&] { consumer.run(); }};
+  std::this_thread::sleep_for(std::chrono::milliseconds{200});  // caught up and waiting
+  const auto written = std::chrono::steady_clock::now();
+  f.write(1);
+  while (!handled && std::chrono::steady_clock::now() - written < limit) {
+    std::this_thread::sleep_for(std::chrono::milliseconds{1});
+  }
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - written);
+  consumer.stop();
+  running.join();
+  EXPECT_TRUE(handled);
+  return elapsed;
+}
+
+TEST(Consumer, WakesUpOnAnAnnouncedWriteLongBeforeThePollInterval) {
+  if (!notify_installed()) GTEST_SKIP() << "message_db/notify is not installed here (the compat cluster)";
+  fixture f;
+  const auto elapsed = time_to_handle(
+      f, {.category = f.category, .poll_interval = std::chrono::seconds{60}, .wake_on_notify = true}, std::chrono::seconds{20});
+  EXPECT_LT(elapsed, std::chrono::seconds{5}) << "woken by the notification, not by the poll after 60 s";
+}
+
+TEST(Consumer, AskedToWakeUpOnNotifyItStillPollsWhenNothingAnnounces) {
+  fixture f;
+  // Without the notify part (compat) only polling finds the message; with
+  // it (integration) it is announced; both within the poll interval.
+  const auto elapsed = time_to_handle(
+      f, {.category = f.category, .poll_interval = std::chrono::milliseconds{300}, .wake_on_notify = true},
+      std::chrono::seconds{20});
+  EXPECT_LT(elapsed, std::chrono::seconds{5});
 }
 
 }  // namespace
