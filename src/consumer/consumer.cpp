@@ -1,6 +1,7 @@
 #include <evt/consumer/consumer.hpp>
 
 #include <evt/error.hpp>
+#include <evt/stream_name.hpp>
 
 #include "store/connection.hpp"
 #include "store/rows.hpp"
@@ -14,6 +15,9 @@ namespace {
 const std::string notify_channel = "message_store";
 
 std::string position_stream(const consumer::settings& settings) {
+  if (!is_category(settings.category)) {
+    throw stream_name_error{"Consumer's stream name must be a category (Stream Name: " + settings.category + ")"};
+  }
   if (!settings.consumer_group) return position_store::stream_name(settings.category, settings.identifier);
   if (!settings.identifier) {
     throw consumer_group_error{"A consumer in a group needs an identifier (Category: " + settings.category + ")"};

@@ -6,13 +6,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "store/put_unflushed.hpp"
 
 namespace evt {
 
 std::string position_store::stream_name(std::string_view category, std::optional<std::string_view> identifier) {
-  std::string name{category};
-  name += category.find(':') == std::string_view::npos ? ":position" : "+position";
+  if (!is_category(category)) {
+    throw stream_name_error{"Position store's stream name must be a category (Stream Name: " + std::string{category} + ")"};
+  }
+  // The category's types plus "position", unless it is one of them already.
+  auto types = category_types(category);
+  if (std::find(types.begin(), types.end(), "position") == types.end()) types.emplace_back("position");
+  auto name = category_stream_name(entity_name(category), types);
   if (identifier) {
     if (identifier->empty()) throw stream_name_error{"Consumer identifier must not be empty (Category: " + std::string{category} + ")"};
     name += "-";

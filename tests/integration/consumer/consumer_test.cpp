@@ -55,6 +55,10 @@ TEST(PositionStore, NamesStreamsAsEventideDoes) {
   EXPECT_EQ(evt::position_store::stream_name("account:command"), "account:command+position");
   EXPECT_EQ(evt::position_store::stream_name("accountTransaction"), "accountTransaction:position");
   EXPECT_EQ(evt::position_store::stream_name("someCategory", "worker1"), "someCategory:position-worker1");
+  EXPECT_EQ(evt::position_store::stream_name("someCategory:someType"), "someCategory:someType+position");
+  EXPECT_EQ(evt::position_store::stream_name("someCategory:position"), "someCategory:position") << "not doubled";
+  EXPECT_EQ(evt::position_store::stream_name("someCategory:position+other"), "someCategory:position+other");
+  EXPECT_THROW(evt::position_store::stream_name("someCategory-1"), evt::stream_name_error) << "a stream, not a category";
 }
 
 TEST(PositionStore, RecordsWithoutWaitingForTheFlushAndOnlyForThatWrite) {
@@ -170,6 +174,16 @@ TEST(Consumer, GroupMembersPartitionTheCategoryWithTheirOwnPositions) {
   }
   EXPECT_EQ(seen, std::set<std::int64_t>(positions.begin(), positions.end()));
   EXPECT_EQ(position_streams.size(), 3u);
+}
+
+TEST(Consumer, ReadsACategoryNotAStream) {
+  fixture f;
+  try {
+    evt::consumer consumer{f.session, {.category = f.category + "-1"}};
+    FAIL() << "a consumer of a stream";
+  } catch (const evt::stream_name_error& error) {
+    EXPECT_EQ(std::string{error.what()}, "Consumer's stream name must be a category (Stream Name: " + f.category + "-1)");
+  }
 }
 
 TEST(Consumer, AGroupMemberNeedsAnIdentifier) {
