@@ -6,6 +6,11 @@
 #include "store/connection.hpp"
 #include "store/rows.hpp"
 
+#include <cxxabi.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
 #include <thread>
 
 namespace evt {
@@ -87,7 +92,7 @@ std::int64_t consumer::handle_batch() {
   for (const auto& row : rows) {
     if (stopping_) break;
     store::detail::assign(message, row);
-    for (const auto& handle : handlers_) handle(message);
+    dispatch(message);
     if (settings_.log) {
       settings_.log("Handled " + message.type + " (Stream: " + message.stream_name +
                     ", Position: " + std::to_string(message.position) +
@@ -99,6 +104,47 @@ std::int64_t consumer::handle_batch() {
     if (++handled_since_record_ >= settings_.position_update_interval) record_position();
   }
   return handled;
+}
+
+namespace {
+
+// The dynamic type of the exception being handled, readable: "std::runtime_error".
+std::string current_exception_class() {
+  const auto* type = abi::__cxa_current_exception_type();
+  if (type == nullptr) return "unknown";
+  int status = 0;
+  const std::unique_ptr<char, void (*)(void*)> readable{abi::__cxa_demangle(type->name(), nullptr, nullptr, &status), std::free};
+  return status == 0 ? readable.get() : type->name();
+}
+
+std::string current_exception_message() {
+  try {
+    throw;
+  } catch (const std::exception& error) {
+    return error.what();
+  } catch (...) {
+    return "(not a std::exception)";
+  }
+}
+
+}  // namespace
+
+void consumer::dispatch(const store::message_data& message) {
+  try {
+    for (const auto& handle : handlers_) handle(message);
+  } catch (...) {
+    const auto line = "Error raised (Error Class: " + current_exception_class() +
+                      ", Error Message: " + current_exception_message() + ", Type: " + message.type +
+                      ", Stream Name: " + message.stream_name + ", Position: " + std::to_string(message.position) +
+                      ", GlobalPosition: " + std::to_string(message.global_position) + ")";
+    if (settings_.log) {
+      settings_.log(line);
+    } else {
+      std::cerr << line << '\n';
+    }
+    if (!settings_.error_raised) throw;
+    settings_.error_raised(std::current_exception(), message);
+  }
 }
 
 void consumer::record_position() {

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <optional>
 #include <string>
@@ -47,6 +48,13 @@ class consumer {
     // Given a sink, one line per handled message (quiet without one):
     // "Handled Deposit (Stream: ..., Position: 0, Global Position: 7, Handlers: Commands)".
     std::function<void(const std::string&)> log = nullptr;
+    // A handler's error is always logged, to `log` or else to stderr:
+    // "Error raised (Error Class: ..., Error Message: ..., Type: ..., Stream
+    // Name: ..., Position: ..., GlobalPosition: ...)". Then this is called
+    // with it; the default (none) rethrows, which stops the consumer without
+    // recording the message's position. One that returns instead skips the
+    // message and carries on: skipping is only ever the application's choice.
+    std::function<void(std::exception_ptr, const store::message_data&)> error_raised = nullptr;
   };
   using handler = std::function<void(const store::message_data&)>;
 
@@ -70,6 +78,7 @@ class consumer {
   // One batch from the current position; returns how many were handled.
   std::int64_t handle_batch();
   void record_position();
+  void dispatch(const store::message_data& message);
   // Caught up: until the poll interval passes, a stop, or (with
   // wake_on_notify) a write to the category is announced.
   void wait_for_messages();

@@ -37,6 +37,13 @@ struct fixture {
     return positions;
   }
 
+  // The stream of the message at this global position.
+  std::string stream_of(std::int64_t global_position) {
+    return database{}
+        .sql("SELECT stream_name FROM message_store.messages WHERE global_position = $1", global_position)[0][0]
+        .as<std::string>();
+  }
+
   std::vector<std::int64_t> recorded(const evt::consumer& consumer) {
     // Position streams have no id, so get_stream_messages refuses them: read the table.
     std::vector<std::int64_t> positions;
@@ -123,12 +130,51 @@ TEST(Consumer, ARestartResumesAtTheRecordedPositionAndNothingBefore) {
 TEST(Consumer, AHandlerErrorStopsItWithoutAdvancingThePosition) {
   fixture f;
   const auto positions = f.write(3);
-  evt::consumer consumer{f.session, {.category = f.category, .position_update_interval = 1}};
+  std::vector<std::string> lines;
+  evt::consumer consumer{f.session, {.category = f.category,
+                                     .position_update_interval = 1,
+                                     .log = [&](const std::string& line) { lines.push_back(line); }}};
   consumer.add_handler([&](const evt::store::message_data& m) {
     if (m.global_position == positions[1]) throw std::runtime_error{"handler failed"};
   });
   EXPECT_THROW(consumer.run_until_caught_up(), std::runtime_error);
   EXPECT_EQ(f.recorded(consumer), (std::vector<std::int64_t>{positions[0]}));
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines.back(), "Error raised (Error Class: std::runtime_error, Error Message: handler failed, Type: SomeType, "
+                          "Stream Name: " + f.stream_of(positions[1]) + ", Position: 0, GlobalPosition: " +
+                          std::to_string(positions[1]) + ")");
+}
+
+TEST(Consumer, AnErrorRaisedHookThatReturnsSkipsTheMessage) {
+  fixture f;
+  const auto positions = f.write(3);
+  std::vector<std::int64_t> handled, skipped;
+  evt::consumer consumer{f.session, {.category = f.category,
+                                     .log = [](const std::string&) {},
+                                     .error_raised = [&](std::exception_ptr, const evt::store::message_data& m) {
+                                       skipped.push_back(m.global_position);
+                                     }}};
+  consumer.add_handler([&](const evt::store::message_data& m) {
+    if (m.global_position == positions[1]) throw std::runtime_error{"handler failed"};
+    handled.push_back(m.global_position);
+  });
+  EXPECT_EQ(consumer.run_until_caught_up(), 3);
+  EXPECT_EQ(handled, (std::vector<std::int64_t>{positions[0], positions[2]}));
+  EXPECT_EQ(skipped, (std::vector<std::int64_t>{positions[1]}));
+  EXPECT_EQ(f.recorded(consumer), (std::vector<std::int64_t>{positions[2]}));
+}
+
+TEST(Consumer, AnErrorRaisedHookMayRethrowItsOwnError) {
+  fixture f;
+  f.write(1);
+  evt::consumer consumer{f.session, {.category = f.category,
+                                     .log = [](const std::string&) {},
+                                     .error_raised = [](std::exception_ptr error, const evt::store::message_data&) {
+                                       std::rethrow_exception(error);
+                                     }}};
+  consumer.add_handler([](const evt::store::message_data&) { throw std::logic_error{"reported, then raised"}; });
+  EXPECT_THROW(consumer.run_until_caught_up(), std::logic_error);
+  EXPECT_TRUE(f.recorded(consumer).empty());
 }
 
 TEST(Consumer, StopFinishesTheCurrentMessageAndRecordsThePosition) {
