@@ -59,6 +59,13 @@ class decode_error : public error {
   std::string field_;
 };
 
+// A message cannot be reserved: its idempotence key is missing, blank or
+// would change the reservation stream's meaning, or it has no stream name.
+class reservation_error : public error {
+ public:
+  using error::error;
+};
+
 // Consumer group member and size are inconsistent or out of range.
 class consumer_group_error : public error {
  public:

@@ -19,6 +19,7 @@
 #include <evt/message/metadata_json.hpp>
 #include <evt/message/msgpack_codec.hpp>
 #include <evt/money.hpp>
+#include <evt/reservation/reservation.hpp>
 #include <evt/store/get.hpp>
 #include <evt/store/put.hpp>
 #include <evt/store/read.hpp>

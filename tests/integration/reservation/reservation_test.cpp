@@ -1,0 +1,136 @@
+// The reservation pattern against the real store, through a consumer: the
+// command is copied once per key into its category, and the block runs when
+// the copy comes back (SPEC 1.4, 1.5, 10).
+#include <evt/consumer/consumer.hpp>
+#include <evt/error.hpp>
+#include <evt/handler/handler.hpp>
+#include <evt/reservation/reservation.hpp>
+#include <evt/stream_name.hpp>
+#include <evt/write/writer.hpp>
+
+#include "support/database.hpp"
+#include "support/names.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace evt::test;
+using json = nlohmann::json;
+
+EVT_MESSAGE(Deposit, (std::string, deposit_id), (std::string, account_id), (evt::money, amount),
+            (std::optional<std::string>, note));
+
+struct Commands : evt::handler {
+  evt::reservation reservation;
+  std::vector<Deposit> handled;
+
+  explicit Commands(evt::store::session& session)
+      : evt::handler{"Commands"}, reservation{evt::reservation::build(session)} {
+    handle<Deposit>([this](const Deposit& deposit) {
+      reservation(deposit, &Deposit::deposit_id, [this](const Deposit& reserved) { handled.push_back(reserved); });
+    });
+  }
+};
+
+struct fixture {
+  evt::store::session session{{.conninfo = conninfo()}};
+  evt::writer write = evt::writer::build(session);
+  std::string category = unique_category("account") + ":command";
+  std::string account = unique_id();
+  std::string command_stream = evt::stream_name(category, account);
+  Commands commands{session};
+  evt::consumer consumer{session, {.category = category}};
+
+  fixture() { consumer.add_handler(commands); }
+
+  void issue(const std::string& deposit_id) {
+    write(Deposit{.deposit_id = deposit_id, .account_id = account, .amount = evt::money::parse("10")}, command_stream);
+  }
+};
+
+TEST(Reservation, TheCopyIsTheFirstMessageOfTheKeysStreamAndRunsTheBlockWhenItComesBack) {
+  fixture f;
+  f.issue("d1");
+  EXPECT_EQ(f.consumer.run_until_caught_up(), 2) << "the command, then its copy";
+  ASSERT_EQ(f.commands.handled.size(), 1u);
+  const auto& reserved = f.commands.handled[0];
+  EXPECT_EQ(reserved.metadata.stream_name, f.command_stream + "+d1");
+  EXPECT_EQ(reserved.metadata.position, 0);
+  EXPECT_TRUE(evt::reservation::is_reserved(reserved.metadata));
+  EXPECT_EQ(f.commands.reservation.telemetry().reserved, 1);
+  EXPECT_EQ(f.commands.reservation.telemetry().handled, 1);
+}
+
+TEST(Reservation, TheCopyAsStoredHasTheOriginalsDataAndTheWireMetadataOfSpec11) {
+  fixture f;
+  f.issue("d1");
+  f.consumer.run_until_caught_up();
+  database db;
+  const auto original = db.stream(f.command_stream).at(0);
+  const auto copies = db.stream(f.command_stream + "+d1");
+  ASSERT_EQ(copies.size(), 1u);
+  EXPECT_EQ(copies[0].type, "Deposit");
+  EXPECT_NE(copies[0].id, original.id);
+  EXPECT_EQ(json::parse(*copies[0].data), json::parse(*original.data));
+  EXPECT_EQ(json::parse(*copies[0].metadata), (json{{"causationMessageStreamName", f.command_stream},
+                                                    {"causationMessagePosition", 0},
+                                                    {"causationMessageGlobalPosition", original.global_position},
+                                                    {"localProperties", {{"reserved", original.id}}}}));
+}
+
+TEST(Reservation, TheSameKeyIssuedAgainIsIgnoredNothingWrittenAndTheBlockRunsOnce) {
+  fixture f;
+  std::vector<std::string> lines;
+  f.commands.reservation.set_log([&](const std::string& line) { lines.push_back(line); });
+  f.issue("d1");
+  f.issue("d1");
+  f.issue("d2");
+  f.issue("d1");
+  f.consumer.run_until_caught_up();
+  EXPECT_EQ(f.commands.handled.size(), 2u) << "d1 and d2 once each";
+  EXPECT_EQ(database{}.stream(f.command_stream + "+d1").size(), 1u) << "nothing at position 1";
+  EXPECT_EQ(f.commands.reservation.telemetry().ignored, 2);
+  const auto ignored = std::count_if(lines.begin(), lines.end(), [&](const std::string& line) {
+    return line.find(" ignored, output stream " + f.command_stream + "+d1 exists") != std::string::npos;
+  });
+  EXPECT_EQ(ignored, 2);
+}
+
+TEST(Reservation, ErrorsOtherThanAnExistingStreamPropagate) {
+  evt::store::session unreachable{{.conninfo = "host=/nonexistent-evt-socket-dir dbname=message_store"}};
+  auto reservation = evt::reservation::build(unreachable);
+  Deposit deposit{.deposit_id = "d1"};
+  deposit.metadata.stream_name = "account:command-1";
+  bool ran = false;
+  EXPECT_THROW(reservation(deposit, &Deposit::deposit_id, [&](const Deposit&) { ran = true; }), evt::connection_error);
+  EXPECT_FALSE(ran);
+  EXPECT_EQ(reservation.telemetry().ignored, 0);
+}
+
+TEST(Reservation, UnderAConsumerGroupTheCopyGoesToTheMemberOfTheOriginal) {
+  fixture f;
+  for (int i = 0; i < 6; ++i) {
+    f.account = unique_id();
+    f.command_stream = evt::stream_name(f.category, f.account);
+    f.issue("d" + std::to_string(i));
+  }
+  std::size_t handled = 0;
+  for (std::int64_t member = 0; member < 2; ++member) {
+    Commands commands{f.session};
+    evt::consumer consumer{f.session, {.category = f.category, .identifier = "m", .consumer_group = {{.member = member, .size = 2}}}};
+    consumer.add_handler(commands);
+    consumer.run_until_caught_up();
+    EXPECT_EQ(commands.reservation.telemetry().reserved, commands.reservation.telemetry().handled)
+        << "member " << member << " handles the copies of exactly the commands it reserved";
+    handled += commands.handled.size();
+  }
+  EXPECT_EQ(handled, 6u);
+}
+
+}  // namespace
