@@ -35,6 +35,13 @@ class projection {
     return *this;
   }
 
+  // A typed event, as it would be read back from the store (for tests).
+  template <message M>
+  bool operator()(Entity& entity, const M& event) const {
+    const auto stored = export_message(event);
+    return (*this)(entity, store::message_data{.type = stored.type, .data = stored.data, .metadata = stored.metadata});
+  }
+
   // Applies the row when its type has a block; returns whether it did.
   bool operator()(Entity& entity, const store::message_data& row) const {
     const auto block = blocks_.find(row.type);

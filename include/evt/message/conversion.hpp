@@ -22,6 +22,13 @@ store::new_message export_message(const T& message) {
           .id = message.metadata.message_id};
 }
 
+// Any Boost.Hana struct (a message's data, an entity) as Eventide writes
+// message data: camelCase keys, every field, money as exact JSON numbers.
+template <class T>
+std::string data_json(const T& value) {
+  return detail::encode_struct(value).dump();
+}
+
 // A row read from the store as a T. A row of another type, malformed data,
 // or a missing or mistyped field is a decode_error naming the stream,
 // position, type and field.

@@ -1,0 +1,42 @@
+#include "command_line/arguments.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace account_component::command_line {
+
+arguments::arguments(int argc, char** argv, const std::vector<std::string>& known_options) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.rfind("--", 0) != 0) {
+      positional_.push_back(word);
+      continue;
+    }
+    const auto name = word.substr(2);
+    if (std::find(known_options.begin(), known_options.end(), name) == known_options.end()) {
+      throw usage_error{"Unknown option " + word};
+    }
+    if (i + 1 == argc) throw usage_error{"Option " + word + " needs a value"};
+    if (!options_.emplace(name, argv[++i]).second) throw usage_error{"Option " + word + " given twice"};
+  }
+}
+
+std::optional<std::string> arguments::option(const std::string& name) const {
+  const auto found = options_.find(name);
+  if (found == options_.end()) return std::nullopt;
+  return found->second;
+}
+
+std::optional<std::int64_t> arguments::number(const std::string& name, std::int64_t minimum, std::int64_t maximum) const {
+  const auto text = option(name);
+  if (!text) return std::nullopt;
+  std::int64_t value = 0;
+  const auto [end, status] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (status != std::errc{} || end != text->data() + text->size() || value < minimum || value > maximum) {
+    throw usage_error{"Option --" + name + " must be a whole number from " + std::to_string(minimum) + " to " +
+                      std::to_string(maximum) + " (given: " + *text + ")"};
+  }
+  return value;
+}
+
+}  // namespace account_component::command_line

@@ -1,0 +1,37 @@
+#include "component/component.hpp"
+
+#include <evt/error.hpp>
+
+namespace account_component {
+namespace {
+
+evt::consumer::settings consumer_settings(const component::settings& settings) {
+  return {.category = command_category,
+          .identifier = settings.consumer_group ? std::optional<std::string>{"accountComponent"} : std::nullopt,
+          .batch_size = settings.batch_size,
+          .poll_interval = settings.poll_interval,
+          .consumer_group = settings.consumer_group,
+          // A restarted database is waited for, not fatal.
+          .connection_retry_delay = std::chrono::milliseconds{100},
+          .wake_on_notify = settings.wake_on_notify,
+          .log = settings.log,
+          .error_raised = [](std::exception_ptr error, const evt::store::message_data&) {
+            try {
+              std::rethrow_exception(error);
+            } catch (const evt::decode_error&) {
+              // logged by the consumer; the command stays in the store
+            } catch (const evt::reservation_error&) {
+              // the same
+            }
+          }};
+}
+
+}  // namespace
+
+component::component(evt::store::session& session, const settings& settings)
+    : commands_{session}, consumer_{session, consumer_settings(settings)} {
+  if (settings.log) commands_.set_log(settings.log);
+  consumer_.add_handler(commands_);
+}
+
+}  // namespace account_component

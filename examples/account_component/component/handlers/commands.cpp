@@ -1,0 +1,121 @@
+#include "component/handlers/commands.hpp"
+
+#include "messages/events/closed.hpp"
+#include "messages/events/deposited.hpp"
+#include "messages/events/opened.hpp"
+#include "messages/events/withdrawal_rejected.hpp"
+#include "messages/events/withdrawn.hpp"
+
+#include <evt/message/follow.hpp>
+#include <evt/stream_name.hpp>
+
+namespace account_component::handlers {
+
+using namespace messages::commands;
+using namespace messages::events;
+
+namespace {
+
+std::string account_stream(const std::string& account_id) { return evt::stream_name(category, account_id); }
+
+// The reserved copy's global position: the order of commands that took
+// effect, so a copy handled again is recognised.
+std::int64_t sequence_of(const evt::metadata& reserved) {
+  if (!reserved.global_position) {
+    throw evt::error{"A reserved command has no global position (Stream: " + reserved.stream_name.value_or("unknown") + ")"};
+  }
+  return *reserved.global_position;
+}
+
+}  // namespace
+
+Commands::Commands() : evt::handler{"Commands"}, accounts{substitute_store()} { declare(); }
+
+Commands::Commands(evt::store::session& session)
+    : evt::handler{"Commands"},
+      write{evt::writer::build(session)},
+      reservation{evt::reservation::build(session)},
+      accounts{build_store(session)} {
+  declare();
+}
+
+void Commands::declare() {
+  handle<Open>(&Commands::open);
+  handle<Close>(&Commands::close);
+  handle<Deposit>(&Commands::deposit);
+  handle<Withdraw>(&Commands::withdraw);
+}
+
+void Commands::set_log(const std::function<void(const std::string&)>& log) {
+  log_ = log;
+  reservation.set_log(log);
+}
+
+void Commands::ignored(const std::string& line) const {
+  if (log_) log_(line);
+}
+
+void Commands::open(const Open& open) {
+  const auto [account, version] = accounts.fetch(open.account_id);
+  if (account.is_open()) {
+    ignored("Command ignored (Command: Open, Account ID: " + open.account_id + ", Customer ID: " + open.customer_id + ")");
+    return;
+  }
+  auto opened = evt::follow<Opened>(open);
+  opened.processed_time = clock();
+  write(opened, account_stream(open.account_id), version);
+}
+
+void Commands::close(const Close& close) {
+  const auto [account, version] = accounts.fetch(close.account_id);
+  if (account.is_closed()) {
+    ignored("Command ignored (Command: Close, Account ID: " + close.account_id + ")");
+    return;
+  }
+  auto closed = evt::follow<Closed>(close);
+  closed.processed_time = clock();
+  write(closed, account_stream(close.account_id), version);
+}
+
+void Commands::deposit(const Deposit& deposit) {
+  reservation(deposit, &Deposit::deposit_id, [this](const Deposit& reserved) {
+    const auto [account, version] = accounts.fetch(reserved.account_id);
+    const auto sequence = sequence_of(reserved.metadata);
+    if (account.has_processed(sequence)) {
+      ignored("Command ignored (Command: Deposit, Account ID: " + reserved.account_id +
+              ", Account Sequence: " + std::to_string(account.sequence.value_or(-1)) +
+              ", Deposit Sequence: " + std::to_string(sequence) + ")");
+      return;
+    }
+    auto deposited = evt::follow<Deposited>(reserved);
+    deposited.processed_time = clock();
+    deposited.sequence = sequence;
+    write(deposited, account_stream(reserved.account_id), version);
+  });
+}
+
+void Commands::withdraw(const Withdraw& withdraw) {
+  reservation(withdraw, &Withdraw::withdrawal_id, [this](const Withdraw& reserved) {
+    const auto [account, version] = accounts.fetch(reserved.account_id);
+    const auto sequence = sequence_of(reserved.metadata);
+    if (account.has_processed(sequence)) {
+      ignored("Command ignored (Command: Withdraw, Account ID: " + reserved.account_id +
+              ", Account Sequence: " + std::to_string(account.sequence.value_or(-1)) +
+              ", Withdrawal Sequence: " + std::to_string(sequence) + ")");
+      return;
+    }
+    if (!account.has_sufficient_funds(reserved.amount)) {
+      auto rejected = evt::follow<WithdrawalRejected>(reserved);
+      rejected.time = clock();
+      rejected.sequence = sequence;
+      write(rejected, account_stream(reserved.account_id), version);
+      return;
+    }
+    auto withdrawn = evt::follow<Withdrawn>(reserved);
+    withdrawn.processed_time = clock();
+    withdrawn.sequence = sequence;
+    write(withdrawn, account_stream(reserved.account_id), version);
+  });
+}
+
+}  // namespace account_component::handlers

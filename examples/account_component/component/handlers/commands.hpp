@@ -1,0 +1,58 @@
+#pragma once
+
+#include "component/store.hpp"
+#include "messages/commands/close.hpp"
+#include "messages/commands/deposit.hpp"
+#include "messages/commands/open.hpp"
+#include "messages/commands/withdraw.hpp"
+
+#include <evt/clock.hpp>
+#include <evt/handler/handler.hpp>
+#include <evt/reservation/reservation.hpp>
+#include <evt/store/session.hpp>
+#include <evt/write/writer.hpp>
+
+#include <functional>
+#include <string>
+
+namespace account_component::handlers {
+
+// The command handler of account:command (SPEC 7.5, with the reservation
+// pattern instead of the accountTransaction category):
+// - Open and Close write Opened / Closed unless the account is open /
+//   closed already.
+// - Deposit and Withdraw are reserved by deposit_id / withdrawal_id; the
+//   reserved copy, when it comes back, is applied once more by sequence
+//   (its global position): Deposited, Withdrawn, or WithdrawalRejected
+//   when the funds do not suffice.
+// Events go to account-<id>, expecting the version the account was fetched
+// at. Commands it ignores are logged at info level.
+//
+// Default-constructed, its dependencies are substitutes: write (records),
+// reservation (substitute writer), store (answers what was add()ed), clock
+// (settable); quiet until given a log sink.
+class Commands : public evt::handler {
+ public:
+  Commands();
+  explicit Commands(evt::store::session& session);
+
+  evt::writer write;
+  evt::reservation reservation;
+  store accounts;
+  std::function<evt::time_point()> clock = evt::now;
+
+  // Info lines of ignored commands, the reservation's included.
+  void set_log(const std::function<void(const std::string&)>& log);
+
+ private:
+  void open(const messages::commands::Open& open);
+  void close(const messages::commands::Close& close);
+  void deposit(const messages::commands::Deposit& deposit);
+  void withdraw(const messages::commands::Withdraw& withdraw);
+  void declare();
+  void ignored(const std::string& line) const;
+
+  std::function<void(const std::string&)> log_;
+};
+
+}  // namespace account_component::handlers
