@@ -1,0 +1,93 @@
+// The account component against the real store, in-process: commands
+// written by the client library, handled by the component's consumer until
+// it is caught up, the result read back by the entity store.
+#include "client/client.hpp"
+#include "component/component.hpp"
+#include "component/store.hpp"
+#include "messages/events/deposited.hpp"
+
+#include <evt/store/read.hpp>
+#include <evt/stream_name.hpp>
+#include <evt/uuid.hpp>
+
+#include "support/database.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace client = account_component::client;
+using evt::money;
+
+struct fixture {
+  evt::store::session session{{.conninfo = evt::test::conninfo()}};
+  evt::writer write = evt::writer::build(session);
+  account_component::component component{session, {.wake_on_notify = false}};
+  std::string account = evt::random_uuid();
+
+  void handle_everything() { component.consumer().run_until_caught_up(); }
+
+  std::vector<std::string> event_types() {
+    std::vector<std::string> types;
+    evt::store::read_stream(session, evt::stream_name("account", account),
+                            [&](const evt::store::message_data& event) { types.push_back(event.type); });
+    return types;
+  }
+
+  account_component::Account fetch() { return account_component::build_store(session).fetch(account).entity; }
+};
+
+TEST(AccountComponent, TheSameDepositIssuedFiveTimesIsAppliedOnce) {
+  fixture f;
+  client::open(f.write, f.account);
+  for (int i = 0; i < 5; ++i) client::deposit(f.write, f.account, money{100}, "deposit-1");
+  f.handle_everything();
+  EXPECT_EQ(f.fetch().balance, money{100});
+  EXPECT_EQ(f.event_types(), (std::vector<std::string>{"Opened", "Deposited"}));
+  EXPECT_EQ(evt::test::database{}.stream("account:command-" + f.account + "+deposit-1").size(), 1u)
+      << "one reserved copy";
+}
+
+TEST(AccountComponent, AnAccountsLifeWithRejectedAndIgnoredCommands) {
+  fixture f;
+  client::open(f.write, f.account, "customer-1");
+  client::deposit(f.write, f.account, money::parse("100.25"));
+  client::withdraw(f.write, f.account, money::parse("30.10"));
+  client::withdraw(f.write, f.account, money{1000});
+  client::open(f.write, f.account, "customer-2");
+  client::close(f.write, f.account);
+  client::close(f.write, f.account);
+  f.handle_everything();
+  // Deposits and withdrawals take effect when their reserved copies come
+  // back, after every command already written: here after the Close.
+  EXPECT_EQ(f.event_types(), (std::vector<std::string>{"Opened", "Closed", "Deposited", "Withdrawn", "WithdrawalRejected"}));
+  const auto account = f.fetch();
+  EXPECT_EQ(account.balance, money::parse("70.15"));
+  EXPECT_EQ(account.customer_id, "customer-1") << "the second Open was ignored";
+  EXPECT_TRUE(account.is_closed());
+}
+
+TEST(AccountComponent, CommandsHandledAgainAfterACrashApplyNothingTwice) {
+  fixture f;
+  client::open(f.write, f.account);
+  client::deposit(f.write, f.account, money{5});
+  client::withdraw(f.write, f.account, money{2});
+  f.handle_everything();
+  const auto before = f.event_types();
+
+  // As after a crash before the position was recorded: every command and
+  // every reserved copy is delivered again, to a fresh component.
+  account_component::handlers::Commands again{f.session};
+  evt::store::read_category(f.session, "account:command", [&](const evt::store::message_data& command) {
+    if (evt::id(command.stream_name).value_or("").starts_with(f.account)) again(command);
+  });
+  EXPECT_EQ(f.event_types(), before);
+  EXPECT_EQ(f.fetch().balance, money{3});
+  EXPECT_EQ(again.reservation.telemetry().ignored, 2) << "the originals: their copies exist";
+  EXPECT_EQ(again.reservation.telemetry().handled, 2) << "the copies: stopped by their sequence";
+}
+
+}  // namespace
