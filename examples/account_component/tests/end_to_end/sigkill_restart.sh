@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# account-component killed with SIGKILL at random moments while commands
+# keep arriving (each deposit and withdrawal issued twice, some time apart),
+# and started again each time. Nothing may be lost and nothing applied
+# twice: every command takes effect exactly once and every balance is exact.
+#
+#   sigkill_restart.sh BIN_DIR   (PGHOST, PGPORT, EVT_TEST_CONNINFO)
+set -euo pipefail
+bin="$1"
+work="$(mktemp -d /tmp/evt-e2e.XXXXXX)"
+trap 'for pid in "${services[@]}"; do kill -9 "$pid" 2>/dev/null || true; done; rm -rf "$work"' EXIT
+# shellcheck source=support.sh
+. "$(dirname "${BASH_SOURCE[0]}")/support.sh"
+
+prefix="kill$RANDOM$RANDOM"
+accounts=10
+: >"$work/setup.sql"
+for a in $(seq $accounts); do
+  open_sql "$prefix-$a" >>"$work/setup.sql"
+  command_sql Deposit "$prefix-$a" depositId "initial-$prefix-$a" 1000 >>"$work/setup.sql"
+done
+query -f "$work/setup.sql" >/dev/null
+
+# 150 deposits and 50 withdrawals, each written twice: the second time 20
+# commands later. A few milliseconds between writes: about 3 s in all.
+: >"$work/commands"
+for k in $(seq 150); do echo "Deposit $prefix-$((k % accounts + 1)) depositId d-$prefix-$k $((k % 9 + 1))" >>"$work/commands"; done
+for k in $(seq 50); do echo "Withdraw $prefix-$((k % accounts + 1)) withdrawalId w-$prefix-$k $((k % 4 + 1))" >>"$work/commands"; done
+shuf "$work/commands" -o "$work/commands"
+awk '{ lines[NR] = $0 } END { for (i = 1; i <= NR + 20; i++) { if (i <= NR) print lines[i]; if (i > 20) print lines[i - 20] } }' \
+  "$work/commands" | while read -r type account key id amount; do
+    command_sql "$type" "$account" "$key" "$id" "$amount"
+    echo "SELECT pg_sleep(0.007);"
+  done >"$work/issue.sql"
+awk -v n=$accounts '{ b[$2] += ($1 == "Deposit" ? $5 : -$5) } END { for (a in b) print a, b[a] + 1000 }' "$work/commands" >"$work/expected"
+
+# Caught up first (with whatever earlier tests left in account:command), so
+# that the kills fall on these commands.
+start_service
+wait_for_events "$prefix" $((accounts * 2)) 120
+query -f "$work/issue.sql" >/dev/null &
+issuer=$!
+kills=0
+while kill -0 "$issuer" 2>/dev/null; do
+  sleep "0.$((RANDOM % 4 + 2))"
+  kill -9 "${services[0]}"
+  wait "${services[0]}" 2>/dev/null || true
+  services=()
+  kills=$((kills + 1))
+  start_service
+done
+wait "$issuer" || fail "issuing the commands failed"
+[ "$kills" -ge 3 ] || fail "only $kills kills while commands arrived"
+
+wait_for_events "$prefix" $((accounts * 2 + 200)) 120
+sleep 0.5
+stop_services
+check_accounts "$prefix"
+echo "killed with SIGKILL $kills times while 400 commands (200 distinct) arrived: each applied once, every balance exact"

@@ -1,0 +1,59 @@
+# Shared by the end-to-end scripts (sourced). Needs PGHOST/PGPORT (the test
+# cluster), EVT_TEST_CONNINFO (the service's database) and $bin (the folder
+# of account-component).
+
+fail() { echo "FAILED: $*" >&2; exit 1; }
+query() { psql -X -q -tA -v ON_ERROR_STOP=1 -d message_store -U message_store "$@"; }
+
+# SQL that writes a command as any Eventide client would (SPEC 11).
+command_sql() {  # TYPE ACCOUNT ID_KEY ID AMOUNT
+  printf "SELECT message_store.write_message(gen_random_uuid()::text, 'account:command-%s', '%s', " "$2" "$1"
+  printf "'{\"%s\": \"%s\", \"accountId\": \"%s\", \"amount\": %s, \"time\": \"2026-11-24T12:00:00.000Z\"}');\n" "$3" "$4" "$2" "$5"
+}
+open_sql() {  # ACCOUNT
+  printf "SELECT message_store.write_message(gen_random_uuid()::text, 'account:command-%s', 'Open', " "$1"
+  printf "'{\"accountId\": \"%s\", \"customerId\": \"c-%s\", \"time\": \"2026-11-24T12:00:00.000Z\"}');\n" "$1" "$1"
+}
+
+services=()
+start_service() {  # [account-component options...]; appends its pid to services
+  "$bin/account-component" --database "$EVT_TEST_CONNINFO" --poll-interval-ms 20 "$@" >>"$work/service.log" 2>&1 &
+  services+=($!)
+}
+stop_services() {  # SIGTERM, and each must exit 0
+  for pid in "${services[@]}"; do
+    kill -TERM "$pid"
+    wait "$pid" || fail "account-component (pid $pid) did not stop cleanly: $(tail -5 "$work/service.log")"
+  done
+  services=()
+}
+
+# Waits until the accounts prefixed $1 have $2 events in all, at most $3 s.
+wait_for_events() {
+  local count=0
+  for _ in $(seq $(($3 * 10))); do
+    count="$(query -c "SELECT count(*) FROM message_store.messages WHERE stream_name LIKE 'account-$1%'")"
+    [ "$count" -ge "$2" ] && return 0
+    sleep 0.1
+  done
+  fail "$count of $2 events after $3 s; service log: $(tail -5 "$work/service.log")"
+}
+
+# Every deposit and withdrawal of accounts prefixed $1 took effect exactly
+# once, and each account's balance is what $work/expected says (ACCOUNT BALANCE lines).
+check_accounts() {
+  local twice wrong
+  twice="$(query -c "SELECT string_agg(key, ', ') FROM (
+      SELECT coalesce(data->>'depositId', data->>'withdrawalId') AS key FROM message_store.messages
+      WHERE stream_name LIKE 'account-$1%' AND type IN ('Deposited', 'Withdrawn', 'WithdrawalRejected')
+      GROUP BY 1 HAVING count(*) > 1) s")"
+  [ -z "$twice" ] || fail "applied more than once: $twice"
+  query -c "SELECT substr(stream_name, 9) || ' ' || (sum(CASE type WHEN 'Deposited' THEN (data->>'amount')::numeric
+                                                             WHEN 'Withdrawn' THEN -(data->>'amount')::numeric
+                                                             ELSE 0 END))::text
+            FROM message_store.messages WHERE stream_name LIKE 'account-$1%' GROUP BY stream_name ORDER BY 1" >"$work/actual"
+  sort "$work/expected" -o "$work/expected"
+  wrong="$(diff "$work/expected" "$work/actual" || true)"
+  [ -z "$wrong" ] || fail "balances differ (expected < > actual):
+$wrong"
+}
