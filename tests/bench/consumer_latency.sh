@@ -9,20 +9,14 @@ set -euo pipefail
 
 bench="$(realpath "$1")"
 count="${2:-300}"
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cluster="$(mktemp -d /tmp/evt-latency-bench.XXXXXX)"
-scripts="$(mktemp -d /tmp/evt-latency-bench-scripts.XXXXXX)"
-trap '"$repo/message_db/temporary-cluster.sh" stop "$cluster" >/dev/null; rm -rf "$scripts"' EXIT
-"$repo/message_db/temporary-cluster.sh" start "$cluster" >/dev/null
-# shellcheck source=/dev/null
-. "$cluster/env.sh"
-export PGDATABASE=message_store PGUSER=message_store
+# shellcheck source=throwaway_server.sh
+. "$(dirname "${BASH_SOURCE[0]}")/throwaway_server.sh"
 
-cat >"$scripts/write.sql" <<'SQL'
+cat >"$scratch/write.sql" <<'SQL'
 \set id random(1, 1000000000)
 SELECT message_store.write_message(gen_random_uuid()::varchar, 'benchWrite-' || :id, 'SomeType', '{"attribute": "some value"}', NULL, NULL);
 SQL
-writes() { pgbench -n -M prepared -c 1 -T 5 -f "$scripts/write.sql" 2>/dev/null | awk '/^tps/ { printf "%.0f", $3 }'; }
+writes() { pgbench -n -M prepared -c 1 -T 5 -f "$scratch/write.sql" 2>/dev/null | awk '/^tps/ { printf "%.0f", $3 }'; }
 best() { if [ -z "$1" ] || [ "$2" -gt "$1" ]; then echo "$2"; else echo "$1"; fi; }
 
 echo "Consumer latency, write to handler, $count messages, poll interval 100 ms, $(nproc) cores"

@@ -5,16 +5,11 @@
 #   entity_store_benchmark.sh EVT_ENTITY_STORE_BENCH
 set -euo pipefail
 bench="$(realpath "$1")"
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cluster="$(mktemp -d /tmp/evt-entity-bench.XXXXXX)"
-results="$(mktemp /tmp/evt-entity-bench.XXXXXX.csv)"
-trap '"$repo/message_db/temporary-cluster.sh" stop "$cluster" >/dev/null; rm -f "$results"' EXIT
-"$repo/message_db/temporary-cluster.sh" start "$cluster" >/dev/null
-# shellcheck source=/dev/null
-. "$cluster/env.sh"
-PGDATABASE=message_store PGUSER=message_store "$bench" --benchmark_min_time=2 \
-  --benchmark_out="$results" --benchmark_out_format=csv
-time_of() { awk -F, -v name="\"$1\"" '$1 == name { print $3 }  # real_time' "$results"; }
+# shellcheck source=throwaway_server.sh
+. "$(dirname "${BASH_SOURCE[0]}")/throwaway_server.sh"
+"$bench" --benchmark_min_time=2 \
+  --benchmark_out="$scratch/results.csv" --benchmark_out_format=csv
+time_of() { awk -F, -v name="\"$1\"" '$1 == name { print $3 }  # real_time' "$scratch/results.csv"; }
 ratio() { awk -v a="$(time_of "$1")" -v b="$(time_of "$2")" 'BEGIN { printf "%.1f", a / b }'; }
 echo
 echo "100 events:    uncached / cached        = $(ratio FetchUncached/100 FetchCached/100)x"

@@ -17,14 +17,8 @@ set -euo pipefail
 
 bench="$(realpath "$1")"
 seconds="${2:-10}"
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cluster="$(mktemp -d /tmp/evt-store-bench.XXXXXX)"
-scripts="$(mktemp -d /tmp/evt-store-bench-scripts.XXXXXX)"
-trap '"$repo/message_db/temporary-cluster.sh" stop "$cluster" >/dev/null; rm -rf "$scripts"' EXIT
-"$repo/message_db/temporary-cluster.sh" start "$cluster" >/dev/null
-# shellcheck source=/dev/null
-. "$cluster/env.sh"
-export PGDATABASE=message_store PGUSER=message_store
+# shellcheck source=throwaway_server.sh
+. "$(dirname "${BASH_SOURCE[0]}")/throwaway_server.sh"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
@@ -32,7 +26,7 @@ rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
 echo "evt::store benchmarks, PostgreSQL $(psql -X -tAc 'SHOW server_version'), $(nproc) cores, ${seconds}s per run"
 echo
 
-cat >"$scripts/write.sql" <<'SQL'
+cat >"$scratch/write.sql" <<'SQL'
 \set id random(1, 1000000000)
 SELECT message_store.write_message(gen_random_uuid()::varchar, 'benchWrite-' || :id, 'SomeType', '{"attribute": "some value"}', NULL, NULL);
 SQL
@@ -40,13 +34,13 @@ printf '%-34s %14s %14s %7s\n' "single-message writes" "evt msg/s" "pgbench msg/
 for clients in 1 8; do
   read -r count elapsed < <("$bench" write "$clients" "$seconds")
   ours="$(rate "$count" "$elapsed")"
-  limit="$(pgbench -n -M prepared -c "$clients" -j "$clients" -T "$seconds" -f "$scripts/write.sql" 2>/dev/null |
+  limit="$(pgbench -n -M prepared -c "$clients" -j "$clients" -T "$seconds" -f "$scratch/write.sql" 2>/dev/null |
     awk '/^tps/ { printf "%.0f", $3 }')"
   printf '%-34s %14s %14s %7s\n' "  $clients writer(s)" "$ours" "$limit" "$(ratio "$ours" "$limit")"
 done
 echo
 
-cat >"$scripts/loop.sql" <<'SQL'
+cat >"$scratch/loop.sql" <<'SQL'
 DO $$
 DECLARE
   _stream varchar := 'benchLoop-' || gen_random_uuid();
@@ -60,7 +54,7 @@ SQL
 printf '%-34s %14s %14s %7s\n' "batches of 100, one stream each" "evt msg/s" "PL/pgSQL msg/s" ratio
 read -r count elapsed < <("$bench" batch 100 "$seconds")
 ours="$(rate "$count" "$elapsed")"
-limit="$(pgbench -n -c 1 -T "$seconds" -f "$scripts/loop.sql" 2>/dev/null | awk '/^tps/ { printf "%.0f", $3 * 100 }')"
+limit="$(pgbench -n -c 1 -T "$seconds" -f "$scratch/loop.sql" 2>/dev/null | awk '/^tps/ { printf "%.0f", $3 * 100 }')"
 printf '%-34s %14s %14s %7s\n' "  1 writer" "$ours" "$limit" "$(ratio "$ours" "$limit")"
 echo
 

@@ -77,16 +77,19 @@ void Commands::close(const Close& close) {
   write(closed, account_stream(close.account_id), version);
 }
 
+bool Commands::has_processed(const Account& account, std::int64_t sequence, const std::string& command) const {
+  if (!account.has_processed(sequence)) return false;
+  ignored("Command ignored (Command: " + command + ", Account ID: " + account.id +
+          ", Account Sequence: " + std::to_string(account.sequence.value_or(-1)) + ", " +
+          (command == "Deposit" ? "Deposit" : "Withdrawal") + " Sequence: " + std::to_string(sequence) + ")");
+  return true;
+}
+
 void Commands::deposit(const Deposit& deposit) {
   reservation(deposit, &Deposit::deposit_id, [this](const Deposit& reserved) {
     const auto [account, version] = accounts.fetch(reserved.account_id);
     const auto sequence = sequence_of(reserved.metadata);
-    if (account.has_processed(sequence)) {
-      ignored("Command ignored (Command: Deposit, Account ID: " + reserved.account_id +
-              ", Account Sequence: " + std::to_string(account.sequence.value_or(-1)) +
-              ", Deposit Sequence: " + std::to_string(sequence) + ")");
-      return;
-    }
+    if (has_processed(account, sequence, "Deposit")) return;
     auto deposited = evt::follow<Deposited>(reserved);
     deposited.processed_time = clock();
     deposited.sequence = sequence;
@@ -98,12 +101,7 @@ void Commands::withdraw(const Withdraw& withdraw) {
   reservation(withdraw, &Withdraw::withdrawal_id, [this](const Withdraw& reserved) {
     const auto [account, version] = accounts.fetch(reserved.account_id);
     const auto sequence = sequence_of(reserved.metadata);
-    if (account.has_processed(sequence)) {
-      ignored("Command ignored (Command: Withdraw, Account ID: " + reserved.account_id +
-              ", Account Sequence: " + std::to_string(account.sequence.value_or(-1)) +
-              ", Withdrawal Sequence: " + std::to_string(sequence) + ")");
-      return;
-    }
+    if (has_processed(account, sequence, "Withdraw")) return;
     if (!account.has_sufficient_funds(reserved.amount)) {
       auto rejected = evt::follow<WithdrawalRejected>(reserved);
       rejected.time = clock();

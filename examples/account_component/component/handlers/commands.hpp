@@ -51,6 +51,8 @@ class Commands : public evt::handler {
   void withdraw(const messages::commands::Withdraw& withdraw);
   void declare();
   void ignored(const std::string& line) const;
+  // Whether the account has taken this command's sequence already (then logged as ignored).
+  bool has_processed(const Account& account, std::int64_t sequence, const std::string& command) const;
 
   std::function<void(const std::string&)> log_;
 };

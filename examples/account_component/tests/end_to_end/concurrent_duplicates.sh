@@ -7,8 +7,6 @@
 #   concurrent_duplicates.sh BIN_DIR   (PGHOST, PGPORT, EVT_TEST_CONNINFO)
 set -euo pipefail
 bin="$1"
-work="$(mktemp -d /tmp/evt-e2e.XXXXXX)"
-trap 'for pid in "${services[@]}"; do kill -9 "$pid" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 # shellcheck source=support.sh
 . "$(dirname "${BASH_SOURCE[0]}")/support.sh"
 
@@ -17,14 +15,8 @@ accounts=20
 start_service --group-member 0 --group-size 2
 start_service --group-member 1 --group-size 2
 
-# Opened, and 1000 each to start with, so that no withdrawal is rejected
-# whatever the order (they take at most 3 x 5 from an account).
-: >"$work/setup.sql"
-for a in $(seq $accounts); do
-  open_sql "$prefix-$a" >>"$work/setup.sql"
-  command_sql Deposit "$prefix-$a" depositId "initial-$prefix-$a" 1000 >>"$work/setup.sql"
-done
-query -f "$work/setup.sql" >/dev/null
+# Withdrawals take at most 3 x 5 from an account: never rejected.
+open_accounts "$prefix" $accounts
 
 # 200 deposits and 60 withdrawals; process p issues the ones numbered p mod
 # 8 and 100 others at random, in random order: every command is issued at
@@ -41,7 +33,7 @@ for p in $(seq 0 7); do
 done
 for pid in "${issuers[@]}"; do wait "$pid" || fail "an issuing process failed"; done
 
-awk -v n=$accounts '{ b[$2] += ($1 == "Deposit" ? $5 : -$5) } END { for (a in b) print a, b[a] + 1000 }' "$work/commands" >"$work/expected"
+expect_balances
 issued="$(cat "$work"/issuer-*.sql | wc -l)"
 # 20 Opened + 20 initial Deposited + 260 distinct commands
 wait_for_events "$prefix" $((accounts * 2 + 260)) 120

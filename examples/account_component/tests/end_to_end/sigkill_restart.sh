@@ -7,19 +7,12 @@
 #   sigkill_restart.sh BIN_DIR   (PGHOST, PGPORT, EVT_TEST_CONNINFO)
 set -euo pipefail
 bin="$1"
-work="$(mktemp -d /tmp/evt-e2e.XXXXXX)"
-trap 'for pid in "${services[@]}"; do kill -9 "$pid" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 # shellcheck source=support.sh
 . "$(dirname "${BASH_SOURCE[0]}")/support.sh"
 
 prefix="kill$RANDOM$RANDOM"
 accounts=10
-: >"$work/setup.sql"
-for a in $(seq $accounts); do
-  open_sql "$prefix-$a" >>"$work/setup.sql"
-  command_sql Deposit "$prefix-$a" depositId "initial-$prefix-$a" 1000 >>"$work/setup.sql"
-done
-query -f "$work/setup.sql" >/dev/null
+open_accounts "$prefix" $accounts
 
 # 150 deposits and 50 withdrawals, each written twice: the second time 20
 # commands later. A few milliseconds between writes: about 3 s in all.
@@ -32,7 +25,7 @@ awk '{ lines[NR] = $0 } END { for (i = 1; i <= NR + 20; i++) { if (i <= NR) prin
     command_sql "$type" "$account" "$key" "$id" "$amount"
     echo "SELECT pg_sleep(0.007);"
   done >"$work/issue.sql"
-awk -v n=$accounts '{ b[$2] += ($1 == "Deposit" ? $5 : -$5) } END { for (a in b) print a, b[a] + 1000 }' "$work/commands" >"$work/expected"
+expect_balances
 
 # Caught up first (with whatever earlier tests left in account:command), so
 # that the kills fall on these commands.

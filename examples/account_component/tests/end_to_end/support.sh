@@ -1,6 +1,11 @@
 # Shared by the end-to-end scripts (sourced). Needs PGHOST/PGPORT (the test
 # cluster), EVT_TEST_CONNINFO (the service's database) and $bin (the folder
-# of account-component).
+# of account-component). Makes $work, a scratch folder; on exit it is
+# removed and any service still running is killed.
+
+work="$(mktemp -d /tmp/evt-e2e.XXXXXX)"
+services=()
+trap 'for pid in "${services[@]}"; do kill -9 "$pid" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 
 fail() { echo "FAILED: $*" >&2; exit 1; }
 query() { psql -X -q -tA -v ON_ERROR_STOP=1 -d message_store -U message_store "$@"; }
@@ -15,7 +20,23 @@ open_sql() {  # ACCOUNT
   printf "'{\"accountId\": \"%s\", \"customerId\": \"c-%s\", \"time\": \"2026-11-24T12:00:00.000Z\"}');\n" "$1" "$1"
 }
 
-services=()
+# Opens accounts PREFIX-1 .. PREFIX-N, each with a first deposit of 1000, so
+# that small withdrawals are never rejected whatever the order.
+open_accounts() {  # PREFIX N
+  : >"$work/setup.sql"
+  for a in $(seq "$2"); do
+    open_sql "$1-$a" >>"$work/setup.sql"
+    command_sql Deposit "$1-$a" depositId "initial-$1-$a" 1000 >>"$work/setup.sql"
+  done
+  query -f "$work/setup.sql" >/dev/null
+}
+
+# $work/expected from $work/commands (TYPE ACCOUNT KEY ID AMOUNT lines):
+# each account's balance after its first 1000 and each distinct command.
+expect_balances() {
+  awk '{ b[$2] += ($1 == "Deposit" ? $5 : -$5) } END { for (a in b) print a, b[a] + 1000 }' "$work/commands" >"$work/expected"
+}
+
 start_service() {  # [account-component options...]; appends its pid to services
   "$bin/account-component" --database "$EVT_TEST_CONNINFO" --poll-interval-ms 20 "$@" >>"$work/service.log" 2>&1 &
   services+=($!)
