@@ -101,8 +101,15 @@ std::int64_t consumer::handle_batch() {
     last_handled_ = message.global_position;
     position_ = message.global_position + 1;
     ++handled;
-    if (++handled_since_record_ >= settings_.position_update_interval) record_position();
+    if (++handled_since_record_ >= settings_.position_update_interval) {
+      if (!last_record_time_ || std::chrono::steady_clock::now() - *last_record_time_ >= settings_.position_update_gap) {
+        record_position();
+      } else {
+        record_due_ = true;
+      }
+    }
   }
+  if (record_due_) record_position();
   return handled;
 }
 
@@ -149,6 +156,8 @@ void consumer::dispatch(const store::message_data& message) {
 
 void consumer::record_position() {
   handled_since_record_ = 0;
+  record_due_ = false;
+  last_record_time_ = std::chrono::steady_clock::now();
   if (!last_handled_ || last_handled_ == last_recorded_) return;
   positions_.put(*last_handled_);
   last_recorded_ = last_handled_;

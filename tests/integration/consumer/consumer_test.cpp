@@ -110,6 +110,30 @@ TEST(Consumer, RecordsItsPositionEveryIntervalAndWhenCaughtUp) {
   EXPECT_EQ(f.recorded(consumer), (std::vector<std::int64_t>{positions[1], positions[3], positions[4]}));
 }
 
+TEST(Consumer, AtTheIntervalExactlyWithoutAGap) {
+  fixture f;
+  const auto positions = f.write(7);
+  evt::consumer consumer{f.session, {.category = f.category,
+                                     .position_update_interval = 2,
+                                     .position_update_gap = std::chrono::milliseconds{0}}};
+  consumer.add_handler([](const evt::store::message_data&) {});
+  consumer.run_until_caught_up();
+  EXPECT_EQ(f.recorded(consumer), (std::vector<std::int64_t>{positions[1], positions[3], positions[5], positions[6]}));
+}
+
+TEST(Consumer, AnUpdateDueTooSoonAfterTheLastWaitsForTheEndOfTheBatch) {
+  fixture f;
+  const auto positions = f.write(7);
+  evt::consumer consumer{f.session, {.category = f.category,
+                                     .batch_size = 5,
+                                     .position_update_interval = 2,
+                                     .position_update_gap = std::chrono::hours{1}}};
+  consumer.add_handler([](const evt::store::message_data&) {});
+  consumer.run_until_caught_up();
+  EXPECT_EQ(f.recorded(consumer), (std::vector<std::int64_t>{positions[1], positions[4], positions[6]}))
+      << "the first when due (no update before it), then at the batch's end, then when caught up";
+}
+
 TEST(Consumer, ARestartResumesAtTheRecordedPositionAndNothingBefore) {
   fixture f;
   const auto positions = f.write(3);
