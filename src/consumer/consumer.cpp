@@ -59,13 +59,44 @@ consumer& consumer::add_handler(evt::handler& handler) {
   return *this;
 }
 
+template <class Call>
+bool consumer::retrying(Call&& call) {
+  for (auto delay = settings_.connection_retry_delay;;) {
+    try {
+      call();
+      return true;
+    } catch (const connection_error& lost) {
+      if (delay.count() == 0) throw;
+      log("Connection lost; retrying in " + std::to_string(delay.count()) + " ms (Category: " + settings_.category +
+          ", Error: " + lost.what() + ")");
+      // In slices, to notice a stop within a few milliseconds.
+      for (const auto until = std::chrono::steady_clock::now() + delay; std::chrono::steady_clock::now() < until;) {
+        if (stopping_) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds{5});
+      }
+      delay = std::min<std::chrono::milliseconds>(delay * 2, std::chrono::seconds{30});
+    }
+  }
+}
+
+void consumer::log(const std::string& line) const {
+  if (settings_.log) {
+    settings_.log(line);
+  } else {
+    std::cerr << line << '\n';
+  }
+}
+
 std::int64_t consumer::handle_batch() {
   if (!started_) {
-    // Resume at the recorded position itself: that message is handled again.
-    last_recorded_ = positions_.get();
-    position_ = last_recorded_.value_or(1);
-    // Listening before the first read: nothing written after it goes unannounced.
-    if (settings_.wake_on_notify) session_->connection().listen(notify_channel);
+    const bool started = retrying([&] {
+      // Resume at the recorded position itself: that message is handled again.
+      last_recorded_ = positions_.get();
+      position_ = last_recorded_.value_or(1);
+      // Listening before the first read: nothing written after it goes unannounced.
+      if (settings_.wake_on_notify) session_->connection().listen(notify_channel);
+    });
+    if (!started) return 0;
     started_ = true;
   }
   // What was announced so far, this read sees.
@@ -76,23 +107,15 @@ std::int64_t consumer::handle_batch() {
                                     .consumer_group = settings_.consumer_group,
                                     .condition = settings_.condition};
   pqxx::result rows;
-  for (auto delay = settings_.connection_retry_delay;;) {
-    try {
-      rows = store::detail::get_rows(*session_, settings_.category, batch);
-      break;
-    } catch (const connection_error&) {
-      if (delay.count() == 0) throw;
-      if (stopping_) return 0;
-      std::this_thread::sleep_for(delay);
-      delay = std::min<std::chrono::milliseconds>(delay * 2, std::chrono::seconds{30});
-    }
-  }
+  if (!retrying([&] { rows = store::detail::get_rows(*session_, settings_.category, batch); })) return 0;
   std::int64_t handled = 0;
   auto& message = current_;
   for (const auto& row : rows) {
     if (stopping_) break;
     store::detail::assign(message, row);
-    dispatch(message);
+    // A handler that lost the connection gets the message again once it is
+    // back (handlers are idempotent: delivery is at least once anyway).
+    if (!retrying([&] { dispatch(message); })) break;
     if (settings_.log) {
       settings_.log("Handled " + message.type + " (Stream: " + message.stream_name +
                     ", Position: " + std::to_string(message.position) +
@@ -139,19 +162,22 @@ std::string current_exception_message() {
 void consumer::dispatch(const store::message_data& message) {
   try {
     for (const auto& handle : handlers_) handle(message);
+  } catch (const connection_error&) {
+    if (settings_.connection_retry_delay.count() > 0) throw;  // for retrying()
+    report_error(message);
   } catch (...) {
-    const auto line = "Error raised (Error Class: " + current_exception_class() +
-                      ", Error Message: " + current_exception_message() + ", Type: " + message.type +
-                      ", Stream Name: " + message.stream_name + ", Position: " + std::to_string(message.position) +
-                      ", GlobalPosition: " + std::to_string(message.global_position) + ")";
-    if (settings_.log) {
-      settings_.log(line);
-    } else {
-      std::cerr << line << '\n';
-    }
-    if (!settings_.error_raised) throw;
-    settings_.error_raised(std::current_exception(), message);
+    report_error(message);
   }
+}
+
+// Called inside a catch block: the error in flight is the handler's.
+void consumer::report_error(const store::message_data& message) {
+  log("Error raised (Error Class: " + current_exception_class() + ", Error Message: " + current_exception_message() +
+      ", Type: " + message.type + ", Stream Name: " + message.stream_name +
+      ", Position: " + std::to_string(message.position) +
+      ", GlobalPosition: " + std::to_string(message.global_position) + ")");
+  if (!settings_.error_raised) throw;
+  settings_.error_raised(std::current_exception(), message);
 }
 
 void consumer::record_position() {
@@ -159,8 +185,9 @@ void consumer::record_position() {
   record_due_ = false;
   last_record_time_ = std::chrono::steady_clock::now();
   if (!last_handled_ || last_handled_ == last_recorded_) return;
-  positions_.put(*last_handled_);
-  last_recorded_ = last_handled_;
+  // Stopping, a lost connection is not waited for: the position stays
+  // where it was and those messages are delivered again.
+  if (retrying([&] { positions_.put(*last_handled_); })) last_recorded_ = last_handled_;
 }
 
 std::int64_t consumer::run_until_caught_up() {

@@ -25,15 +25,19 @@ int host::run() {
   std::atomic<bool> failed{false};
   std::mutex error_output;
   std::vector<std::thread> threads;
+  const auto report = [&](const consumer* consumer, const char* what) {
+    const std::lock_guard lock{error_output};
+    std::cerr << "Consumer failed (Position Stream: " << consumer->position_stream_name() << ", Error: " << what << ")\n";
+    failed = true;
+  };
   for (auto* consumer : consumers_) {
     threads.emplace_back([&, consumer] {
       try {
         consumer->run();
       } catch (const std::exception& error) {
-        const std::lock_guard lock{error_output};
-        std::cerr << "Consumer failed (Position Stream: " << consumer->position_stream_name()
-                  << ", Error: " << error.what() << ")\n";
-        failed = true;
+        report(consumer, error.what());
+      } catch (...) {
+        report(consumer, "not a std::exception");
       }
     });
   }

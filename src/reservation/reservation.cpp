@@ -35,24 +35,34 @@ reservation reservation::substitute() {
 
 std::string reservation::stream_name(std::string_view origin, std::string_view idempotence_key) {
   const auto separator = origin.find('-');
-  // The origin's ids plus the key; an origin without ids gets the key as its id.
-  if (separator == std::string_view::npos || separator + 1 == origin.size()) {
-    return std::string{origin.substr(0, separator)} + "-" + std::string{idempotence_key};
+  // The origin's ids plus the key; an origin without ids gets the key as its
+  // id. Trailing '+' are dropped, as Ruby's split and join drop them.
+  auto ids = separator == std::string_view::npos ? std::string_view{} : origin.substr(separator + 1);
+  while (!ids.empty() && ids.back() == '+') ids.remove_suffix(1);
+  const auto category = origin.substr(0, separator);
+  if (ids.empty()) return std::string{category} + "-" + std::string{idempotence_key};
+  return std::string{category} + "-" + std::string{ids} + "+" + std::string{idempotence_key};
+}
+
+std::optional<std::string> reservation::key_problem(std::optional<std::string_view> idempotence_key) {
+  if (!idempotence_key) return "Idempotence key is missing";
+  if (is_blank(*idempotence_key)) return "Idempotence key must not be blank";
+  if (idempotence_key->find('+') != std::string_view::npos) {
+    return "Idempotence key must not contain '+', which separates the ids of a stream name (Idempotence Key: " +
+           std::string{*idempotence_key} + ")";
   }
-  return std::string{origin} + "+" + std::string{idempotence_key};
+  if (idempotence_key->find('\0') != std::string_view::npos) return "Idempotence key must not contain a NUL character";
+  return std::nullopt;
 }
 
 void reservation::check_key(const describe& message, std::optional<std::string_view> idempotence_key) {
-  const auto refuse = [&](const std::string& why) {
-    throw reservation_error{why + " (" + where(message.type, message.metadata) + ")"};
-  };
-  if (!idempotence_key) refuse("Idempotence key is missing");
-  if (is_blank(*idempotence_key)) refuse("Idempotence key must not be blank");
-  if (idempotence_key->find('+') != std::string_view::npos) {
-    refuse("Idempotence key must not contain '+', which separates the ids of a stream name (Idempotence Key: " +
-           std::string{*idempotence_key} + ")");
+  if (const auto problem = key_problem(idempotence_key)) {
+    throw reservation_error{*problem + " (" + where(message.type, message.metadata) + ")"};
   }
-  if (idempotence_key->find('\0') != std::string_view::npos) refuse("Idempotence key must not contain a NUL character");
+}
+
+void reservation::require_substitute(const char* what) const {
+  if (!substitute_) throw error{std::string{"reservation::"} + what + " is for reservation::substitute() only"};
 }
 
 std::string reservation::stream_name(const describe& message, std::string_view idempotence_key) {

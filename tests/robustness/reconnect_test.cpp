@@ -126,4 +126,25 @@ TEST(Reconnect, AConsumerWakingOnNotifyListensAgainAfterAServerRestart) {
             2);
 }
 
+TEST(Reconnect, AHandlerThatLosesTheConnectionGetsTheSameMessageAgainOnceItIsBack) {
+  evt::store::session session{{.conninfo = conninfo()}};
+  const auto category = unique_category();
+  const auto output = stream_name(unique_category(), unique_id());
+  evt::consumer consumer{session, {.category = category,
+                                   .poll_interval = std::chrono::milliseconds{10},
+                                   .connection_retry_delay = std::chrono::milliseconds{50},
+                                   .log = [](const std::string&) {}}};
+  std::vector<std::int64_t> attempts;
+  consumer.add_handler([&](const evt::store::message_data& m) {
+    attempts.push_back(m.global_position);
+    if (attempts.size() == 1) restart_the_server();  // the handler's write below finds it gone
+    evt::store::put(session, some_message(), output);
+  });
+  database{}.write(stream_name(category, unique_id()));
+  EXPECT_EQ(consumer.run_until_caught_up(), 1);
+  ASSERT_EQ(attempts.size(), 2u) << "the failed attempt, then the same message again";
+  EXPECT_EQ(attempts[0], attempts[1]);
+  EXPECT_EQ(database{}.stream(output).size(), 1u) << "the write after the restart, once";
+}
+
 }  // namespace

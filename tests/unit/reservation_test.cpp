@@ -119,6 +119,8 @@ TEST(Reservation, NamesTheStreamAfterTheOriginsCategoryTypesAndIds) {
   EXPECT_EQ(evt::reservation::stream_name("cat:command+x-a+b", "k"), "cat:command+x-a+b+k") << "types not repeated";
   EXPECT_EQ(evt::reservation::stream_name("cat", "k"), "cat-k");
   EXPECT_EQ(evt::reservation::stream_name("cat-", "k"), "cat-k");
+  EXPECT_EQ(evt::reservation::stream_name("cat-a+", "k"), "cat-a+k") << "as Ruby's split and join";
+  EXPECT_EQ(evt::reservation::stream_name("cat-a++b", "k"), "cat-a++b+k");
   EXPECT_EQ(evt::reservation::stream_name("cat-1", "a-b:c"), "cat-1+a-b:c") << "'-' and ':' after the first '-' are id text";
 }
 
@@ -241,6 +243,22 @@ TEST(ReservationSubstitute, AfterSetReservedRunsTheBlockWithTheMessage) {
   EXPECT_EQ(reservation(deposit(), &Deposit::deposit_id, block()), evt::reservation::outcome::handled);
   ASSERT_EQ(block.given.size(), 1u);
   EXPECT_EQ(block.given[0], deposit());
+}
+
+TEST(Reservation, AReservedCopyRunsWhateverItsKeyItWasReservedAlready) {
+  evt::reservation reservation;
+  block_runs block;
+  auto copy = deposit("written+by+ruby");
+  copy.metadata = evt::controls::reserved_metadata();
+  EXPECT_EQ(reservation(copy, &Deposit::deposit_id, block()), evt::reservation::outcome::handled);
+  EXPECT_EQ(block.given.size(), 1u);
+}
+
+TEST(Reservation, TheSubstitutesQuestionsAreAnErrorOnARealReservation) {
+  evt::reservation reservation;
+  EXPECT_THROW(reservation.set_reserved(), evt::error);
+  EXPECT_THROW(reservation.idempotence_key("d1"), evt::error);
+  EXPECT_THROW(reservation.message(deposit()), evt::error);
 }
 
 TEST(ReservationSubstitute, StillRefusesAMissingKey) {

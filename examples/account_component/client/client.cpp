@@ -4,6 +4,7 @@
 
 #include <evt/clock.hpp>
 #include <evt/error.hpp>
+#include <evt/reservation/reservation.hpp>
 #include <evt/stream_name.hpp>
 #include <evt/uuid.hpp>
 
@@ -26,8 +27,16 @@ void check_amount(evt::money amount, std::string_view command) {
 std::string id_or_new(std::optional<std::string> id, std::string_view what) {
   if (!id) return evt::random_uuid();
   if (id->empty()) throw evt::error{std::string{what} + " must not be empty"};
-  // It is the idempotence key: the component would refuse it.
-  if (id->find('+') != std::string::npos) throw evt::error{std::string{what} + " must not contain '+' (" + *id + ")"};
+  return std::move(*id);
+}
+
+// Deposit and withdrawal ids are idempotence keys: refused here as the
+// component would refuse them.
+std::string key_or_new(std::optional<std::string> id, std::string_view what) {
+  if (!id) return evt::random_uuid();
+  if (const auto problem = evt::reservation::key_problem(*id)) {
+    throw evt::error{std::string{what} + ": " + *problem};
+  }
   return std::move(*id);
 }
 
@@ -52,7 +61,7 @@ Deposit deposit(evt::writer& write, const std::string& account_id, evt::money am
   check_account(account_id, "Deposit");
   check_amount(amount, "Deposit");
   return issue(write,
-               Deposit{.deposit_id = id_or_new(std::move(deposit_id), "Deposit ID"), .account_id = account_id, .amount = amount},
+               Deposit{.deposit_id = key_or_new(std::move(deposit_id), "Deposit ID"), .account_id = account_id, .amount = amount},
                account_id, options);
 }
 
@@ -61,7 +70,7 @@ Withdraw withdraw(evt::writer& write, const std::string& account_id, evt::money 
   check_account(account_id, "Withdraw");
   check_amount(amount, "Withdraw");
   return issue(write,
-               Withdraw{.withdrawal_id = id_or_new(std::move(withdrawal_id), "Withdrawal ID"),
+               Withdraw{.withdrawal_id = key_or_new(std::move(withdrawal_id), "Withdrawal ID"),
                         .account_id = account_id,
                         .amount = amount},
                account_id, options);

@@ -8,7 +8,7 @@
 //
 // Without --database, libpq's PG* variables say where the store is. AMOUNT
 // is a positive decimal like 11.50. Exit status 0 on success, 2 on bad
-// input, 1 when the store fails.
+// input (usage, amount, ids, account stream name), 1 for anything else.
 #include "client/client.hpp"
 #include "command_line/arguments.hpp"
 #include "component/store.hpp"
@@ -18,6 +18,7 @@
 #include <evt/store/session.hpp>
 
 #include <iostream>
+#include <typeinfo>
 
 namespace {
 
@@ -37,6 +38,12 @@ evt::money amount_of(const std::string& text) {
   } catch (const evt::error& error) {
     throw arguments::usage_error{"AMOUNT must be a decimal number like 11.50 (given: " + text + ")"};
   }
+}
+
+// The client's own refusals (amount, ids) are plain evt::errors; the
+// store's errors and anything unexpected are failures, not bad input.
+bool bad_input(const std::exception& error) {
+  return typeid(error) == typeid(evt::error) || typeid(error) == typeid(evt::stream_name_error);
 }
 
 // The account as one JSON object: the entity's fields and its version.
@@ -105,14 +112,8 @@ int main(int argc, char** argv) {
   } catch (const arguments::usage_error& error) {
     std::cerr << "account-client: " << error.what() << "\n" << usage;
     return 2;
-  } catch (const evt::connection_error& error) {
+  } catch (const std::exception& error) {
     std::cerr << "account-client: " << error.what() << "\n";
-    return 1;
-  } catch (const evt::store_error& error) {
-    std::cerr << "account-client: " << error.what() << "\n";
-    return 1;
-  } catch (const evt::error& error) {
-    std::cerr << "account-client: " << error.what() << "\n";
-    return 2;
+    return bad_input(error) ? 2 : 1;
   }
 }

@@ -1,9 +1,28 @@
 #include "component/component.hpp"
 
 #include <evt/error.hpp>
+#include <evt/message/metadata_json.hpp>
+#include <evt/reservation/reservation.hpp>
 
 namespace account_component {
 namespace {
+
+// A command that cannot be decoded, or not reserved (its key is missing or
+// unusable), can never be handled: it is skipped (the consumer has logged
+// it; it stays in the store). Anything else stops the component: a
+// malformed event in an account stream (a decode error elsewhere), and a
+// reserved copy that cannot be decoded (its reservation exists, so skipping
+// it would lose the command for good).
+void skip_bad_commands(std::exception_ptr error, const evt::store::message_data& message) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const evt::reservation_error&) {
+    // only originals are reserved: this one is refused for good
+  } catch (const evt::decode_error& failure) {
+    const bool this_command = failure.stream_name() == message.stream_name && failure.position() == message.position;
+    if (!this_command || evt::reservation::is_reserved(evt::read_metadata(message))) throw;
+  }
+}
 
 evt::consumer::settings consumer_settings(const component::settings& settings) {
   return {.category = command_category,
@@ -15,15 +34,7 @@ evt::consumer::settings consumer_settings(const component::settings& settings) {
           .connection_retry_delay = std::chrono::milliseconds{100},
           .wake_on_notify = settings.wake_on_notify,
           .log = settings.log,
-          .error_raised = [](std::exception_ptr error, const evt::store::message_data&) {
-            try {
-              std::rethrow_exception(error);
-            } catch (const evt::decode_error&) {
-              // logged by the consumer; the command stays in the store
-            } catch (const evt::reservation_error&) {
-              // the same
-            }
-          }};
+          .error_raised = skip_bad_commands};
 }
 
 }  // namespace

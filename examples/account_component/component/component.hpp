@@ -19,10 +19,12 @@ namespace account_component {
 // account:command+position-accountComponent+<member>, else Eventide's
 // account:command+position.
 //
-// Bad input is skipped, not fatal: a command that cannot be decoded or
+// Bad commands are skipped, not fatal: a command that cannot be decoded or
 // reserved (malformed data, missing or blank id) is logged as the consumer
 // logs errors ("Error raised (...)", with its stream and position) and left
-// in the store; any other error stops the component.
+// in the store. Any other error stops the component (a malformed event in an
+// account stream, a reserved copy that cannot be decoded, ...); a lost
+// connection is waited for and the message handled again.
 class component {
  public:
   struct settings {

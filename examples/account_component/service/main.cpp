@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
   } catch (const arguments::usage_error& error) {
     std::cerr << "account-component: " << error.what() << "\n" << usage;
     return 2;
-  } catch (const evt::error& error) {
+  } catch (const std::exception& error) {
     std::cerr << "account-component: " << error.what() << "\n";
     return 1;
   }

@@ -42,9 +42,11 @@ class consumer {
     std::optional<std::string> correlation = std::nullopt;
     std::optional<store::consumer_group> consumer_group = std::nullopt;
     std::optional<std::string> condition = std::nullopt;
-    // Reading again after a lost connection, waiting this long at first and
-    // twice as long each time after (at most 30 s). Zero: a lost connection
-    // stops the consumer like any other error. Handlers are never retried.
+    // After a lost connection, trying again (the read, the position, or the
+    // handlers with the same message: they are idempotent), waiting this
+    // long at first and twice as long each time after (at most 30 s), and
+    // logging each wait. Zero: a lost connection stops the consumer like
+    // any other error.
     std::chrono::milliseconds connection_retry_delay{0};
     // Once caught up, also wake up as soon as a write to the category is
     // announced by the optional notify part of the schema
@@ -85,6 +87,15 @@ class consumer {
   std::int64_t handle_batch();
   void record_position();
   void dispatch(const store::message_data& message);
+  // Logs the handler error being handled, then error_raised or rethrow.
+  void report_error(const store::message_data& message);
+  // Calls `call`; after a lost connection, again and again with backoff
+  // when retries are on (else the error propagates). False when stopped
+  // while waiting.
+  template <class Call>
+  bool retrying(Call&& call);
+  // To the log sink, or else stderr.
+  void log(const std::string& line) const;
   // Caught up: until the poll interval passes, a stop, or (with
   // wake_on_notify) a write to the category is announced.
   void wait_for_messages();

@@ -74,8 +74,8 @@ class reservation {
   outcome operator()(const M& message, std::optional<std::string_view> idempotence_key, Block&& block) {
     static_assert(std::is_invocable_v<Block&, const M&>, "evt::reservation: the block must take the message (const M&)");
     const describe described{std::string{M::message_type}, message.metadata};
-    check_key(described, idempotence_key);
     if (substitute_) {
+      check_key(described, idempotence_key);
       last_type_ = std::string{M::message_type};
       last_data_ = export_message(message).data;
       last_key_ = idempotence_key ? std::optional<std::string>{*idempotence_key} : std::nullopt;
@@ -83,10 +83,11 @@ class reservation {
       block(message);
       return outcome::handled;
     }
-    if (is_reserved(message.metadata)) {  // the copy, back from the store
+    if (is_reserved(message.metadata)) {  // the copy, back from the store: its key was fine then
       block(message);
       return handled(described);
     }
+    check_key(described, idempotence_key);
     const auto stream = stream_name(described, *idempotence_key);
     auto copy = follow<M>(message);
     copy.metadata.set_local_property(local_property, marker(message.metadata, *idempotence_key));
@@ -111,13 +112,24 @@ class reservation {
   const counts& telemetry() const noexcept { return counts_; }
   writer& write() noexcept { return write_; }
 
-  // Substitute: run blocks from now on; what the last call was given.
-  void set_reserved() noexcept { set_reserved_ = true; }
+  // Why a key cannot be used (missing, blank, with '+' or NUL), or nothing.
+  static std::optional<std::string> key_problem(std::optional<std::string_view> idempotence_key);
+
+  // Substitute only (an evt::error on a reservation that is not one, where
+  // they could only mislead): run blocks from now on; what the last call was given.
+  void set_reserved() {
+    require_substitute("set_reserved");
+    set_reserved_ = true;
+  }
   template <evt::message M>
   bool message(const M& message) const {
+    require_substitute("message");
     return last_type_ == M::message_type && last_data_ == export_message(message).data;
   }
-  bool idempotence_key(std::string_view key) const { return last_key_ == key; }
+  bool idempotence_key(std::string_view key) const {
+    require_substitute("idempotence_key");
+    return last_key_ == key;
+  }
 
  private:
   // What the log lines and errors say of a message.
@@ -142,6 +154,7 @@ class reservation {
   outcome handled(const describe& message);
   outcome reserved(const describe& message, std::string_view idempotence_key);
   outcome ignored(const describe& message, const std::string& stream);
+  void require_substitute(const char* what) const;
   void log(const std::string& line) const {
     if (log_) log_(line);
   }

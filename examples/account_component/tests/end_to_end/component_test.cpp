@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,33 @@ TEST(AccountComponent, CommandsHandledAgainAfterACrashApplyNothingTwice) {
   EXPECT_EQ(f.fetch().balance, money{3});
   EXPECT_EQ(again.reservation.telemetry().ignored, 2) << "the originals: their copies exist";
   EXPECT_EQ(again.reservation.telemetry().handled, 2) << "the copies: stopped by their sequence";
+}
+
+TEST(AccountComponent, AMalformedCommandIsSkippedAndTheNextOnesAreHandled) {
+  fixture f;
+  client::open(f.write, f.account);
+  evt::test::database{}.write("account:command-" + f.account, "Deposit");  // data without any of its fields
+  client::deposit(f.write, f.account, money{7});
+  std::vector<std::string> lines;
+  account_component::component logging{f.session, {.wake_on_notify = false,
+                                                    .log = [&](const std::string& line) { lines.push_back(line); }}};
+  logging.consumer().run_until_caught_up();
+  EXPECT_EQ(f.fetch().balance, money{7});
+  const auto error = std::find_if(lines.begin(), lines.end(), [&](const std::string& line) {
+    return line.starts_with("Error raised (Error Class: evt::decode_error") &&
+           line.find("Stream Name: account:command-" + f.account + ", Position: 1,") != std::string::npos;
+  });
+  EXPECT_NE(error, lines.end()) << "logged with its stream and position";
+}
+
+TEST(AccountComponent, AMalformedEventInAnAccountStreamStopsIt) {
+  fixture f;
+  client::open(f.write, f.account);
+  f.handle_everything();
+  evt::test::database{}.write("account-" + f.account, "Deposited");  // an event no projection can read
+  client::deposit(f.write, f.account, money{7});
+  account_component::component quiet{f.session, {.wake_on_notify = false, .log = [](const std::string&) {}}};
+  EXPECT_THROW(quiet.consumer().run_until_caught_up(), evt::decode_error);
 }
 
 }  // namespace

@@ -71,6 +71,8 @@ TEST(Client, RefusesAnEmptyAccountOrIdAndAnIdWithAPlus) {
   EXPECT_THROW(client::open(write, ""), evt::error);
   EXPECT_THROW(client::deposit(write, controls::account_id, controls::amount(), ""), evt::error);
   EXPECT_THROW(client::withdraw(write, controls::account_id, controls::amount(), "w1+w2"), evt::error);
+  EXPECT_THROW(client::withdraw(write, controls::account_id, controls::amount(), " "), evt::error);
+  EXPECT_THROW(client::deposit(write, controls::account_id, controls::amount(), std::string{"d\0", 2}), evt::error);
   EXPECT_TRUE(write.written().empty());
 }
 
