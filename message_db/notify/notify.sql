@@ -5,6 +5,13 @@
 -- the writing transaction commits and folds duplicates within a transaction.
 -- Nothing requires it: consumers that listen fall back to polling without it.
 -- Works on evt-cpp's schema and on the official Message DB 1.3.
+--
+-- The price: PostgreSQL lets one transaction that sent a NOTIFY commit at a
+-- time (a database-wide lock from its pre-commit to its commit), so with it
+-- concurrent writers of different categories wait for each other's commits;
+-- and every listener receives every category's notification. Install it
+-- where write-to-handler latency matters more than concurrent write
+-- throughput (tests/bench/consumer_latency.sh measures both).
 
 CREATE OR REPLACE FUNCTION message_store.notify_categories()
 RETURNS trigger

@@ -124,15 +124,9 @@ std::int64_t consumer::handle_batch() {
     last_handled_ = message.global_position;
     position_ = message.global_position + 1;
     ++handled;
-    if (++handled_since_record_ >= settings_.position_update_interval) {
-      if (!last_record_time_ || std::chrono::steady_clock::now() - *last_record_time_ >= settings_.position_update_gap) {
-        record_position();
-      } else {
-        record_due_ = true;
-      }
-    }
+    if (++handled_since_record_ >= settings_.position_update_interval) record_due_ = true;
+    if (record_due_ && gap_passed()) record_position();
   }
-  if (record_due_) record_position();
   return handled;
 }
 
@@ -180,6 +174,10 @@ void consumer::report_error(const store::message_data& message) {
   settings_.error_raised(std::current_exception(), message);
 }
 
+bool consumer::gap_passed() const {
+  return !last_record_time_ || std::chrono::steady_clock::now() - *last_record_time_ >= settings_.position_update_gap;
+}
+
 void consumer::record_position() {
   handled_since_record_ = 0;
   record_due_ = false;
@@ -203,7 +201,9 @@ std::int64_t consumer::run_until_caught_up() {
 
 void consumer::run() {
   while (!stopping_) {
-    if (handle_batch() == 0) wait_for_messages();
+    if (handle_batch() > 0) continue;
+    if (record_due_) record_position();  // caught up: no later message will
+    wait_for_messages();
   }
   record_position();
 }

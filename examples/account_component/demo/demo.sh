@@ -31,8 +31,10 @@ trap stop EXIT
 echo
 echo "== A throwaway PostgreSQL with the message store (and its optional wake-up notifications)"
 "$repo/message_db/temporary-cluster.sh" start "$cluster"
-PGHOST="$cluster" PGUSER=postgres "$repo/message_db/notify/install.sh"
-export PGHOST="$cluster" PGDATABASE=message_store PGUSER=message_store
+# shellcheck source=/dev/null
+. "$cluster/env.sh"
+"$repo/message_db/notify/install.sh"
+export PGDATABASE=message_store PGUSER=message_store
 
 echo
 echo "== The service: account-component (its log is shown at the end)"

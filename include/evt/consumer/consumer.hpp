@@ -34,10 +34,11 @@ class consumer {
     std::chrono::milliseconds poll_interval{100};
     std::int64_t position_update_interval = 100;
     // ... but no more often than this: an update due sooner after the last
-    // one waits for the end of the batch. A handler that takes more than
+    // one waits for the first message handled once the gap has passed, or
+    // for the consumer to catch up or stop. A handler that takes more than
     // 0.1 ms a message (any handler that writes) sees Eventide's cadence
     // exactly at the defaults; a fast one is not slowed down by position
-    // writes (one per batch). Zero: always at the interval.
+    // writes. Zero: always at the interval.
     std::chrono::milliseconds position_update_gap{10};
     std::optional<std::string> correlation = std::nullopt;
     std::optional<store::consumer_group> consumer_group = std::nullopt;
@@ -111,7 +112,8 @@ class consumer {
   std::optional<std::int64_t> last_recorded_;
   std::int64_t handled_since_record_ = 0;
   std::optional<std::chrono::steady_clock::time_point> last_record_time_;  // none yet
-  bool record_due_ = false;  // at the end of this batch
+  bool record_due_ = false;  // the interval is reached: once the gap has passed
+  bool gap_passed() const;
   bool started_ = false;
   std::atomic<bool> stopping_{false};
 };

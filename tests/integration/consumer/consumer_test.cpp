@@ -104,7 +104,10 @@ TEST(Consumer, HandlesTheCategoryInOrderWithEveryHandler) {
 TEST(Consumer, RecordsItsPositionEveryIntervalAndWhenCaughtUp) {
   fixture f;
   const auto positions = f.write(5);
-  evt::consumer consumer{f.session, {.category = f.category, .batch_size = 2, .position_update_interval = 2}};
+  evt::consumer consumer{f.session, {.category = f.category,
+                                     .batch_size = 2,
+                                     .position_update_interval = 2,
+                                     .position_update_gap = std::chrono::milliseconds{0}}};
   consumer.add_handler([](const evt::store::message_data&) {});
   consumer.run_until_caught_up();
   EXPECT_EQ(f.recorded(consumer), (std::vector<std::int64_t>{positions[1], positions[3], positions[4]}));
@@ -121,7 +124,7 @@ TEST(Consumer, AtTheIntervalExactlyWithoutAGap) {
   EXPECT_EQ(f.recorded(consumer), (std::vector<std::int64_t>{positions[1], positions[3], positions[5], positions[6]}));
 }
 
-TEST(Consumer, AnUpdateDueTooSoonAfterTheLastWaitsForTheEndOfTheBatch) {
+TEST(Consumer, AnUpdateDueTooSoonAfterTheLastWaitsForTheGapOrTheEnd) {
   fixture f;
   const auto positions = f.write(7);
   evt::consumer consumer{f.session, {.category = f.category,
@@ -130,8 +133,38 @@ TEST(Consumer, AnUpdateDueTooSoonAfterTheLastWaitsForTheEndOfTheBatch) {
                                      .position_update_gap = std::chrono::hours{1}}};
   consumer.add_handler([](const evt::store::message_data&) {});
   consumer.run_until_caught_up();
-  EXPECT_EQ(f.recorded(consumer), (std::vector<std::int64_t>{positions[1], positions[4], positions[6]}))
-      << "the first when due (no update before it), then at the batch's end, then when caught up";
+  EXPECT_EQ(f.recorded(consumer), (std::vector<std::int64_t>{positions[1], positions[6]}))
+      << "the first when due (none before it), then only when caught up";
+}
+
+TEST(Consumer, ADueUpdateIsRecordedOnceTheGapHasPassed) {
+  fixture f;
+  const auto positions = f.write(4);
+  evt::consumer consumer{f.session, {.category = f.category,
+                                     .position_update_interval = 1,
+                                     .position_update_gap = std::chrono::milliseconds{50}}};
+  int handled = 0;
+  consumer.add_handler([&](const evt::store::message_data&) {
+    if (++handled == 3) std::this_thread::sleep_for(std::chrono::milliseconds{60});
+  });
+  consumer.run_until_caught_up();
+  EXPECT_EQ(f.recorded(consumer), (std::vector<std::int64_t>{positions[0], positions[2], positions[3]}))
+      << "the first; the third, handled after the gap; the last, caught up";
+}
+
+TEST(Consumer, RunRecordsADueUpdateWhenCaughtUp) {
+  fixture f;
+  const auto positions = f.write(3);
+  evt::consumer consumer{f.session, {.category = f.category,
+                                     .poll_interval = std::chrono::milliseconds{10},
+                                     .position_update_interval = 1,
+                                     .position_update_gap = std::chrono::hours{1}}};
+  consumer.add_handler([](const evt::store::message_data&) {});
+  std::thread running{[&] { consumer.run(); }};
+  for (int i = 0; i < 500 && f.recorded(consumer).size() < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  EXPECT_EQ(f.recorded(consumer), (std::vector<std::int64_t>{positions[0], positions[2]})) << "before any stop";
+  consumer.stop();
+  running.join();
 }
 
 TEST(Consumer, ARestartResumesAtTheRecordedPositionAndNothingBefore) {
