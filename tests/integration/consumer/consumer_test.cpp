@@ -68,7 +68,7 @@ TEST(PositionStore, NamesStreamsAsEventideDoes) {
   EXPECT_THROW(evt::position_store::stream_name("someCategory-1"), evt::stream_name_error) << "a stream, not a category";
 }
 
-TEST(PositionStore, RecordsWithoutWaitingForTheFlushAndOnlyForThatWrite) {
+TEST(PositionStore, RecordsAndLeavesTheSessionsCommitSettingAlone) {
   fixture f;
   evt::position_store positions{f.session, evt::position_store::stream_name(f.category)};
   positions.put(41);
