@@ -7,12 +7,8 @@
 namespace account_component {
 namespace {
 
-// A command that cannot be decoded, or not reserved (its key is missing or
-// unusable), can never be handled: it is skipped (the consumer has logged
-// it; it stays in the store). Anything else stops the component: a
-// malformed event in an account stream (a decode error elsewhere), and a
-// reserved copy that cannot be decoded (its reservation exists, so skipping
-// it would lose the command for good).
+}  // namespace
+
 void skip_bad_commands(std::exception_ptr error, const evt::store::message_data& message) {
   try {
     std::rethrow_exception(error);
@@ -23,6 +19,8 @@ void skip_bad_commands(std::exception_ptr error, const evt::store::message_data&
     if (!this_command || evt::reservation::is_reserved(evt::read_metadata(message))) throw;
   }
 }
+
+namespace {
 
 evt::consumer::settings consumer_settings(const component::settings& settings) {
   return {.category = command_category,

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <optional>
 #include <string>
@@ -25,6 +26,15 @@ namespace account_component {
 // in the store. Any other error stops the component (a malformed event in an
 // account stream, a reserved copy that cannot be decoded, ...); a lost
 // connection is waited for and the message handled again.
+// The component's error policy (consumer::settings::error_raised): a
+// command that cannot be decoded, or not reserved (its key is missing or
+// unusable), can never be handled, so it is skipped (the consumer has
+// logged it; it stays in the store). Anything else is rethrown: a malformed
+// event in an account stream (a decode error elsewhere), and a reserved
+// copy that cannot be decoded (its reservation exists: skipping it would
+// lose the command for good).
+void skip_bad_commands(std::exception_ptr error, const evt::store::message_data& message);
+
 class component {
  public:
   struct settings {

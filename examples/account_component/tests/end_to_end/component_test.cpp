@@ -108,14 +108,4 @@ TEST(AccountComponent, AMalformedCommandIsSkippedAndTheNextOnesAreHandled) {
   EXPECT_NE(error, lines.end()) << "logged with its stream and position";
 }
 
-TEST(AccountComponent, AMalformedEventInAnAccountStreamStopsIt) {
-  fixture f;
-  client::open(f.write, f.account);
-  f.handle_everything();
-  evt::test::database{}.write("account-" + f.account, "Deposited");  // an event no projection can read
-  client::deposit(f.write, f.account, money{7});
-  account_component::component quiet{f.session, {.wake_on_notify = false, .log = [](const std::string&) {}}};
-  EXPECT_THROW(quiet.consumer().run_until_caught_up(), evt::decode_error);
-}
-
 }  // namespace
