@@ -44,6 +44,15 @@ struct fixture {
         .as<std::string>();
   }
 
+  // The positions a consumer with these settings and a no-op handler
+  // records while it catches up.
+  std::vector<std::int64_t> recorded_catching_up(evt::consumer::settings settings) {
+    evt::consumer consumer{session, std::move(settings)};
+    consumer.add_handler([](const evt::store::message_data&) {});
+    consumer.run_until_caught_up();
+    return recorded(consumer);
+  }
+
   std::vector<std::int64_t> recorded(const evt::consumer& consumer) {
     // Position streams have no id, so get_stream_messages refuses them: read the table.
     std::vector<std::int64_t> positions;
@@ -104,36 +113,31 @@ TEST(Consumer, HandlesTheCategoryInOrderWithEveryHandler) {
 TEST(Consumer, RecordsItsPositionEveryIntervalAndWhenCaughtUp) {
   fixture f;
   const auto positions = f.write(5);
-  evt::consumer consumer{f.session, {.category = f.category,
-                                     .batch_size = 2,
-                                     .position_update_interval = 2,
-                                     .position_update_gap = std::chrono::milliseconds{0}}};
-  consumer.add_handler([](const evt::store::message_data&) {});
-  consumer.run_until_caught_up();
-  EXPECT_EQ(f.recorded(consumer), (std::vector<std::int64_t>{positions[1], positions[3], positions[4]}));
+  EXPECT_EQ(f.recorded_catching_up({.category = f.category,
+                                    .batch_size = 2,
+                                    .position_update_interval = 2,
+                                    .position_update_gap = std::chrono::milliseconds{0}}),
+            (std::vector<std::int64_t>{positions[1], positions[3], positions[4]}));
 }
 
 TEST(Consumer, AtTheIntervalExactlyWithoutAGap) {
   fixture f;
   const auto positions = f.write(7);
-  evt::consumer consumer{f.session, {.category = f.category,
-                                     .position_update_interval = 2,
-                                     .position_update_gap = std::chrono::milliseconds{0}}};
-  consumer.add_handler([](const evt::store::message_data&) {});
-  consumer.run_until_caught_up();
-  EXPECT_EQ(f.recorded(consumer), (std::vector<std::int64_t>{positions[1], positions[3], positions[5], positions[6]}));
+  EXPECT_EQ(f.recorded_catching_up({.category = f.category,
+                                    .position_update_interval = 2,
+                                    .position_update_gap = std::chrono::milliseconds{0}}),
+            (std::vector<std::int64_t>{positions[1], positions[3], positions[5], positions[6]}))
+      << "within one batch too";
 }
 
 TEST(Consumer, AnUpdateDueTooSoonAfterTheLastWaitsForTheGapOrTheEnd) {
   fixture f;
   const auto positions = f.write(7);
-  evt::consumer consumer{f.session, {.category = f.category,
-                                     .batch_size = 5,
-                                     .position_update_interval = 2,
-                                     .position_update_gap = std::chrono::hours{1}}};
-  consumer.add_handler([](const evt::store::message_data&) {});
-  consumer.run_until_caught_up();
-  EXPECT_EQ(f.recorded(consumer), (std::vector<std::int64_t>{positions[1], positions[6]}))
+  EXPECT_EQ(f.recorded_catching_up({.category = f.category,
+                                    .batch_size = 5,
+                                    .position_update_interval = 2,
+                                    .position_update_gap = std::chrono::hours{1}}),
+            (std::vector<std::int64_t>{positions[1], positions[6]}))
       << "the first when due (none before it), then only when caught up";
 }
 
