@@ -59,6 +59,23 @@ consumer& consumer::add_handler(evt::handler& handler) {
   return *this;
 }
 
+namespace {
+
+std::chrono::milliseconds next_delay(std::chrono::milliseconds delay) {
+  return std::min<std::chrono::milliseconds>(delay * 2, std::chrono::seconds{30});
+}
+
+}  // namespace
+
+bool consumer::pause(std::chrono::milliseconds delay) const {
+  // In slices, to notice a stop within a few milliseconds.
+  for (const auto until = std::chrono::steady_clock::now() + delay; std::chrono::steady_clock::now() < until;) {
+    if (stopping_) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds{5});
+  }
+  return !stopping_;
+}
+
 template <class Call>
 bool consumer::retrying(Call&& call) {
   for (auto delay = settings_.connection_retry_delay;;) {
@@ -69,12 +86,8 @@ bool consumer::retrying(Call&& call) {
       if (delay.count() == 0) throw;
       log("Connection lost; retrying in " + std::to_string(delay.count()) + " ms (Category: " + settings_.category +
           ", Error: " + lost.what() + ")");
-      // In slices, to notice a stop within a few milliseconds.
-      for (const auto until = std::chrono::steady_clock::now() + delay; std::chrono::steady_clock::now() < until;) {
-        if (stopping_) return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds{5});
-      }
-      delay = std::min<std::chrono::milliseconds>(delay * 2, std::chrono::seconds{30});
+      if (!pause(delay)) return false;
+      delay = next_delay(delay);
     }
   }
 }
@@ -115,7 +128,8 @@ std::int64_t consumer::handle_batch() {
     store::detail::assign(message, row);
     // A handler that lost the connection gets the message again once it is
     // back (handlers are idempotent: delivery is at least once anyway).
-    if (!retrying([&] { dispatch(message); })) break;
+    bool dispatched = false;
+    if (!retrying([&] { dispatched = dispatch(message); }) || !dispatched) break;
     if (settings_.log) {
       settings_.log("Handled " + message.type + " (Stream: " + message.stream_name +
                     ", Position: " + std::to_string(message.position) +
@@ -151,25 +165,50 @@ std::string current_exception_message() {
   }
 }
 
+// Called inside a catch block.
+bool connection_lost() {
+  try {
+    throw;
+  } catch (const connection_error&) {
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+// Called inside a catch block: Eventide's words for the error in flight.
+std::string error_raised_line(const store::message_data& message) {
+  return "Error raised (Error Class: " + current_exception_class() + ", Error Message: " + current_exception_message() +
+         ", Type: " + message.type + ", Stream Name: " + message.stream_name +
+         ", Position: " + std::to_string(message.position) +
+         ", GlobalPosition: " + std::to_string(message.global_position) + ")";
+}
+
 }  // namespace
 
-void consumer::dispatch(const store::message_data& message) {
-  try {
-    for (const auto& handle : handlers_) handle(message);
-  } catch (const connection_error&) {
-    if (settings_.connection_retry_delay.count() > 0) throw;  // for retrying()
-    report_error(message);
-  } catch (...) {
-    report_error(message);
+bool consumer::dispatch(const store::message_data& message) {
+  auto delay = settings_.handler_retry_delay;
+  for (int retry = 1;; ++retry) {
+    try {
+      for (const auto& handle : handlers_) handle(message);
+      return true;
+    } catch (...) {
+      if (settings_.connection_retry_delay.count() > 0 && connection_lost()) throw;  // for retrying()
+      if (retry > settings_.handler_retries) {
+        report_error(message);
+        return true;
+      }
+      log(error_raised_line(message) + "; retrying in " + std::to_string(delay.count()) + " ms (Retry " +
+          std::to_string(retry) + " of " + std::to_string(settings_.handler_retries) + ")");
+    }
+    if (!pause(delay)) return false;
+    delay = next_delay(delay);
   }
 }
 
 // Called inside a catch block: the error in flight is the handler's.
 void consumer::report_error(const store::message_data& message) {
-  log("Error raised (Error Class: " + current_exception_class() + ", Error Message: " + current_exception_message() +
-      ", Type: " + message.type + ", Stream Name: " + message.stream_name +
-      ", Position: " + std::to_string(message.position) +
-      ", GlobalPosition: " + std::to_string(message.global_position) + ")");
+  log(error_raised_line(message));
   if (!settings_.error_raised) throw;
   settings_.error_raised(std::current_exception(), message);
 }

@@ -64,6 +64,14 @@ class consumer {
     // recording the message's position. One that returns instead skips the
     // message and carries on: skipping is only ever the application's choice.
     std::function<void(std::exception_ptr, const store::message_data&)> error_raised = nullptr;
+    // Opt-in: a handler error (other than a lost connection, see above) is
+    // first retried this many times with the same message, after
+    // handler_retry_delay, doubling each time (at most 30 s); each attempt
+    // is logged. Only when the retries are used up does error_raised decide.
+    // The handlers run again from the first: they must be idempotent, as
+    // at-least-once delivery already requires.
+    int handler_retries = 0;
+    std::chrono::milliseconds handler_retry_delay{100};
   };
   using handler = std::function<void(const store::message_data&)>;
 
@@ -87,9 +95,12 @@ class consumer {
   // One batch from the current position; returns how many were handled.
   std::int64_t handle_batch();
   void record_position();
-  void dispatch(const store::message_data& message);
+  // False when stopped while waiting to retry: the message is not handled.
+  bool dispatch(const store::message_data& message);
   // Logs the handler error being handled, then error_raised or rethrow.
   void report_error(const store::message_data& message);
+  // Sleeps, in slices to notice a stop; false when stopped.
+  bool pause(std::chrono::milliseconds delay) const;
   // Calls `call`; after a lost connection, again and again with backoff
   // when retries are on (else the error propagates). False when stopped
   // while waiting.

@@ -238,6 +238,82 @@ TEST(Consumer, AnErrorRaisedHookMayRethrowItsOwnError) {
   EXPECT_TRUE(f.recorded(consumer).empty());
 }
 
+TEST(Consumer, OptedInItRetriesAFailingHandlerWithBackoffAndGoesOn) {
+  fixture f;
+  const auto positions = f.write(2);
+  std::vector<std::string> lines;
+  std::vector<std::chrono::steady_clock::time_point> attempts;
+  std::vector<std::int64_t> handled;
+  evt::consumer consumer{f.session, {.category = f.category,
+                                     .log = [&](const std::string& line) { lines.push_back(line); },
+                                     .handler_retries = 3,
+                                     .handler_retry_delay = std::chrono::milliseconds{20}}};
+  consumer.add_handler([&](const evt::store::message_data& m) {
+    if (m.global_position == positions[0]) {
+      attempts.push_back(std::chrono::steady_clock::now());
+      if (attempts.size() < 3) throw std::runtime_error{"not yet"};
+    }
+    handled.push_back(m.global_position);
+  });
+  EXPECT_EQ(consumer.run_until_caught_up(), 2);
+  EXPECT_EQ(handled, positions) << "each once, in order, after the retries";
+  ASSERT_EQ(attempts.size(), 3u);
+  EXPECT_GE(attempts[1] - attempts[0], std::chrono::milliseconds{20});
+  EXPECT_GE(attempts[2] - attempts[1], std::chrono::milliseconds{40}) << "the delay doubles";
+  const auto raised = "Error raised (Error Class: std::runtime_error, Error Message: not yet, Type: SomeType, Stream Name: " +
+                      f.stream_of(positions[0]) + ", Position: 0, GlobalPosition: " + std::to_string(positions[0]) + ")";
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[0], raised + "; retrying in 20 ms (Retry 1 of 3)");
+  EXPECT_EQ(lines[1], raised + "; retrying in 40 ms (Retry 2 of 3)");
+  EXPECT_EQ(lines[2].rfind("Handled SomeType (Stream: " + f.stream_of(positions[0]), 0), 0u) << lines[2];
+  EXPECT_EQ(f.recorded(consumer), (std::vector<std::int64_t>{positions[1]}));
+}
+
+TEST(Consumer, RetriesUsedUpItStopsWithoutAdvancingThePosition) {
+  fixture f;
+  const auto positions = f.write(2);
+  int attempts = 0;
+  std::vector<std::string> lines;
+  evt::consumer consumer{f.session, {.category = f.category,
+                                     .position_update_interval = 1,
+                                     .log = [&](const std::string& line) { lines.push_back(line); },
+                                     .handler_retries = 2,
+                                     .handler_retry_delay = std::chrono::milliseconds{1}}};
+  consumer.add_handler([&](const evt::store::message_data& m) {
+    if (m.global_position == positions[1]) {
+      ++attempts;
+      throw std::runtime_error{"always"};
+    }
+  });
+  EXPECT_THROW(consumer.run_until_caught_up(), std::runtime_error);
+  EXPECT_EQ(attempts, 3) << "the first attempt and two retries";
+  ASSERT_EQ(lines.size(), 4u) << "handled the first, two retries, then the error";
+  EXPECT_NE(lines[2].find("(Retry 2 of 2)"), std::string::npos) << lines[2];
+  EXPECT_EQ(lines[3].rfind("Error raised (", 0), 0u) << lines[3];
+  EXPECT_EQ(lines[3].find("retrying"), std::string::npos) << lines[3];
+  EXPECT_EQ(f.recorded(consumer), (std::vector<std::int64_t>{positions[0]}));
+}
+
+TEST(Consumer, StoppedWhileWaitingToRetryItLeavesTheMessageUnhandledAndUnrecorded) {
+  fixture f;
+  const auto positions = f.write(2);
+  evt::consumer consumer{f.session, {.category = f.category,
+                                     .position_update_interval = 1,
+                                     .log = [](const std::string&) {},
+                                     .handler_retries = 1000,
+                                     .handler_retry_delay = std::chrono::seconds{60}}};
+  consumer.add_handler([&](const evt::store::message_data& m) {
+    if (m.global_position == positions[1]) {
+      consumer.stop();
+      throw std::runtime_error{"failing while stopping"};
+    }
+  });
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(consumer.run_until_caught_up(), 1);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds{10});
+  EXPECT_EQ(f.recorded(consumer), (std::vector<std::int64_t>{positions[0]}));
+}
+
 TEST(Consumer, StopFinishesTheCurrentMessageAndRecordsThePosition) {
   fixture f;
   const auto positions = f.write(3);
