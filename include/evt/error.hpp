@@ -90,11 +90,19 @@ class store_error : public error {
 };
 
 // The connection failed or was lost. Retriable: the session reconnects on
-// its next call. For a write, the outcome is unknown (it may have
-// committed), so it is never retried silently.
+// its next call. When a write was under way its outcome is unknown (it may
+// have committed), so it is never retried silently: the caller checks by
+// writing the same again with the same expected version or message ids,
+// which then fails with expected_version_error or duplicate_message_id_error
+// if the first attempt committed.
 class connection_error : public error {
  public:
-  using error::error;
+  explicit connection_error(const std::string& what, bool outcome_unknown = false)
+      : error{what}, outcome_unknown_{outcome_unknown} {}
+  bool outcome_unknown() const noexcept { return outcome_unknown_; }
+
+ private:
+  bool outcome_unknown_;
 };
 
 }  // namespace evt

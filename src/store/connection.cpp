@@ -175,9 +175,14 @@ void connection::lost_or_failed(const operation& operation, const pqxx::failure&
   } else {
     lost = true;
   }
-  const std::string outcome = operation.writes ? "; the write may or may not have been committed" : "";
+  // Before its COMMIT, a transaction's writes are rolled back with the connection.
+  const bool in_doubt = operation.writes && (transaction == nullptr || operation.commits);
+  const std::string outcome = in_doubt                 ? "; the write may or may not have been committed"
+                              : transaction != nullptr ? "; the transaction was rolled back"
+                                                       : "";
   throw connection_error{"Connection to the message store lost" + outcome + " (" + context(operation) +
-                         ", Cause: " + primary_text(failure) + ")"};
+                             ", Cause: " + primary_text(failure) + ")",
+                         in_doubt};
 }
 
 }  // namespace evt::store::detail

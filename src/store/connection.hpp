@@ -20,7 +20,8 @@ namespace evt::store::detail {
 struct operation {
   std::string_view name{};         // "write", "get stream batch", ...
   std::string_view stream_name{};  // the stream or category, when there is one
-  bool writes = false;             // a lost connection leaves its outcome unknown
+  bool writes = false;             // a lost connection leaves its outcome unknown...
+  bool commits = false;            // ... inside a transaction, only at its COMMIT
 };
 
 // Turns a libpqxx failure into evt's error for the operation. Throws always.

@@ -36,7 +36,7 @@ detail::connection& session::connection() const {
 
 void session::run_transaction(const std::function<void(store::transaction&)>& work) {
   auto& connection = this->connection();
-  const detail::operation operation{.name = "transaction", .writes = true};
+  const detail::operation operation{.name = "transaction"};  // beginning: nothing written yet
   if (connection.transaction != nullptr) {
     throw error{"A transaction is already open on this session; transactions do not nest"};
   }
@@ -68,7 +68,7 @@ void session::run_transaction(const std::function<void(store::transaction&)>& wo
   if (connection.transaction_failed) {
     throw store_error{"Transaction rolled back: a statement in it failed (Operation: transaction)", "25P02"};
   }
-  connection.run(operation, [&](pqxx::transaction_base&) {
+  connection.run({.name = "commit", .writes = true, .commits = true}, [&](pqxx::transaction_base&) {
     native_transaction->commit();
     return 0;
   });
