@@ -3,7 +3,8 @@
 // libpqxx 6.4 (Debian's) does not free the PGresult of a prepared statement
 // (its preparation or its execution) that fails because the server closed
 // the connection: about 2 KiB per lost connection, inside the library. The
-// reconnection tests provoke exactly that; nothing else is suppressed.
+// reconnection tests provoke exactly that (in the test binaries and in the
+// example programs they run); nothing else is suppressed.
 extern "C" const char* __lsan_default_suppressions();
 
 extern "C" const char* __lsan_default_suppressions() {

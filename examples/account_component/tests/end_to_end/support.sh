@@ -31,10 +31,14 @@ open_accounts() {  # PREFIX N
   query -f "$work/setup.sql" >/dev/null
 }
 
+# Withdrawals of this much are always rejected (no account gets near it).
+too_much=1000000
+
 # $work/expected from $work/commands (TYPE ACCOUNT KEY ID AMOUNT lines):
 # each account's balance after its first 1000 and each distinct command.
 expect_balances() {
-  awk '{ b[$2] += ($1 == "Deposit" ? $5 : -$5) } END { for (a in b) print a, b[a] + 1000 }' "$work/commands" >"$work/expected"
+  awk -v too_much=$too_much '{ b[$2] += ($1 == "Deposit" ? $5 : ($5 < too_much ? -$5 : 0)) }
+    END { for (a in b) print a, b[a] + 1000 }' "$work/commands" >"$work/expected"
 }
 
 start_service() {  # [account-component options...]; appends its pid to services
@@ -61,14 +65,23 @@ wait_for_events() {
 }
 
 # Every deposit and withdrawal of accounts prefixed $1 took effect exactly
-# once, and each account's balance is what $work/expected says (ACCOUNT BALANCE lines).
+# once (applied, or rejected), none of $work/commands is missing, and each
+# account's balance is what $work/expected says (ACCOUNT BALANCE lines).
 check_accounts() {
-  local twice wrong
+  local twice wrong outcomes distinct rejected
   twice="$(query -c "SELECT string_agg(key, ', ') FROM (
       SELECT coalesce(data->>'depositId', data->>'withdrawalId') AS key FROM message_store.messages
       WHERE stream_name LIKE 'account-$1%' AND type IN ('Deposited', 'Withdrawn', 'WithdrawalRejected')
       GROUP BY 1 HAVING count(*) > 1) s")"
   [ -z "$twice" ] || fail "applied more than once: $twice"
+  outcomes="$(query -c "SELECT count(*) FROM message_store.messages WHERE stream_name LIKE 'account-$1%'
+      AND type IN ('Deposited', 'Withdrawn', 'WithdrawalRejected')
+      AND data->>'depositId' IS DISTINCT FROM ('initial-' || substr(stream_name, 9))")"
+  distinct="$(sort -u "$work/commands" | wc -l)"
+  [ "$outcomes" = "$distinct" ] || fail "$outcomes commands have an outcome, of $distinct distinct ones issued"
+  rejected="$(query -c "SELECT count(*) FROM message_store.messages WHERE stream_name LIKE 'account-$1%' AND type = 'WithdrawalRejected'")"
+  [ "$rejected" = "$(awk -v too_much=$too_much '$5 >= too_much' "$work/commands" | sort -u | wc -l)" ] ||
+    fail "$rejected withdrawals rejected, not exactly those of $too_much"
   query -c "SELECT substr(stream_name, 9) || ' ' || (sum(CASE type WHEN 'Deposited' THEN (data->>'amount')::numeric
                                                              WHEN 'Withdrawn' THEN -(data->>'amount')::numeric
                                                              ELSE 0 END))::text
