@@ -7,6 +7,14 @@
 
 namespace evt::detail {
 
+std::string json_text(const json& value, const std::string& what) {
+  try {
+    return value.dump();
+  } catch (const json::type_error& invalid) {
+    throw error{"Cannot write " + what + " as JSON: a string in it is not valid UTF-8 (Cause: " + invalid.what() + ")"};
+  }
+}
+
 // Whole amounts are JSON integers (100); others JSON numbers whose shortest
 // form is the amount's exact decimal (11.5), as Ruby writes them. An amount
 // that no double represents that way is refused rather than rounded.

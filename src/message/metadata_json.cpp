@@ -2,6 +2,7 @@
 
 #include <evt/error.hpp>
 #include <evt/message/casing.hpp>
+#include <evt/message/data_json.hpp>
 
 namespace evt {
 namespace {
@@ -49,7 +50,7 @@ std::optional<std::string> metadata_json(const metadata& metadata) {
   if (!metadata.local_properties.empty()) object["localProperties"] = camel_cased_keys(metadata.local_properties);
   put(object, "schemaVersion", metadata.schema_version);
   if (object.empty()) return std::nullopt;
-  return object.dump();
+  return detail::json_text(object, "metadata");
 }
 
 metadata read_metadata(const store::message_data& row) {

@@ -17,7 +17,8 @@ template <message T>
 store::new_message export_message(const T& message) {
   const auto data = detail::encode_struct(message);
   return {.type = std::string{T::message_type},
-          .data = data.empty() ? std::nullopt : std::optional{data.dump()},
+          .data = data.empty() ? std::nullopt
+                               : std::optional{detail::json_text(data, "the data of " + std::string{T::message_type})},
           .metadata = metadata_json(message.metadata),
           .id = message.metadata.message_id};
 }
@@ -26,7 +27,7 @@ store::new_message export_message(const T& message) {
 // message data: camelCase keys, every field, money as exact JSON numbers.
 template <class T>
 std::string data_json(const T& value) {
-  return detail::encode_struct(value).dump();
+  return detail::json_text(detail::encode_struct(value), "data");
 }
 
 // A row read from the store as a T. A row of another type, malformed data,

@@ -39,6 +39,10 @@ struct field_error : std::runtime_error {
   std::string path;
 };
 
+// The text of `value`; a string in it that is not valid UTF-8 (which JSON
+// cannot hold, nor PostgreSQL store) is an evt::error naming `what`.
+std::string json_text(const json& value, const std::string& what);
+
 json money_json(const money& amount);
 money money_from_json(const json& value);
 

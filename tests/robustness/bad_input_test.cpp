@@ -1,0 +1,207 @@
+// Bad input reaching a running consumer or a writer: each gets a clear,
+// typed error naming where it is, and nothing is lost - the message stays
+// in the store, the position does not pass it, and what follows is handled
+// once the application decides (SPEC 5.6).
+#include <evt/consumer/consumer.hpp>
+#include <evt/error.hpp>
+#include <evt/handler/handler.hpp>
+#include <evt/message/conversion.hpp>
+#include <evt/store/get.hpp>
+#include <evt/store/put.hpp>
+#include <evt/write/writer.hpp>
+
+#include "support/database.hpp"
+#include "support/names.hpp"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace evt::test;
+
+EVT_MESSAGE(Noted, (std::string, text), (std::int64_t, count));
+
+struct Notes : evt::handler {
+  std::vector<Noted> handled;
+  explicit Notes(bool strict) : evt::handler{"Notes", strict} {
+    handle<Noted>([this](const Noted& noted) { handled.push_back(noted); });
+  }
+};
+
+struct fixture {
+  evt::store::session session{{.conninfo = conninfo()}};
+  std::string category = unique_category();
+  std::vector<std::string> log;
+
+  // Writes rows of (type, data) to streams of the category, one each.
+  std::vector<std::string> write(const std::vector<std::pair<std::string, std::string>>& rows) {
+    std::vector<std::string> streams;
+    for (const auto& [type, data] : rows) {
+      streams.push_back(stream_name(category, unique_id()));
+      evt::store::put(session, {.type = type, .data = data}, streams.back());
+    }
+    return streams;
+  }
+
+  evt::consumer::settings settings(
+      std::function<void(std::exception_ptr, const evt::store::message_data&)> error_raised = nullptr) {
+    return {.category = category,
+            .identifier = "badInput",
+            .position_update_interval = 1,
+            .log = [this](const std::string& line) { log.push_back(line); },
+            .error_raised = std::move(error_raised)};
+  }
+
+  std::optional<std::int64_t> recorded(const evt::consumer& consumer) {
+    const auto last = evt::store::get_last(session, consumer.position_stream_name());
+    if (!last) return std::nullopt;
+    return nlohmann::json::parse(*last->data).at("position").get<std::int64_t>();
+  }
+};
+
+std::int64_t global_position_of(evt::store::session& session, const std::string& stream) {
+  return evt::store::get_stream(session, stream).at(0).global_position;
+}
+
+TEST(BadInput, DataOfTheWrongShapeStopsTheConsumerNamingStreamPositionAndFieldAndLosesNothing) {
+  for (const std::string wrong : {R"({"text": 5, "count": 1})", R"({"text": "a", "count": "many"})",
+                                  R"({"text": "a", "count": 1.5})", R"({"count": 1})", "[1, 2]", R"("text")",
+                                  "null", R"({"text": "a", "count": 99999999999999999999})"}) {
+    fixture f;
+    const auto streams = f.write({{"Noted", R"({"text": "first", "count": 1})"},
+                                  {"Noted", wrong},
+                                  {"Noted", R"({"text": "third", "count": 3})"}});
+    Notes notes{true};
+    evt::consumer consumer{f.session, f.settings()};
+    consumer.add_handler(notes);
+    try {
+      consumer.run_until_caught_up();
+      FAIL() << "decoded " << wrong;
+    } catch (const evt::decode_error& error) {
+      EXPECT_EQ(error.stream_name(), streams[1]) << wrong;
+      EXPECT_EQ(error.position(), 0) << wrong;
+      EXPECT_EQ(error.type(), "Noted");
+      EXPECT_FALSE(error.field().empty()) << wrong;
+    }
+    ASSERT_EQ(notes.handled.size(), 1u) << wrong;
+    EXPECT_EQ(f.recorded(consumer), global_position_of(f.session, streams[0])) << "not past the bad message: " << wrong;
+    ASSERT_FALSE(f.log.empty());
+    EXPECT_NE(f.log.back().find("Error Class: evt::decode_error"), std::string::npos) << f.log.back();
+
+    // Nothing lost: started again, the consumer meets the same message, and
+    // an application that chooses to skip it goes on to the next.
+    Notes again{true};
+    std::vector<std::string> skipped;
+    evt::consumer skipping{f.session, f.settings([&](std::exception_ptr, const evt::store::message_data& m) {
+                             skipped.push_back(m.stream_name);
+                           })};
+    skipping.add_handler(again);
+    skipping.run_until_caught_up();
+    EXPECT_EQ(skipped, (std::vector<std::string>{streams[1]})) << wrong;
+    ASSERT_EQ(again.handled.size(), 2u) << "the recorded first again (at least once) and the third";
+    EXPECT_EQ(again.handled[1].text, "third");
+  }
+}
+
+TEST(BadInput, AnUnknownTypeStopsAStrictHandlerAndPassesANonStrictOne) {
+  for (const bool strict : {true, false}) {
+    fixture f;
+    const auto streams = f.write({{"Unheard", R"({"anything": true})"}, {"Noted", R"({"text": "after", "count": 2})"}});
+    Notes notes{strict};
+    evt::consumer consumer{f.session, f.settings()};
+  consumer.add_handler(notes);
+    if (strict) {
+      EXPECT_THROW(consumer.run_until_caught_up(), evt::error);
+      EXPECT_TRUE(notes.handled.empty());
+      EXPECT_EQ(f.recorded(consumer), std::nullopt) << "nothing recorded: the unknown message is read again";
+      ASSERT_FALSE(f.log.empty());
+      EXPECT_NE(f.log.back().find("Type: Unheard, Stream Name: " + streams[0] + ", Position: 0"), std::string::npos)
+          << f.log.back();
+    } else {
+      EXPECT_EQ(consumer.run_until_caught_up(), 2);
+      ASSERT_EQ(notes.handled.size(), 1u);
+      EXPECT_EQ(notes.handled[0].text, "after");
+    }
+  }
+}
+
+TEST(BadInput, AMessageOfOneMebibyteIsWrittenReadAndHandledWhole) {
+  fixture f;
+  const std::string big(1 << 20, 'x');
+  auto writer = evt::writer::build(f.session);
+  const auto stream = stream_name(f.category, unique_id());
+  writer(Noted{.text = big, .count = 1}, stream);
+  Notes notes{true};
+  evt::consumer consumer{f.session, f.settings()};
+  consumer.add_handler(notes);
+  EXPECT_EQ(consumer.run_until_caught_up(), 1);
+  ASSERT_EQ(notes.handled.size(), 1u);
+  EXPECT_EQ(notes.handled[0].text, big);
+  EXPECT_EQ(evt::store::get_stream(f.session, stream).at(0).data->size(), big.size() + 24);
+}
+
+TEST(BadInput, NonAsciiKeysAndValuesSurviveTheStoreByteForByte) {
+  fixture f;
+  const std::string text = "Zoë paid 5 € — 東京 🚀 \"quoted\" \\ \t";
+  auto writer = evt::writer::build(f.session);
+  const auto stream = stream_name(f.category, unique_id());
+  writer(Noted{.text = text, .count = 7}, stream);
+  Notes notes{true};
+  evt::consumer consumer{f.session, f.settings()};
+  consumer.add_handler(notes);
+  consumer.run_until_caught_up();
+  ASSERT_EQ(notes.handled.size(), 1u);
+  EXPECT_EQ(notes.handled[0].text, text);
+
+  // Keys too, as another client might write them; and a non-ASCII id.
+  const auto other = stream_name(f.category, "ключ-" + unique_id());
+  evt::store::put(f.session, {.type = "Noted", .data = R"({"text": "x", "count": 1, "名前": "値"})"}, other);
+  const auto row = evt::store::get_stream(f.session, other).at(0);
+  EXPECT_EQ(nlohmann::json::parse(*row.data).at("名前"), "値");
+  EXPECT_EQ(row.stream_name, other);
+  EXPECT_EQ(evt::import_message<Noted>(row).count, 1);
+}
+
+TEST(BadInput, TextThatIsNotUtf8IsRefusedBeforeTheStoreAndWritesNothing) {
+  fixture f;
+  auto writer = evt::writer::build(f.session);
+  const auto stream = stream_name(f.category, unique_id());
+  try {
+    writer(Noted{.text = "caf\xe9", .count = 1}, stream);  // Latin-1, not UTF-8
+    FAIL() << "wrote text that is not UTF-8";
+  } catch (const evt::error& error) {
+    EXPECT_EQ(std::string{error.what()}.rfind("Cannot write the data of Noted as JSON: a string in it is not valid UTF-8", 0),
+              0u)
+        << error.what();
+  }
+  // Raw data that is not UTF-8: the server refuses it with a store error.
+  EXPECT_THROW(evt::store::put(f.session, {.type = "Noted", .data = "{\"text\": \"caf\xe9\"}"}, stream), evt::store_error);
+  EXPECT_FALSE(evt::store::stream_version(f.session, stream).has_value());
+}
+
+TEST(BadInput, InvalidStreamNamesAreRefusedWithTheirNameAndWriteNothing) {
+  fixture f;
+  auto writer = evt::writer::build(f.session);
+  for (const auto& invalid : {std::string{}, std::string{"with\0nul", 8}}) {
+    try {
+      writer(Noted{.text = "t", .count = 1}, invalid);
+      FAIL() << "wrote to an invalid stream name";
+    } catch (const evt::error& error) {
+      EXPECT_NE(std::string{error.what()}.find("Stream"), std::string::npos) << error.what();
+    }
+  }
+  // Readers refuse the wrong kind of name: a category where a stream is
+  // needed and the other way round.
+  EXPECT_THROW(evt::store::get_stream(f.session, f.category), evt::stream_name_error);
+  EXPECT_THROW(evt::store::get_category(f.session, stream_name(f.category, "1")), evt::stream_name_error);
+  // An id that is not a UUID: the server's refusal, typed.
+  EXPECT_THROW(evt::store::put(f.session, {.type = "Noted", .id = "not-a-uuid"}, stream_name(f.category, "2")),
+               evt::store_error);
+  EXPECT_FALSE(evt::store::stream_version(f.session, stream_name(f.category, "2")).has_value());
+}
+
+}  // namespace
