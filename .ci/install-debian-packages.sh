@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config
   libpqxx-dev libpq-dev libboost-dev libmsgpack-cxx-dev nlohmann-json3-dev
   googletest libgtest-dev libbenchmark-dev
-  postgresql-15 postgresql-client-15
+  postgresql-15 postgresql-client-15 openssl
 )
 command -v npm >/dev/null || packages+=(npm)  # fetches the official Message DB for the compat run
 

@@ -2,9 +2,11 @@
 
 #include <evt/error.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace evt::store::detail {
 namespace {
@@ -51,6 +53,45 @@ std::string primary_text(const pqxx::failure& failure) {
 std::string context(const operation& operation) {
   std::string text = "Operation: " + std::string{operation.name};
   if (!operation.stream_name.empty()) text += ", Stream: " + std::string{operation.stream_name};
+  return text;
+}
+
+// The passwords a conninfo gives: "password=..." in keyword form or in a
+// URI's query, and a URI's "user:password@".
+std::vector<std::string> passwords_in(std::string_view conninfo) {
+  std::vector<std::string> found;
+  for (auto at = conninfo.find("password"); at != std::string_view::npos; at = conninfo.find("password", at + 1)) {
+    auto value = conninfo.find_first_not_of(" \t", at + 8);
+    if (value == std::string_view::npos || conninfo[value] != '=') continue;
+    value = conninfo.find_first_not_of(" \t", value + 1);
+    if (value == std::string_view::npos) break;
+    const bool quoted = conninfo[value] == '\'';
+    if (quoted) ++value;
+    auto end = value;
+    while (end < conninfo.size() && (quoted ? conninfo[end] != '\'' : std::string_view{" \t&"}.find(conninfo[end]) == std::string_view::npos)) {
+      end += quoted && conninfo[end] == '\\' ? 2 : 1;
+    }
+    found.emplace_back(conninfo.substr(value, std::min(end, conninfo.size()) - value));
+  }
+  if (const auto scheme = conninfo.find("://"); scheme != std::string_view::npos) {
+    const auto authority = conninfo.substr(scheme + 3, conninfo.find_first_of("/?", scheme + 3) - scheme - 3);
+    const auto user_info = authority.substr(0, std::min(authority.rfind('@'), authority.size()));
+    if (authority.rfind('@') != std::string_view::npos && user_info.find(':') != std::string_view::npos) {
+      found.emplace_back(user_info.substr(user_info.find(':') + 1));
+    }
+  }
+  return found;
+}
+
+// libpq quotes pieces of a malformed conninfo in its errors, and such a
+// piece may be the password: it never reaches an error or a log.
+std::string without_passwords(std::string text, std::string_view conninfo) {
+  for (const auto& password : passwords_in(conninfo)) {
+    if (password.empty()) continue;
+    for (auto at = text.find(password); at != std::string::npos; at = text.find(password, at)) {
+      text.replace(at, password.size(), "********");
+    }
+  }
   return text;
 }
 
@@ -102,7 +143,7 @@ pqxx::connection& connection::open(const operation& operation) {
   } catch (const pqxx::failure& failure) {
     receivers.clear();
     throw connection_error{"Cannot connect to the message store (" + context(operation) +
-                           ", Cause: " + primary_text(failure) + ")"};
+                           ", Cause: " + without_passwords(primary_text(failure), settings.conninfo) + ")"};
   }
   return *native;
 }
