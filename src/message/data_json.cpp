@@ -7,6 +7,31 @@
 
 namespace evt::detail {
 
+json parse_json(std::string_view text) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_json_depth) {
+        throw json::parse_error::create(
+            101, i + 1, "nested deeper than " + std::to_string(max_json_depth) + " levels", nullptr);
+      }
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return json::parse(text);
+}
+
 std::string json_text(const json& value, const std::string& what) {
   try {
     return value.dump();

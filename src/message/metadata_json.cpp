@@ -4,6 +4,8 @@
 #include <evt/message/casing.hpp>
 #include <evt/message/data_json.hpp>
 
+#include <utility>
+
 namespace evt {
 namespace {
 
@@ -66,7 +68,7 @@ metadata read_metadata(const store::message_data& row) {
   };
   json object;
   try {
-    object = snake_cased_keys(json::parse(*row.metadata));
+    object = snake_cased_keys(detail::parse_json(*row.metadata));
   } catch (const json::exception& error) {
     throw failure("metadata", error.what());
   }
@@ -78,6 +80,9 @@ metadata read_metadata(const store::message_data& row) {
     try {
       if constexpr (std::is_integral_v<T>) {
         if (!found->is_number_integer()) throw failure(std::string{"metadata."} + key, "expected an integer");
+        if (found->is_number_unsigned() && !std::in_range<T>(found->template get<std::uint64_t>())) {
+          throw failure(std::string{"metadata."} + key, "integer out of range: " + found->dump());
+        }
       }
       target = found->template get<T>();
     } catch (const json::exception& error) {

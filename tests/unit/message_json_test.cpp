@@ -182,6 +182,35 @@ TEST(MessageJson, AnIntegerOutOfItsFieldsRangeIsADecodeError) {
   expect_decode_error_in_sequence("18446744073709551615");
 }
 
+EVT_MESSAGE(Counted, (std::uint64_t, total), (std::uint32_t, part));
+
+TEST(MessageJson, UnsignedFieldsAboveTheSignedRangeRoundTrip) {
+  const Counted counted{.total = std::numeric_limits<std::uint64_t>::max(), .part = 4000000000u};
+  const auto written = evt::export_message(counted);
+  EXPECT_EQ(*written.data, R"({"part":4000000000,"total":18446744073709551615})");
+  const auto read = evt::import_message<Counted>(row_of(written));
+  EXPECT_EQ(read.total, counted.total);
+  EXPECT_EQ(read.part, counted.part);
+}
+
+TEST(MessageJson, NestingDeeperThanTheLimitIsADecodeErrorNotAStackOverflow) {
+  const auto nested = [](int depth) {
+    return std::string(static_cast<std::size_t>(depth), '[') + std::string(static_cast<std::size_t>(depth), ']');
+  };
+  const auto with_note = [](const std::string& note) {
+    return evt::store::message_data{
+        .type = "Deposit", .stream_name = "account:command-a1", .position = 3,
+        .data = R"({"depositId": "d1", "accountId": "a1", "amount": 1, "time": "2026-11-22T19:57:11.268Z", "sequence": 1,
+                    "deep": )" + note + "}"};
+  };
+  // Within the limit (the object itself is one level) an unknown deep key is ignored...
+  EXPECT_EQ(evt::import_message<Deposit>(with_note(nested(evt::detail::max_json_depth - 1))).sequence, 1);
+  // ... beyond it the row is refused before anything recurses into it.
+  expect_decode_error(with_note(nested(100000)), "data");
+  // Brackets inside strings do not count.
+  EXPECT_EQ(evt::import_message<Deposit>(with_note('"' + nested(100000) + '"')).sequence, 1);
+}
+
 TEST(MessageJson, MapKeysThatWouldNotReadBackAreRefused) {
   Opened opened{.account_id = "a1"};
   opened.flag_set = {{"account-1", true}};

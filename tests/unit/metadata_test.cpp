@@ -192,6 +192,15 @@ TEST(MetadataJson, MalformedOrMistypedIsADecodeErrorNamingTheField) {
   const evt::store::message_data fractional{.type = "Deposit", .stream_name = "a-1", .position = 2,
                                             .metadata = R"({"causationMessagePosition": 1.9})"};
   EXPECT_THROW(evt::read_metadata(fractional), evt::decode_error);
+  for (const auto* beyond : {R"({"causationMessagePosition": 18446744073709551615})",
+                             R"({"causationMessageGlobalPosition": 9223372036854775808})"}) {
+    const evt::store::message_data wrapping{.type = "Deposit", .stream_name = "a-1", .position = 2, .metadata = beyond};
+    EXPECT_THROW(evt::read_metadata(wrapping), evt::decode_error) << beyond << " would wrap around";
+  }
+  const evt::store::message_data deep{.type = "Deposit", .stream_name = "a-1", .position = 2,
+                                      .metadata = R"({"properties": {"a": )" + std::string(100000, '[') +
+                                                  std::string(100000, ']') + "}}"};
+  EXPECT_THROW(evt::read_metadata(deep), evt::decode_error);
   const evt::store::message_data mistyped{.type = "Deposit", .stream_name = "a-1", .position = 2,
                                           .metadata = R"({"causationMessagePosition": "one"})"};
   try {

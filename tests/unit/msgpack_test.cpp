@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -41,6 +43,18 @@ TEST(MessagePack, RoundTripsExactly) {
   const auto account = some_account();
   EXPECT_EQ(evt::from_msgpack<Account>(evt::to_msgpack(account)), account);
   EXPECT_EQ(evt::from_msgpack<Account>(evt::to_msgpack(account)).balance.to_string(), "1234567890.123456789");
+}
+
+TEST(MessagePack, FloatingPointFieldsRoundTripBitForBit) {
+  struct Rates {
+    BOOST_HANA_DEFINE_STRUCT(Rates, (double, rate), (float, small));
+  };
+  for (const double rate : {-0.0, 18446744073709551616.0 /* 2^64 */, -9223372036854775808.0, 1e300, 5.0,
+                            std::numeric_limits<double>::infinity(), std::numeric_limits<double>::denorm_min()}) {
+    const auto read = evt::from_msgpack<Rates>(evt::to_msgpack(Rates{.rate = rate, .small = static_cast<float>(rate)}));
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(read.rate), std::bit_cast<std::uint64_t>(rate)) << rate;
+    EXPECT_EQ(std::bit_cast<std::uint32_t>(read.small), std::bit_cast<std::uint32_t>(static_cast<float>(rate))) << rate;
+  }
 }
 
 TEST(MessagePack, IsAMapOfFieldNames) {

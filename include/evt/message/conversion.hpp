@@ -42,7 +42,7 @@ T import_message(const store::message_data& row) {
   detail::json data = detail::json::object();
   if (row.data) {
     try {
-      data = detail::json::parse(*row.data);
+      data = detail::parse_json(*row.data);
     } catch (const detail::json::exception& error) {
       throw failure("data", error.what());
     }

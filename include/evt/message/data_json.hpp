@@ -43,6 +43,12 @@ struct field_error : std::runtime_error {
 // cannot hold, nor PostgreSQL store) is an evt::error naming `what`.
 std::string json_text(const json& value, const std::string& what);
 
+// Stored JSON, parsed. Copying, printing and reading a value recurse into
+// it, so nesting deeper than this is refused (a json::parse_error) rather
+// than letting one stored message exhaust the stack.
+inline constexpr int max_json_depth = 512;
+json parse_json(std::string_view text);
+
 json money_json(const money& amount);
 money money_from_json(const json& value);
 
@@ -86,6 +92,8 @@ json encode(const T& value) {
     // JSON has no NaN or infinity: it would be written as null and not read back.
     if (!std::isfinite(value)) throw error{"A number field is not finite: JSON has no NaN or infinity"};
     return value;
+  } else if constexpr (std::is_unsigned_v<T>) {
+    return static_cast<std::uint64_t>(value);
   } else if constexpr (std::is_integral_v<T>) {
     return static_cast<std::int64_t>(value);
   } else if constexpr (std::is_same_v<T, money>) {

@@ -3,7 +3,8 @@
 // Reflected structs (messages, entities) as MessagePack, for binary payloads
 // such as snapshots. Round trips are exact: a struct is a map from its C++
 // field names to its values; money is its decimal text, times are integer
-// milliseconds since the epoch (UTC), absent optionals are nil.
+// milliseconds since the epoch (UTC), floating point numbers float64,
+// absent optionals are nil.
 #include <evt/clock.hpp>
 #include <evt/error.hpp>
 #include <evt/message/field_traits.hpp>
@@ -12,6 +13,7 @@
 #include <boost/hana.hpp>
 #include <msgpack.hpp>
 
+#include <bit>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -27,40 +29,57 @@ using detail::is_optional;
 using detail::is_string_map;
 using detail::is_vector;
 
-using packer = msgpack::packer<msgpack::sbuffer>;
+// msgpack-c's packer, and the buffer under it for what we write ourselves.
+struct output {
+  explicit output(msgpack::sbuffer& buffer) : buffer{buffer}, packer{buffer} {}
+  msgpack::sbuffer& buffer;
+  msgpack::packer<msgpack::sbuffer> packer;
+};
+
+// Always as float64, not through msgpack-c's pack_double, which writes
+// whole numbers as integers (-0.0 comes back as 0) and converts 2^64 to an
+// integer (undefined behaviour).
+inline void pack_float64(output& out, double value) {
+  const auto bits = std::bit_cast<std::uint64_t>(value);
+  char bytes[9] = {static_cast<char>(0xcb)};
+  for (int i = 0; i < 8; ++i) bytes[1 + i] = static_cast<char>(bits >> (56 - 8 * i));
+  out.buffer.write(bytes, sizeof bytes);
+}
 
 template <class T>
-void pack(packer& out, const T& value) {
+void pack(output& out, const T& value) {
   if constexpr (std::is_same_v<T, money>) {
-    out.pack(value.to_string());
+    out.packer.pack(value.to_string());
   } else if constexpr (std::is_same_v<T, time_point>) {
-    out.pack(static_cast<std::int64_t>(value.time_since_epoch().count()));
+    out.packer.pack(static_cast<std::int64_t>(value.time_since_epoch().count()));
   } else if constexpr (is_optional<T>::value) {
     if (value) {
       pack(out, *value);
     } else {
-      out.pack_nil();
+      out.packer.pack_nil();
     }
   } else if constexpr (is_vector<T>::value) {
-    out.pack_array(static_cast<std::uint32_t>(value.size()));
+    out.packer.pack_array(static_cast<std::uint32_t>(value.size()));
     for (const auto& item : value) pack(out, item);
   } else if constexpr (is_string_map<T>::value) {
-    out.pack_map(static_cast<std::uint32_t>(value.size()));
+    out.packer.pack_map(static_cast<std::uint32_t>(value.size()));
     for (const auto& [key, item] : value) {
-      out.pack(key);
+      out.packer.pack(key);
       pack(out, item);
     }
   } else if constexpr (boost::hana::Struct<T>::value) {
-    out.pack_map(static_cast<std::uint32_t>(boost::hana::value(boost::hana::size(boost::hana::accessors<T>()))));
+    out.packer.pack_map(static_cast<std::uint32_t>(boost::hana::value(boost::hana::size(boost::hana::accessors<T>()))));
     boost::hana::for_each(boost::hana::accessors<T>(), [&](auto accessor) {
-      out.pack(std::string_view{boost::hana::to<const char*>(boost::hana::first(accessor))});
+      out.packer.pack(std::string_view{boost::hana::to<const char*>(boost::hana::first(accessor))});
       pack(out, boost::hana::second(accessor)(value));
     });
+  } else if constexpr (std::is_floating_point_v<T>) {
+    pack_float64(out, static_cast<double>(value));
   } else {
     static_assert(std::is_arithmetic_v<T> || std::is_same_v<T, std::string>,
                   "evt: a MessagePack field must be a string, number, bool, evt::money, evt::time_point, "
                   "std::optional, std::vector, std::map<std::string, T> or a Boost.Hana struct");
-    out.pack(value);
+    out.packer.pack(value);
   }
 }
 
@@ -147,7 +166,7 @@ template <class T>
 std::string to_msgpack(const T& value) {
   static_assert(boost::hana::Struct<T>::value, "evt::to_msgpack takes a Boost.Hana struct");
   msgpack::sbuffer buffer;
-  detail::msgpack_codec::packer out{buffer};
+  detail::msgpack_codec::output out{buffer};
   detail::msgpack_codec::pack(out, value);
   return std::string{buffer.data(), buffer.size()};
 }
