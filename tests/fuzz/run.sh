@@ -28,9 +28,10 @@
 # (build/fuzz/tests/fuzz/<target>_fuzzer <file>) to see the stack; shrink it
 # with -minimize_crash=1 -runs=100000 <file> (writes minimized-from-* files);
 # copy it to tests/fuzz/corpus/<target>/ under a name that says what it
-# triggers (e.g. double-2-pow-64-ub-in-msgpack-pack), fix the library, and
+# triggers (bug-<what-goes-wrong>, as the ones there), fix the library, and
 # check that it passes: every run of this script (and ctest -L fuzz in a
-# build with EVT_BUILD_FUZZERS=ON) replays the whole committed corpus first.
+# build with EVT_BUILD_FUZZERS=ON) replays the whole committed corpus first,
+# so a reproducer left there fails every run until the bug is fixed.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -92,11 +93,16 @@ for target in "${targets[@]}"; do
     echo "$line"
     summary+=("$line")
   else
-    echo "FAILED (exit $status); the end of $work/log:"
-    tail -n 80 "$work/log"
+    echo "FAILED (exit $status); the end of $work/log (long lines cut):"
+    tail -n 80 "$work/log" | cut -c1-400
     reproducer="$(sed -n "s/.*Test unit written to \(.*\)$/\1/p" "$work/log" | tail -1)"
     echo "Reproducer: ${reproducer:-none written (see $work/log)}"
-    [ -n "$reproducer" ] && echo "Replay: $build/tests/fuzz/${target}_fuzzer $reproducer"
+    if [ -n "$reproducer" ]; then
+      echo "Replay: $build/tests/fuzz/${target}_fuzzer $reproducer"
+      # A crash while replaying the committed corpus: name the committed file.
+      (cd "$repo" && sha1sum "tests/fuzz/corpus/$target"/*) |
+        sed -n "s/^${reproducer##*-} \*\{0,1\} *\(.*\)$/Committed corpus file: \1/p"
+    fi
     summary+=("$target: FAILED, reproducer ${reproducer:-none} (log $work/log)")
     failed+=("$target")
   fi

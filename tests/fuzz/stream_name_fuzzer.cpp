@@ -129,7 +129,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
   // The command helpers refuse with stream_name_error only, and what they
   // compose starts its types with "command".
   try {
-    const auto command = id ? evt::command_stream_name(entity, *id, types) : evt::command_category_stream_name(entity, types);
+    const auto command =
+        id ? evt::command_stream_name(entity, *id, types) : evt::command_category_stream_name(entity, types);
     const auto command_types = evt::category_types(command);
     check(!command_types.empty() && command_types.front() == "command", "a command stream's first type", command);
     check(evt::entity_name(command) == entity, "a command stream's entity name", command);
