@@ -2,10 +2,14 @@
 # Every test: installs what is missing, builds with AddressSanitizer and
 # UndefinedBehaviorSanitizer (warnings are errors), and runs ctest: unit
 # tests, the integration suite against our schema, the same suite against the
-# official Message DB 1.3 (label compat), and the install test. ctest starts
-# and stops its own throwaway PostgreSQL clusters.
+# official Message DB 1.3 (label compat), the robustness suite (faults, bad
+# input, security, a short soak) and the install test. ctest starts and stops
+# its own throwaway PostgreSQL clusters. Then the threaded tests again under
+# ThreadSanitizer, and each fuzzer for a bounded time.
 #
-#   EVT_BUILD_DIR  build folder (default: build/tests)
+#   EVT_BUILD_DIR     build folder (default: build/tests; build/tsan and
+#                     build/fuzz beside it)
+#   EVT_FUZZ_SECONDS  time per fuzzer (default 20)
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,5 +35,18 @@ cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Debug -DEVT_SANITIZE=ON -DEVT_WA
 cmake --build "$build" -j2
 
 echo "== Tests"
-cd "$build"
-ctest --output-on-failure -j2 --timeout 300
+(cd "$build" && ctest --output-on-failure -j2 --timeout 300)
+
+# The consumer, host and component threads (and everything they touch) under
+# ThreadSanitizer: the integration tests of consumers, the host, the entity
+# store and reservations, the robustness tests, and the account component.
+echo "== ThreadSanitizer"
+tsan="$build/../tsan"
+cmake -S "$repo" -B "$tsan" -DCMAKE_BUILD_TYPE=Debug -DEVT_TSAN=ON -DEVT_WARNINGS_AS_ERRORS=ON >/dev/null
+cmake --build "$tsan" -j2 --target evt_integration_tests evt_robustness_tests account_component_end_to_end_tests
+(cd "$tsan" && ctest --output-on-failure -j2 --timeout 300 -L integration \
+  -R '^integration\.(Cluster|Consumer|Host|Reconnect|Reservation|EntityStore|AccountComponent|RacingWriters|TerminatedBackend|BadInput|Secrets)\.' \
+  -E '\.(ConsumerGroup|AccountComponentService|Soak)\.')
+
+echo "== Fuzzing"
+EVT_FUZZ_BUILD_DIR="$build/../fuzz" EVT_FUZZ_SECONDS="${EVT_FUZZ_SECONDS:-20}" "$repo/tests/fuzz/run.sh"

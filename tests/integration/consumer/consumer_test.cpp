@@ -375,6 +375,22 @@ TEST(Consumer, AGroupMemberNeedsAnIdentifier) {
                evt::consumer_group_error);
 }
 
+TEST(Consumer, AConditionIsRefusedUnlessTheSessionOptsIn) {
+  fixture f;
+  const auto positions = f.write(2);
+  const auto condition = "global_position = " + std::to_string(positions[1]);
+  evt::consumer refused{f.session, {.category = f.category, .condition = condition}};
+  refused.add_handler([](const evt::store::message_data&) {});
+  EXPECT_THROW(refused.run_until_caught_up(), evt::condition_error);
+
+  evt::store::session opted_in{{.conninfo = conninfo(), .sql_condition = true}};
+  evt::consumer filtered{opted_in, {.category = f.category, .identifier = "optedIn", .condition = condition}};
+  std::vector<std::int64_t> handled;
+  filtered.add_handler([&](const evt::store::message_data& m) { handled.push_back(m.global_position); });
+  filtered.run_until_caught_up();
+  EXPECT_EQ(handled, (std::vector<std::int64_t>{positions[1]}));
+}
+
 TEST(Consumer, CorrelationFilters) {
   fixture f;
   const auto correlation = unique_category("correlation");
