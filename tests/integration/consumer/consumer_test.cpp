@@ -146,10 +146,11 @@ TEST(Consumer, ADueUpdateIsRecordedOnceTheGapHasPassed) {
   const auto positions = f.write(4);
   evt::consumer consumer{f.session, {.category = f.category,
                                      .position_update_interval = 1,
-                                     .position_update_gap = std::chrono::milliseconds{50}}};
+                                     .position_update_gap = std::chrono::milliseconds{1000}}};
   int handled = 0;
+  // The second message comes well within the gap (even on a loaded machine), the third after it.
   consumer.add_handler([&](const evt::store::message_data&) {
-    if (++handled == 3) std::this_thread::sleep_for(std::chrono::milliseconds{60});
+    if (++handled == 3) std::this_thread::sleep_for(std::chrono::milliseconds{1100});
   });
   consumer.run_until_caught_up();
   EXPECT_EQ(f.recorded(consumer), (std::vector<std::int64_t>{positions[0], positions[2], positions[3]}))
