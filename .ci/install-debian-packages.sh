@@ -8,7 +8,7 @@ packages=(
   libpqxx-dev libpq-dev libboost-dev libmsgpack-cxx-dev nlohmann-json3-dev
   googletest libgtest-dev libbenchmark-dev
   postgresql-15 postgresql-client-15 openssl
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev procps
 )
 command -v npm >/dev/null || packages+=(npm)  # fetches the official Message DB for the compat run
 

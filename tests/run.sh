@@ -7,8 +7,8 @@
 # its own throwaway PostgreSQL clusters. Then the threaded tests again under
 # ThreadSanitizer, and each fuzzer for a bounded time.
 #
-#   EVT_BUILD_DIR     build folder (default: build/tests; build/tsan and
-#                     build/fuzz beside it)
+#   EVT_BUILD_DIR     build folder (default: build/tests; the ThreadSanitizer
+#                     and fuzzing builds in the same path + -tsan, -fuzz)
 #   EVT_FUZZ_SECONDS  time per fuzzer (default 20)
 set -euo pipefail
 
@@ -41,12 +41,13 @@ echo "== Tests"
 # ThreadSanitizer: the integration tests of consumers, the host, the entity
 # store and reservations, the robustness tests, and the account component.
 echo "== ThreadSanitizer"
-tsan="$build/../tsan"
+tsan="$build-tsan"
 cmake -S "$repo" -B "$tsan" -DCMAKE_BUILD_TYPE=Debug -DEVT_TSAN=ON -DEVT_WARNINGS_AS_ERRORS=ON >/dev/null
-cmake --build "$tsan" -j2 --target evt_integration_tests evt_robustness_tests account_component_end_to_end_tests
+cmake --build "$tsan" -j2 --target evt_integration_tests evt_robustness_tests evt_robustness_parallel_tests \
+  account_component_end_to_end_tests
 (cd "$tsan" && ctest --output-on-failure -j2 --timeout 300 -L integration \
   -R '^integration\.(Cluster|Consumer|Host|Reconnect|Reservation|EntityStore|AccountComponent|RacingWriters|TerminatedBackend|BadInput|Secrets)\.' \
   -E '\.(ConsumerGroup|AccountComponentService|Soak)\.')
 
 echo "== Fuzzing"
-EVT_FUZZ_BUILD_DIR="$build/../fuzz" EVT_FUZZ_SECONDS="${EVT_FUZZ_SECONDS:-20}" "$repo/tests/fuzz/run.sh"
+EVT_FUZZ_BUILD_DIR="$build-fuzz" EVT_FUZZ_SECONDS="${EVT_FUZZ_SECONDS:-20}" "$repo/tests/fuzz/run.sh"

@@ -2,8 +2,12 @@
 
 #include <evt/error.hpp>
 
+#include <libpq-fe.h>
+
 #include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -56,43 +60,53 @@ std::string context(const operation& operation) {
   return text;
 }
 
-// The passwords a conninfo gives: "password=..." in keyword form or in a
-// URI's query, and a URI's "user:password@".
-std::vector<std::string> passwords_in(std::string_view conninfo) {
-  std::vector<std::string> found;
-  for (auto at = conninfo.find("password"); at != std::string_view::npos; at = conninfo.find("password", at + 1)) {
-    auto value = conninfo.find_first_not_of(" \t", at + 8);
-    if (value == std::string_view::npos || conninfo[value] != '=') continue;
-    value = conninfo.find_first_not_of(" \t", value + 1);
-    if (value == std::string_view::npos) break;
-    const bool quoted = conninfo[value] == '\'';
-    if (quoted) ++value;
-    auto end = value;
-    while (end < conninfo.size() && (quoted ? conninfo[end] != '\'' : std::string_view{" \t&"}.find(conninfo[end]) == std::string_view::npos)) {
-      end += quoted && conninfo[end] == '\\' ? 2 : 1;
-    }
-    found.emplace_back(conninfo.substr(value, std::min(end, conninfo.size()) - value));
-  }
-  if (const auto scheme = conninfo.find("://"); scheme != std::string_view::npos) {
-    const auto authority = conninfo.substr(scheme + 3, conninfo.find_first_of("/?", scheme + 3) - scheme - 3);
-    const auto user_info = authority.substr(0, std::min(authority.rfind('@'), authority.size()));
-    if (authority.rfind('@') != std::string_view::npos && user_info.find(':') != std::string_view::npos) {
-      found.emplace_back(user_info.substr(user_info.find(':') + 1));
+// The password a conninfo gives, as libpq reads it (decoded), if it parses.
+std::optional<std::string> parsed_password(const std::string& conninfo, bool& parsed) {
+  char* failure = nullptr;
+  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &failure);
+  PQfreemem(failure);
+  parsed = options != nullptr;
+  std::optional<std::string> password;
+  for (auto* option = options; option != nullptr && option->keyword != nullptr; ++option) {
+    if (std::string_view{option->keyword} == "password" && option->val != nullptr && *option->val != '\0') {
+      password = option->val;
     }
   }
-  return found;
+  PQconninfoFree(options);
+  return password;
 }
 
-// libpq quotes pieces of a malformed conninfo in its errors, and such a
-// piece may be the password: it never reaches an error or a log.
-std::string without_passwords(std::string text, std::string_view conninfo) {
-  for (const auto& password : passwords_in(conninfo)) {
-    if (password.empty()) continue;
-    for (auto at = text.find(password); at != std::string::npos; at = text.find(password, at)) {
-      text.replace(at, password.size(), "********");
+// libpq quotes pieces of a conninfo in its errors ("invalid percent-encoded
+// token: "..."", a host or port cut out of a URI password with a '/' in
+// it...), and such a piece may be the password or part of it. So when the
+// conninfo may carry a password at all, every quoted piece is blanked out,
+// and the password itself wherever it appears: security over diagnostics.
+std::string without_passwords(const std::string& text, const std::string& conninfo) {
+  bool parsed = false;
+  const auto password = parsed_password(conninfo, parsed);
+  std::string lowered = conninfo;
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(), [](unsigned char c) { return std::tolower(c); });
+  const bool uri = lowered.find("://") != std::string::npos;
+  const bool may_carry = password || !parsed || lowered.find("assword") != std::string::npos ||
+                         (uri && lowered.find('@') != std::string::npos);
+  if (!may_carry) return text;
+  std::string blanked;
+  bool quoted = false;
+  for (const char c : text) {
+    if (c == '"') {
+      blanked += quoted ? "********\"" : "\"";
+      quoted = !quoted;
+    } else if (!quoted) {
+      blanked += c;
     }
   }
-  return text;
+  if (quoted) blanked += "********";
+  if (password) {
+    for (auto at = blanked.find(*password); at != std::string::npos; at = blanked.find(*password, at + 8)) {
+      blanked.replace(at, password->size(), "********");
+    }
+  }
+  return blanked;
 }
 
 class receiver final : public pqxx::notification_receiver {

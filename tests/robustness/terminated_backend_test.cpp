@@ -70,12 +70,17 @@ TEST(TerminatedBackend, ABatchCutOffMidWriteIsAllOrNothingAndTheRetrySettlesIt) 
   }
   ASSERT_TRUE(terminated.get());
 
+  // All or nothing. (Nothing, but for the tiny window where the backend is
+  // ended after its COMMIT and before its reply: then all.)
   const auto rows = database{}.stream(stream);
-  ASSERT_EQ(rows.size(), 1u) << "all or nothing: none of the batch is there";
+  ASSERT_TRUE(rows.size() == 1u || rows.size() == 20001u) << rows.size() << " rows: part of the batch";
   EXPECT_EQ(rows[0].type, "Before");
 
-  // The caller's check: the same batch with the same expected version.
-  EXPECT_EQ(evt::store::put(session, batch, stream, 0), 20000);
+  // The caller's check: the same batch with the same expected version
+  // succeeds if the first did not commit, and is refused if it did.
+  if (rows.size() == 1u) {
+    EXPECT_EQ(evt::store::put(session, batch, stream, 0), 20000);
+  }
   EXPECT_THROW(evt::store::put(session, batch, stream, 0), evt::expected_version_error)
       << "a second attempt after a committed first is refused, never doubled";
   EXPECT_EQ(evt::store::stream_version(session, stream), 20000);

@@ -24,7 +24,6 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=localhost" \
 chmod 600 "$dir/server.key"
 [ "$(id -u)" = 0 ] && chown postgres "$dir/server.key" "$dir/server.crt"
 password="tls-$RANDOM$RANDOM"
-port=$((20000 + RANDOM % 20000))
 PGHOST="$dir" PGPORT=5432 PGUSER=postgres psql -X -q -v ON_ERROR_STOP=1 -d message_store \
   -c "ALTER ROLE message_store PASSWORD '$password'" >/dev/null
 # The owner's socket as before; over TCP only TLS, and with a password.
@@ -34,9 +33,18 @@ hostssl   message_store message_store 127.0.0.1/32 scram-sha-256
 hostnossl all           all           127.0.0.1/32 reject
 HBA
 as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
-as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/data/server.log" -w -t 60 \
-  -o "-c port=$port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c unix_socket_permissions=0700 -c fsync=off -c ssl=on -c ssl_cert_file=$dir/server.crt -c ssl_key_file=$dir/server.key" \
-  start >/dev/null || { cat "$dir/data/server.log" >&2; exit 1; }
+# On a random TCP port; another one if it is taken.
+started=""
+for _ in 1 2 3 4 5; do
+  port=$((20000 + RANDOM % 20000))
+  if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/data/server.log" -w -t 60 \
+    -o "-c port=$port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c unix_socket_permissions=0700 -c fsync=off -c ssl=on -c ssl_cert_file=$dir/server.crt -c ssl_key_file=$dir/server.key" \
+    start >/dev/null; then
+    started=yes
+    break
+  fi
+done
+[ -n "$started" ] || { cat "$dir/data/server.log" >&2; exit 1; }
 
 tcp="host=localhost hostaddr=127.0.0.1 port=$port dbname=message_store user=message_store password=$password"
 tls="$tcp sslmode=verify-full sslrootcert=$dir/server.crt"

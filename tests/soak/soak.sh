@@ -49,8 +49,11 @@ SELECT message_store.write_message(gen_random_uuid()::text, 'account:command-' |
 FROM generate_series(:first, :last) k, generate_series(1, 2) copy;
 SQL
   # Not too far ahead of the service: memory is measured while it works.
+  deadline=$((SECONDS + 300))
   while [ "$(query -c "SELECT count(*) FROM message_store.messages WHERE stream_name LIKE 'account-$prefix%' AND type = 'Deposited'")" \
-          -lt $((last - 2000 - accounts)) ]; do
+          -lt $((last - 2000)) ]; do
+    kill -0 "$service" 2>/dev/null || fail "account-component exited: $(tail -5 "$work/service.log")"
+    [ "$SECONDS" -lt "$deadline" ] || fail "account-component handled nothing for 300 s: $(tail -5 "$work/service.log")"
     sleep 0.2
   done
   if [ -z "$warm" ] && [ "$last" -ge $((commands * 2 / 5)) ]; then

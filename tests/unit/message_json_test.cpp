@@ -206,6 +206,7 @@ TEST(MessageJson, NestingDeeperThanTheLimitIsADecodeErrorNotAStackOverflow) {
   // Within the limit (the object itself is one level) an unknown deep key is ignored...
   EXPECT_EQ(evt::import_message<Deposit>(with_note(nested(evt::detail::max_json_depth - 1))).sequence, 1);
   // ... beyond it the row is refused before anything recurses into it.
+  expect_decode_error(with_note(nested(evt::detail::max_json_depth)), "data");
   expect_decode_error(with_note(nested(100000)), "data");
   // Brackets inside strings do not count.
   EXPECT_EQ(evt::import_message<Deposit>(with_note('"' + nested(100000) + '"')).sequence, 1);

@@ -64,12 +64,14 @@ class consumer {
     // recording the message's position. One that returns instead skips the
     // message and carries on: skipping is only ever the application's choice.
     std::function<void(std::exception_ptr, const store::message_data&)> error_raised = nullptr;
-    // Opt-in: a handler error (other than a lost connection, see above) is
-    // first retried this many times with the same message, after
-    // handler_retry_delay, doubling each time (at most 30 s); each attempt
-    // is logged. Only when the retries are used up does error_raised decide.
-    // The handlers run again from the first: they must be idempotent, as
-    // at-least-once delivery already requires.
+    // Opt-in: a handler error is first retried this many times with the
+    // same message, after handler_retry_delay, doubling each time (at most
+    // 30 s); each attempt is logged. Only when the retries are used up does
+    // error_raised decide. A lost connection counts as a handler error here
+    // unless connection_retry_delay is set (then that waits, without limit,
+    // and the count starts again once the connection is back). The handlers
+    // run again from the first: they must be idempotent, as at-least-once
+    // delivery already requires.
     int handler_retries = 0;
     std::chrono::milliseconds handler_retry_delay{100};
   };

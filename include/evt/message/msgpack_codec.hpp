@@ -74,6 +74,7 @@ void pack(output& out, const T& value) {
       pack(out, boost::hana::second(accessor)(value));
     });
   } else if constexpr (std::is_floating_point_v<T>) {
+    static_assert(!std::is_same_v<T, long double>, "evt: MessagePack has no long double; use double");
     pack_float64(out, static_cast<double>(value));
   } else {
     static_assert(std::is_arithmetic_v<T> || std::is_same_v<T, std::string>,

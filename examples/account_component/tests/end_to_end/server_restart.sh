@@ -56,10 +56,9 @@ start_service --group-member 0 --group-size 2
 start_service --group-member 1 --group-size 2
 wait_for_events "$prefix" $((accounts * 2)) 120
 
-writers=()
 for w in 0 1 2 3; do
   writer $w &
-  writers+=($!)
+  helpers+=($!)
 done
 restarts=0
 while [ "$restarts" -lt "$restarts_wanted" ]; do
@@ -68,7 +67,7 @@ while [ "$restarts" -lt "$restarts_wanted" ]; do
   restarts=$((restarts + 1))
 done
 for w in 0 1 2 3; do
-  wait "${writers[$w]}" || fail "writer $w gave up: $(tail -3 "$work/writer-$w.log")"
+  wait "${helpers[$w]}" || fail "writer $w gave up: $(tail -3 "$work/writer-$w.log")"
 done
 
 wait_for_events "$prefix" $((accounts * 2 + 120)) 120
@@ -81,5 +80,6 @@ stop_services
 check_accounts "$prefix"
 calls="$(cat "$work"/writer-*.count | awk '{ a += $1; f += $2 } END { print a " calls, " f " failed and issued again" }')"
 waits="$(grep -c "Connection lost; retrying" "$work/service.log" || true)"
+[ "$waits" -ge "$restarts" ] || fail "the services waited for the server only $waits times: the restarts missed them"
 echo "server restarted $restarts times under 2 group members and 4 writers: 240 commands issued for 120 distinct" \
   "($calls); the services waited for the server $waits times; each applied or rejected once, every balance exact"

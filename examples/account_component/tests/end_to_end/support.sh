@@ -1,11 +1,13 @@
 # Shared by the end-to-end scripts (sourced). Needs PGHOST/PGPORT (the test
 # cluster), EVT_TEST_CONNINFO (the service's database) and $bin (the folder
 # of account-component). Makes $work, a scratch folder; on exit it is
-# removed and any service still running is killed.
+# removed and any service or helper still running is killed.
 
 work="$(mktemp -d /tmp/evt-e2e.XXXXXX)"
 services=()
-trap 'for pid in "${services[@]}"; do kill -9 "$pid" 2>/dev/null || true; done; rm -rf "$work"' EXIT
+helpers=()  # other background processes of a script, killed with their children on exit
+trap 'for pid in "${helpers[@]}"; do pkill -P "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done
+      for pid in "${services[@]}"; do kill -9 "$pid" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 
 fail() { echo "FAILED: $*" >&2; exit 1; }
 query() { psql -X -q -tA -v ON_ERROR_STOP=1 -d message_store -U message_store "$@"; }
