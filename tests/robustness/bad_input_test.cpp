@@ -56,6 +56,18 @@ struct fixture {
             .error_raised = std::move(error_raised)};
   }
 
+  // Writes `noted` through the writer to a new stream of the category, runs
+  // a consumer over it, and returns what it handled; `stream` is where.
+  std::vector<Noted> handled_after_writing(const Noted& noted, std::string& stream) {
+    stream = stream_name(category, unique_id());
+    evt::writer::build(session)(noted, stream);
+    Notes notes{true};
+    evt::consumer consumer{session, settings()};
+    consumer.add_handler(notes);
+    consumer.run_until_caught_up();
+    return notes.handled;
+  }
+
   std::optional<std::int64_t> recorded(const evt::consumer& consumer) {
     const auto last = evt::store::get_last(session, consumer.position_stream_name());
     if (!last) return std::nullopt;
@@ -132,30 +144,20 @@ TEST(BadInput, AnUnknownTypeStopsAStrictHandlerAndPassesANonStrictOne) {
 TEST(BadInput, AMessageOfOneMebibyteIsWrittenReadAndHandledWhole) {
   fixture f;
   const std::string big(1 << 20, 'x');
-  auto writer = evt::writer::build(f.session);
-  const auto stream = stream_name(f.category, unique_id());
-  writer(Noted{.text = big, .count = 1}, stream);
-  Notes notes{true};
-  evt::consumer consumer{f.session, f.settings()};
-  consumer.add_handler(notes);
-  EXPECT_EQ(consumer.run_until_caught_up(), 1);
-  ASSERT_EQ(notes.handled.size(), 1u);
-  EXPECT_EQ(notes.handled[0].text, big);
+  std::string stream;
+  const auto handled = f.handled_after_writing(Noted{.text = big, .count = 1}, stream);
+  ASSERT_EQ(handled.size(), 1u);
+  EXPECT_EQ(handled[0].text, big);
   EXPECT_EQ(evt::store::get_stream(f.session, stream).at(0).data->size(), big.size() + 24);
 }
 
 TEST(BadInput, NonAsciiKeysAndValuesSurviveTheStoreByteForByte) {
   fixture f;
   const std::string text = "Zoë paid 5 € — 東京 🚀 \"quoted\" \\ \t";
-  auto writer = evt::writer::build(f.session);
-  const auto stream = stream_name(f.category, unique_id());
-  writer(Noted{.text = text, .count = 7}, stream);
-  Notes notes{true};
-  evt::consumer consumer{f.session, f.settings()};
-  consumer.add_handler(notes);
-  consumer.run_until_caught_up();
-  ASSERT_EQ(notes.handled.size(), 1u);
-  EXPECT_EQ(notes.handled[0].text, text);
+  std::string stream;
+  const auto handled = f.handled_after_writing(Noted{.text = text, .count = 7}, stream);
+  ASSERT_EQ(handled.size(), 1u);
+  EXPECT_EQ(handled[0].text, text);
 
   // Keys too, as another client might write them; and a non-ASCII id.
   const auto other = stream_name(f.category, "ключ-" + unique_id());
