@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 // Every error evt-cpp raises, in one place. Each names what went wrong and
 // where, in one shape: "Sentence (Key: value, Key: value)".
@@ -77,6 +78,53 @@ class consumer_group_error : public error {
 class condition_error : public error {
  public:
   using error::error;
+};
+
+// An idempotency record cannot be used as asked (evt::idempotency, evt::
+// recovery): the key is invalid, or there is nothing to wait for. The
+// subclasses say why a caller may not go on.
+class idempotency_error : public error {
+ public:
+  idempotency_error(const std::string& what, std::string key) : error{what}, key_{std::move(key)} {}
+  const std::string& key() const noexcept { return key_; }
+
+ private:
+  std::string key_;
+};
+
+// The key was used before for a different request (its fingerprint differs);
+// nothing was recorded or run.
+class fingerprint_mismatch_error : public idempotency_error {
+ public:
+  using idempotency_error::idempotency_error;
+};
+
+// Another caller holds the key's operation and has not finished it (yet).
+class operation_pending_error : public idempotency_error {
+ public:
+  using idempotency_error::idempotency_error;
+};
+
+// The caller no longer holds the key's lease (it expired and another caller
+// took over, or the key was never initiated by this caller): its result is
+// not recorded.
+class lease_lost_error : public idempotency_error {
+ public:
+  using idempotency_error::idempotency_error;
+};
+
+// The key's operation failed before and its failure was recorded; the
+// operation does not run again.
+class operation_failed_error : public idempotency_error {
+ public:
+  operation_failed_error(const std::string& what, std::string key, std::string type, std::string message)
+      : idempotency_error{what, std::move(key)}, type_{std::move(type)}, message_{std::move(message)} {}
+  const std::string& type() const noexcept { return type_; }        // of the original exception
+  const std::string& message() const noexcept { return message_; }  // its what()
+
+ private:
+  std::string type_;
+  std::string message_;
 };
 
 // Any other refusal by the database, with its SQLSTATE.

@@ -1,5 +1,7 @@
 #include <evt/reservation/reservation.hpp>
 
+#include <evt/idempotence_key.hpp>
+
 namespace evt {
 namespace {
 
@@ -13,10 +15,6 @@ std::string where(const std::string& type, const metadata& metadata) {
 // "<Type> <global position>", as the reservation's log lines name a message.
 std::string named(const std::string& type, const metadata& metadata) {
   return type + " " + (metadata.global_position ? std::to_string(*metadata.global_position) : "(not stored)");
-}
-
-bool is_blank(std::string_view text) {
-  return text.find_first_not_of(" \t\n\r\f\v") == std::string_view::npos;
 }
 
 }  // namespace
@@ -45,14 +43,7 @@ std::string reservation::stream_name(std::string_view origin, std::string_view i
 }
 
 std::optional<std::string> reservation::key_problem(std::optional<std::string_view> idempotence_key) {
-  if (!idempotence_key) return "Idempotence key is missing";
-  if (is_blank(*idempotence_key)) return "Idempotence key must not be blank";
-  if (idempotence_key->find('+') != std::string_view::npos) {
-    return "Idempotence key must not contain '+', which separates the ids of a stream name (Idempotence Key: " +
-           std::string{*idempotence_key} + ")";
-  }
-  if (idempotence_key->find('\0') != std::string_view::npos) return "Idempotence key must not contain a NUL character";
-  return std::nullopt;
+  return idempotence_key_problem(idempotence_key);
 }
 
 void reservation::check_key(const describe& message, std::optional<std::string_view> idempotence_key) {

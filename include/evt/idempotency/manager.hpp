@@ -1,0 +1,121 @@
+#pragma once
+
+#include <evt/error.hpp>
+#include <evt/idempotency/basic_manager.hpp>
+#include <evt/idempotency/serializer.hpp>
+
+#include <boost/hana.hpp>
+
+#include <chrono>
+#include <exception>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace evt::idempotency {
+
+// The failure recorded when an operation throws (the default Failure type):
+// the exception's type and message. Read back, it is thrown as an
+// operation_failed_error.
+struct failure {
+  BOOST_HANA_DEFINE_STRUCT(failure, (std::string, type), (std::string, message));
+  bool operator==(const failure&) const = default;
+};
+
+// A failure for an exception: its dynamic type's name and what().
+failure failure_of(const std::exception& exception);
+
+// A record with its result or failure read back.
+template <class Result, class Failure>
+struct typed_record {
+  record stored;
+  std::optional<Result> result = std::nullopt;    // status success
+  std::optional<Failure> failure = std::nullopt;  // status failed
+
+  idempotency::status status() const noexcept { return stored.status; }
+};
+
+// The idempotency manager (the model of @litert/idempotency) for results of
+// type Result and failures of type Failure, serialised by Serializer
+// (MessagePack by default, json_serializer for readable records):
+//
+//   evt::idempotency::memory_storage storage;   // or message_store_storage{session}
+//   evt::idempotency::manager<Receipt> payments{storage};
+//   if (payments.initiate(key, fingerprint)) {
+//     payments.success(key, charge(...));        // or fail(key, ...), release(key)
+//   } else {
+//     receipt = payments.wait(key, 5s);          // the first caller's result
+//   }
+//
+// See basic_manager for the protocol, leases and errors.
+template <class Result, class Failure = idempotency::failure, class Serializer = msgpack_serializer>
+class manager {
+ public:
+  explicit manager(storage& storage, idempotency::settings settings = {}) : records_{storage, std::move(settings)} {}
+
+  std::optional<typed_record<Result, Failure>> get(std::string_view key) {
+    auto found = records_.get(key);
+    if (!found) return std::nullopt;
+    return read(std::move(*found));
+  }
+
+  bool initiate(std::string_view key, std::string_view context = {}) { return records_.initiate(key, context); }
+  void success(std::string_view key, const Result& result) {
+    records_.success(key, Serializer::format, Serializer::serialize(result));
+  }
+  void fail(std::string_view key, const Failure& failure) {
+    records_.fail(key, Serializer::format, Serializer::serialize(failure));
+  }
+  void release(std::string_view key) { records_.release(key); }
+  void renew(std::string_view key) { records_.renew(key); }
+
+  // The result once the operation succeeded; its failure thrown once it
+  // failed (see rethrow); an operation_pending_error after `timeout`.
+  Result wait(std::string_view key, std::chrono::milliseconds timeout) {
+    return outcome(read(records_.wait(key, timeout)));
+  }
+
+  // A completed record's result, or its failure thrown: as an
+  // operation_failed_error for the default failure type, as the Failure
+  // object itself for any other.
+  Result outcome(const typed_record<Result, Failure>& completed) const {
+    if (completed.result) return *completed.result;
+    const auto& key = completed.stored.key;
+    if constexpr (std::is_same_v<Failure, idempotency::failure>) {
+      throw operation_failed_error{"Operation failed before: " + completed.failure->message + " (Key: " + key +
+                                       ", Error: " + completed.failure->type + ")",
+                                   key, completed.failure->type, completed.failure->message};
+    } else {
+      throw *completed.failure;
+    }
+  }
+
+  basic_manager& records() noexcept { return records_; }
+
+ private:
+  typed_record<Result, Failure> read(record stored) const {
+    typed_record<Result, Failure> typed{.stored = std::move(stored)};
+    const auto& key = typed.stored.key;
+    if (typed.stored.status == status::pending) return typed;
+    if (!typed.stored.result) {
+      throw idempotency_error{"Completed idempotency record holds no outcome (Key: " + key + ")", key};
+    }
+    if (typed.stored.format != Serializer::format) {
+      throw idempotency_error{"Idempotency record was written in another format (Key: " + key + ", Format: " +
+                                  typed.stored.format + ", Expected: " + std::string{Serializer::format} + ")",
+                              key};
+    }
+    const std::string what = "the " + std::string{to_string(typed.stored.status)} + " of idempotency key " + key;
+    if (typed.stored.status == status::success) {
+      typed.result = Serializer::template deserialize<Result>(*typed.stored.result, what);
+    } else {
+      typed.failure = Serializer::template deserialize<Failure>(*typed.stored.result, what);
+    }
+    return typed;
+  }
+
+  basic_manager records_;
+};
+
+}  // namespace evt::idempotency
