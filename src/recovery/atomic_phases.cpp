@@ -120,7 +120,13 @@ outcome atomic_phases::run(std::string_view key, std::string_view fingerprint) {
     }
     const auto& phase = phases_[index];
     try {
-      session_.transaction([&](store::transaction& transaction) {
+      const bool committed = session_.transaction([&](store::transaction& transaction) {
+        // One run of a key in a phase at a time: another run that got here
+        // first committed (or gave up) before this one looks again, so the
+        // phase's statements and foreign calls are not made twice at once.
+        transaction.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", {stream});
+        const auto now = progress(key);
+        if (!now || now->version != current->version) return false;  // another run moved on
         phase_context context{transaction, key, phase.recovery_point, current->state};
         phase.work(context);
         const bool last = index + 1 == phases_.size();
@@ -133,10 +139,11 @@ outcome atomic_phases::run(std::string_view key, std::string_view fingerprint) {
                                           .state = context.state(), .response = context.response()};
         store::put(transaction, message_of(context.response() ? finished_type : reached_type, reached), stream,
                    current->version);
+        return true;
       });
-      result.reached.push_back(phase.recovery_point);
+      if (committed) result.reached.push_back(phase.recovery_point);
     } catch (const expected_version_error&) {
-      // Another run of the key committed this phase first; its effects stand, ours rolled back.
+      // Something else wrote to the key's stream first; this phase rolled back. Look again.
     }
   }
 }

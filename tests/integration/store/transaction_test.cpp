@@ -4,6 +4,7 @@
 #include <evt/store/put.hpp>
 #include <evt/store/session.hpp>
 
+#include "support/application_table.hpp"
 #include "support/database.hpp"
 #include "support/names.hpp"
 
@@ -18,21 +19,8 @@ namespace {
 
 using namespace evt::test;
 
-// An application table the message_store role may write.
-struct accounts_table {
-  database owner{conninfo_as("postgres")};
-  std::string name = "accounts_" + unique_id().substr(0, 8);
-
-  accounts_table() {
-    owner.sql("CREATE TABLE public." + name + " (id text PRIMARY KEY, balance int)");
-    owner.sql("GRANT SELECT, INSERT, UPDATE ON public." + name + " TO message_store");
-  }
-  ~accounts_table() { owner.sql("DROP TABLE public." + name); }
-  int rows() { return owner.sql("SELECT count(*) FROM public." + name)[0][0].as<int>(); }
-};
-
 TEST(Transaction, CommitsApplicationWritesAndMessagesTogether) {
-  accounts_table accounts;
+  application_table accounts;
   evt::store::session store{{.conninfo = conninfo()}};
   const auto stream = unique_stream_name();
   const auto position = store.transaction([&](evt::store::transaction& transaction) {
@@ -45,7 +33,7 @@ TEST(Transaction, CommitsApplicationWritesAndMessagesTogether) {
 }
 
 TEST(Transaction, RollsBackBothWhenTheWorkThrows) {
-  accounts_table accounts;
+  application_table accounts;
   evt::store::session store{{.conninfo = conninfo()}};
   const auto stream = unique_stream_name();
   EXPECT_THROW(store.transaction([&](evt::store::transaction& transaction) {
@@ -59,7 +47,7 @@ TEST(Transaction, RollsBackBothWhenTheWorkThrows) {
 }
 
 TEST(Transaction, RollsBackBothWhenAWriteIsRefused) {
-  accounts_table accounts;
+  application_table accounts;
   evt::store::session store{{.conninfo = conninfo()}};
   const auto stream = unique_stream_name();
   evt::store::put(store, {.type = "Opened", .data = "{}"}, stream);
@@ -75,7 +63,7 @@ TEST(Transaction, RollsBackBothWhenAWriteIsRefused) {
 }
 
 TEST(Transaction, ThatCaughtAFailedStatementDoesNotPretendToCommit) {
-  accounts_table accounts;
+  application_table accounts;
   evt::store::session store{{.conninfo = conninfo()}};
   const auto stream = unique_stream_name();
   const auto id = unique_id();
