@@ -55,9 +55,9 @@ atomic_phases::atomic_phases(store::session& session, std::string category, std:
 
 std::string atomic_phases::stream_name(std::string_view key) const { return evt::stream_name(category_, key); }
 
-std::optional<progress> atomic_phases::progress(std::string_view key) {
+std::optional<progress> read_progress(store::session& session, std::string_view category, std::string_view key) {
   check_idempotency_key(key);
-  const auto row = store::get_last(session_, stream_name(key));
+  const auto row = store::get_last(session, evt::stream_name(category, key));
   if (!row) return std::nullopt;
   recovery_point_data data;
   try {
@@ -68,12 +68,14 @@ std::optional<progress> atomic_phases::progress(std::string_view key) {
   } catch (const detail::json::exception& problem) {
     throw decode_error{row->stream_name, row->position, row->type, "data", problem.what()};
   }
-  return recovery::progress{.recovery_point = std::move(data.recovery_point),
-                            .fingerprint = std::move(data.fingerprint),
-                            .state = std::move(data.state),
-                            .response = std::move(data.response),
-                            .version = row->position};
+  return progress{.recovery_point = std::move(data.recovery_point),
+                  .fingerprint = std::move(data.fingerprint),
+                  .state = std::move(data.state),
+                  .response = std::move(data.response),
+                  .version = row->position};
 }
+
+std::optional<progress> atomic_phases::progress(std::string_view key) { return read_progress(session_, category_, key); }
 
 std::size_t atomic_phases::next_phase(const recovery::progress& progress) const {
   if (progress.recovery_point == started) return 0;

@@ -89,6 +89,10 @@ struct outcome {
   std::vector<std::string> reached = {};  // the recovery points this run committed
 };
 
+// Where the key's operation of this category is, if it started; for
+// readers that do not run it (reports, checks).
+std::optional<progress> read_progress(store::session& session, std::string_view category, std::string_view key);
+
 class atomic_phases {
  public:
   static constexpr std::string_view started = "started";
