@@ -87,6 +87,11 @@ struct opening {
     };
   }
 
+  // One run's session and phases, and a fresh key.
+  evt::store::session session{{.conninfo = conninfo()}};
+  atomic_phases open{session, category, phases()};
+  std::string key = unique_id();
+
   int balance(const std::string& key) {
     const auto rows = accounts.owner.sql("SELECT balance FROM public." + accounts.name + " WHERE id = $1", key);
     return rows.empty() ? -1 : rows[0][0].as<int>();
@@ -100,89 +105,75 @@ struct opening {
 
 TEST(AtomicPhases, RunEachPhaseOnceFromStartedToFinishedAndThenAnswerTheStoredResponse) {
   opening o;
-  evt::store::session session{{.conninfo = conninfo()}};
-  atomic_phases open{session, o.category, o.phases()};
-  const auto key = unique_id();
-
-  const auto first = open.run(key, "customer=c1 amount=100");
+  const auto first = o.open.run(o.key, "customer=c1 amount=100");
   EXPECT_EQ(first.response, "opened with ch_1");
   EXPECT_FALSE(first.replayed);
   EXPECT_EQ(first.reached, (std::vector<std::string>{"started", "account_created", "charged", "credited"}));
-  EXPECT_EQ(o.types(open.stream_name(key)),
+  EXPECT_EQ(o.types(o.open.stream_name(o.key)),
             (std::vector<std::string>{"Started", "RecoveryPointReached", "RecoveryPointReached", "Finished"}));
-  const auto progress = open.progress(key);
+  const auto progress = o.open.progress(o.key);
   EXPECT_EQ(progress->recovery_point, "finished");
   EXPECT_EQ(progress->response, "opened with ch_1");
   EXPECT_EQ(progress->version, 3);
 
-  const auto again = open.run(key, "customer=c1 amount=100");
+  const auto again = o.open.run(o.key, "customer=c1 amount=100");
   EXPECT_TRUE(again.replayed);
   EXPECT_EQ(again.response, "opened with ch_1");
   EXPECT_TRUE(again.reached.empty());
   EXPECT_EQ(o.runs["account_created"], 1);
   EXPECT_EQ(o.runs["credited"], 1);
   EXPECT_EQ(o.payments.calls, 1);
-  EXPECT_EQ(o.balance(key), 100);
+  EXPECT_EQ(o.balance(o.key), 100);
 }
 
 TEST(AtomicPhases, AFailingPhaseRollsBackWithItsRecoveryPointAndARetryResumesAfterTheLastCommittedOne) {
   opening o;
-  evt::store::session session{{.conninfo = conninfo()}};
-  atomic_phases open{session, o.category, o.phases()};
-  const auto key = unique_id();
-
   o.fail_in = "account_created";
-  EXPECT_THROW(open.run(key, "f"), std::runtime_error);
-  EXPECT_EQ(o.balance(key), -1);  // the row and the Opened message rolled back
-  EXPECT_TRUE(database{}.stream(o.account_category + "-" + key).empty());
-  EXPECT_EQ(open.progress(key)->recovery_point, "started");
+  EXPECT_THROW(o.open.run(o.key, "f"), std::runtime_error);
+  EXPECT_EQ(o.balance(o.key), -1);  // the row and the Opened message rolled back
+  EXPECT_TRUE(database{}.stream(o.account_category + "-" + o.key).empty());
+  EXPECT_EQ(o.open.progress(o.key)->recovery_point, "started");
 
   o.fail_in = "credited";
-  EXPECT_THROW(open.run(key, "f"), std::runtime_error);
-  EXPECT_EQ(open.progress(key)->recovery_point, "charged");
-  EXPECT_EQ(open.progress(key)->state, "ch_1");
-  EXPECT_EQ(o.balance(key), 0);
+  EXPECT_THROW(o.open.run(o.key, "f"), std::runtime_error);
+  EXPECT_EQ(o.open.progress(o.key)->recovery_point, "charged");
+  EXPECT_EQ(o.open.progress(o.key)->state, "ch_1");
+  EXPECT_EQ(o.balance(o.key), 0);
 
-  const auto resumed = open.run(key, "f");
+  const auto resumed = o.open.run(o.key, "f");
   EXPECT_EQ(resumed.reached, (std::vector<std::string>{"credited"}));
   EXPECT_EQ(resumed.response, "opened with ch_1");
   EXPECT_EQ(o.runs["account_created"], 2);  // once rolled back, once committed
   EXPECT_EQ(o.runs["charged"], 1);
   EXPECT_EQ(o.runs["credited"], 2);
-  EXPECT_EQ(o.balance(key), 100);
-  EXPECT_EQ(database{}.stream(o.account_category + "-" + key).size(), 1u);
+  EXPECT_EQ(o.balance(o.key), 100);
+  EXPECT_EQ(database{}.stream(o.account_category + "-" + o.key).size(), 1u);
 }
 
 TEST(AtomicPhases, AForeignCallGetsTheSameDerivedKeyOnEveryRetryOfItsPhase) {
   opening o;
-  evt::store::session session{{.conninfo = conninfo()}};
-  atomic_phases open{session, o.category, o.phases()};
-  const auto key = unique_id();
   o.fail_in = "charged";  // after the charge: the service charged, the phase rolled back
-  EXPECT_THROW(open.run(key, "f"), std::runtime_error);
-  EXPECT_EQ(open.run(key, "f").response, "opened with ch_1");
+  EXPECT_THROW(o.open.run(o.key, "f"), std::runtime_error);
+  EXPECT_EQ(o.open.run(o.key, "f").response, "opened with ch_1");
   EXPECT_EQ(o.payments.calls, 2);
-  ASSERT_EQ(o.payments.charges.size(), 1u);  // deduplicated by the derived key
-  EXPECT_EQ(o.payments.charges.begin()->first, key + ":charged");
+  ASSERT_EQ(o.payments.charges.size(), 1u);  // deduplicated by the derived o.key
+  EXPECT_EQ(o.payments.charges.begin()->first, o.key + ":charged");
 }
 
 TEST(AtomicPhases, AKeyStartedForAnotherRequestIsAFingerprintMismatchAndRunsNothing) {
   opening o;
-  evt::store::session session{{.conninfo = conninfo()}};
-  atomic_phases open{session, o.category, o.phases()};
-  const auto key = unique_id();
   o.fail_in = "charged";
-  EXPECT_THROW(open.run(key, "amount=100"), std::runtime_error);
+  EXPECT_THROW(o.open.run(o.key, "amount=100"), std::runtime_error);
   try {
-    open.run(key, "amount=999");
+    o.open.run(o.key, "amount=999");
     FAIL() << "no error";
   } catch (const evt::fingerprint_mismatch_error& error) {
-    EXPECT_EQ(error.key(), key);
-    EXPECT_EQ(std::string{error.what()}, "Idempotency key was used for a different request (Key: " + key +
+    EXPECT_EQ(error.key(), o.key);
+    EXPECT_EQ(std::string{error.what()}, "Idempotency key was used for a different request (Key: " + o.key +
                                              ", Recorded Fingerprint: amount=100, Fingerprint: amount=999)");
   }
   EXPECT_EQ(o.runs["charged"], 1);
-  EXPECT_EQ(open.progress(key)->recovery_point, "account_created");
+  EXPECT_EQ(o.open.progress(o.key)->recovery_point, "account_created");
 }
 
 TEST(AtomicPhases, RunsOfOneKeyAtOnceCommitEachPhaseOnceAndAllAnswerTheSame) {
