@@ -39,14 +39,16 @@ echo "== Tests"
 
 # The consumer, host and component threads (and everything they touch) under
 # ThreadSanitizer: the integration tests of consumers, the host, the entity
-# store and reservations, the robustness tests, and the account component.
+# store, reservations, idempotency records and atomic phases, the
+# robustness tests, the account component, and the idempotency manager's
+# threads on memory.
 echo "== ThreadSanitizer"
 tsan="$build-tsan"
 cmake -S "$repo" -B "$tsan" -DCMAKE_BUILD_TYPE=Debug -DEVT_TSAN=ON -DEVT_WARNINGS_AS_ERRORS=ON >/dev/null
 cmake --build "$tsan" -j2 --target evt_integration_tests evt_robustness_tests evt_robustness_parallel_tests \
-  account_component_end_to_end_tests
-(cd "$tsan" && ctest --output-on-failure -j2 --timeout 300 -L integration \
-  -R '^integration\.(Cluster|Consumer|Host|Reconnect|Reservation|EntityStore|AccountComponent|RacingWriters|TerminatedBackend|BadInput|Secrets)\.' \
+  account_component_end_to_end_tests evt_unit_tests
+(cd "$tsan" && ctest --output-on-failure -j2 --timeout 300 \
+  -R '^(integration\.(Cluster|Consumer|Host|Reconnect|Reservation|EntityStore|AccountComponent|RacingWriters|TerminatedBackend|BadInput|Secrets|MessageStore|IdempotencyMessageStore|AtomicPhases)|unit\.(Memory|IdempotencyManager|IdempotencyExecutor|MemoryStorage))\.' \
   -E '\.(ConsumerGroup|AccountComponentService|Soak)\.')
 
 echo "== Fuzzing"

@@ -42,8 +42,12 @@ bool basic_manager::initiate(std::string_view key, std::string_view context) {
             std::string{key}};
       }
       if (current->status != status::pending) return false;
-      const auto mine = token(key);
-      if (mine && current->owner == *mine && !current->lease_expired(now)) return true;  // a lost reply: it was ours
+      // This caller's own earlier initiate, whose reply was lost, took it.
+      const auto mine = held(key);
+      if (mine && !mine->confirmed && current->owner == mine->token && !current->lease_expired(now)) {
+        hold(key, {mine->token, true});
+        return true;
+      }
       if (!current->lease_expired(now)) return false;
       next = *current;
       next.attempt = current->attempt + 1;
@@ -57,10 +61,13 @@ bool basic_manager::initiate(std::string_view key, std::string_view context) {
     next.owner = random_uuid();
     next.lease_expires_at = now + settings_.lease;
     next.expires_at = now + settings_.retention;
-    // Held before the write: if the connection is lost under it, initiating
-    // again recognises the record as this caller's.
-    hold(key, next.owner);
-    if (storage_.put(next, expected, change)) return true;
+    // Held, unconfirmed, before the write: if the connection is lost under
+    // it, initiating again recognises the record as this caller's.
+    hold(key, {next.owner, false});
+    if (storage_.put(next, expected, change)) {
+      hold(key, {next.owner, true});
+      return true;
+    }
     forget(key);
   }
 }
@@ -75,7 +82,7 @@ void basic_manager::fail(std::string_view key, std::string_view format, std::str
 
 record basic_manager::held_record(std::string_view key, const char* operation) {
   check_idempotency_key(key);
-  const auto mine = token(key);
+  const auto mine = held(key);
   const auto lost = [&](const std::string& why) {
     forget(key);
     return lease_lost_error{"Cannot " + std::string{operation} + ": " + why + " (Key: " + std::string{key} + ")",
@@ -84,7 +91,7 @@ record basic_manager::held_record(std::string_view key, const char* operation) {
   if (!mine) throw lost("this caller does not hold the key");
   auto current = storage_.get(key);
   if (!current) throw lost("the key has no record any more");
-  if (current->owner != *mine) {
+  if (current->owner != mine->token) {
     throw lost("another caller took the key over after this caller's lease expired (Attempt: " +
                std::to_string(current->attempt) + ")");
   }
@@ -175,18 +182,21 @@ void basic_manager::pause(std::chrono::milliseconds duration) const {
   }
 }
 
-bool basic_manager::holds(std::string_view key) const { return token(key).has_value(); }
+bool basic_manager::holds(std::string_view key) const {
+  const auto mine = held(key);
+  return mine && mine->confirmed;
+}
 
-std::optional<std::string> basic_manager::token(std::string_view key) const {
+std::optional<basic_manager::lease> basic_manager::held(std::string_view key) const {
   const std::lock_guard lock{mutex_};
   const auto found = held_.find({std::string{key}, std::this_thread::get_id()});
   if (found == held_.end()) return std::nullopt;
   return found->second;
 }
 
-void basic_manager::hold(std::string_view key, std::string token) {
+void basic_manager::hold(std::string_view key, lease lease) {
   const std::lock_guard lock{mutex_};
-  held_.insert_or_assign({std::string{key}, std::this_thread::get_id()}, std::move(token));
+  held_.insert_or_assign({std::string{key}, std::this_thread::get_id()}, std::move(lease));
 }
 
 void basic_manager::forget(std::string_view key) {

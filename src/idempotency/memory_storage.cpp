@@ -19,7 +19,10 @@ bool memory_storage::put(const record& record, std::int64_t expected, transition
   const auto version = found == records_.end() ? no_stream : found->second.version;
   if (version != expected) return false;
   auto stored = record;
-  stored.version = version + 1;
+  // Versions are never reused, not even after a collection removed the
+  // key: a caller still holding a version read before it cannot match the
+  // record made after it.
+  stored.version = next_version_++;
   if (found == records_.end()) {
     records_.emplace(record.key, std::move(stored));
   } else {

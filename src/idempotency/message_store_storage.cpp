@@ -63,9 +63,13 @@ std::optional<record> message_store_storage::get(std::string_view key) {
                .version = row->position};
   try {
     found.status = status_from_string(stored.status);
+  } catch (const error& problem) {
+    throw failure("status", problem.what());
+  }
+  try {
     if (stored.result) found.result = is_text_format(found.format) ? *stored.result : base64_decode(*stored.result);
   } catch (const error& problem) {
-    throw failure(found.result ? "result" : "status", problem.what());
+    throw failure("result", problem.what());
   }
   return found;
 }

@@ -144,8 +144,10 @@ outcome atomic_phases::run(std::string_view key, std::string_view fingerprint) {
         return true;
       });
       if (committed) result.reached.push_back(phase.recovery_point);
-    } catch (const expected_version_error&) {
-      // Something else wrote to the key's stream first; this phase rolled back. Look again.
+    } catch (const expected_version_error& error) {
+      // The phase's own writes propagate; only a conflict on the key's
+      // stream (something else wrote to it first) means: look again.
+      if (error.stream_name() != stream) throw;
     }
   }
 }

@@ -64,9 +64,9 @@ class IdempotencyManager : public ::testing::Test {
     return std::unique_ptr<caller>{new caller{std::move(storage), manager{reference, custom.value_or(settings())}}};
   }
 
-  std::string key = world.unique_key();
   fake_clock clock;
   World world{clock};
+  std::string key = world.unique_key();
 };
 
 TYPED_TEST_SUITE_P(IdempotencyManager);

@@ -34,9 +34,11 @@ child_result run_child(const std::vector<std::string>& arguments) {
   std::array<int, 2> pipe_ends{};
   if (::pipe(pipe_ends.data()) != 0) throw evt::error{std::string{"pipe failed: "} + std::strerror(errno)};
   posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipe_ends[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, pipe_ends[0]);
+  if (posix_spawn_file_actions_init(&actions) != 0 ||
+      posix_spawn_file_actions_adddup2(&actions, pipe_ends[1], STDOUT_FILENO) != 0 ||
+      posix_spawn_file_actions_addclose(&actions, pipe_ends[0]) != 0) {
+    throw evt::error{"Cannot prepare a child process (out of memory)"};
+  }
   std::vector<char*> argv;
   for (const auto& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
   argv.push_back(nullptr);
@@ -57,7 +59,8 @@ child_result run_child(const std::vector<std::string>& arguments) {
   }
   ::close(pipe_ends[0]);
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) throw evt::error{"Cannot wait for " + arguments.front() + ": " + std::strerror(errno)};
   }
   if (WIFEXITED(status)) result.exit_status = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);

@@ -2,13 +2,16 @@
 
 #include "payments/charged.hpp"
 
+#include <evt/message/conversion.hpp>
+#include <evt/store/get.hpp>
 #include <evt/stream_name.hpp>
 #include <evt/uuid.hpp>
 
 namespace account_opening::payments {
 
 payment_service::payment_service(evt::store::session& session, settings settings)
-    : settings_{settings},
+    : session_{session},
+      settings_{settings},
       write_{evt::writer::build(session)},
       records_{session, "payment"},
       manager_{records_},
@@ -29,9 +32,18 @@ std::string payment_service::charge(const std::string& idempotency_key, const st
   }
   bool charged = false;
   const auto charge_id = charges_(idempotency_key, account_id + " " + amount.to_string(), [&] {
+    // The charge and its record are two writes: a service that crashed
+    // between them finds the charge here when the key is taken over.
+    const auto stream = charges_stream_name(account_id);
+    evt::expected_version version = evt::no_stream;
+    for (const auto& row : evt::store::get_stream(session_, stream, {.batch_size = -1})) {
+      version = row.position;
+      const auto earlier = evt::import_message<Charged>(row);
+      if (earlier.idempotency_key == idempotency_key) return earlier.charge_id;
+    }
     const Charged charge{.charge_id = evt::random_uuid(), .account_id = account_id, .amount = amount,
                          .idempotency_key = idempotency_key, .time = evt::now()};
-    write_(charge, charges_stream_name(account_id));
+    write_(charge, stream, version);  // a charge made meanwhile: expected_version_error, transient, retried
     charged = true;
     return charge.charge_id;
   });

@@ -24,9 +24,9 @@ struct payment_error : std::runtime_error {
 // idempotency manager (evt::idempotency::executor, records in
 // payment-<key>), so a key charges once and answers the same charge id
 // after; the same key for another account or amount is refused. Charges are
-// Charged messages in paymentCharges-<account id>. It has a session of its
-// own: outside the caller's transaction, a rollback there does not undo a
-// charge.
+// Charged messages in paymentCharges-<account id>, each naming its key. It
+// has a session of its own: outside the caller's transaction, a rollback
+// there does not undo a charge.
 class payment_service {
  public:
   struct settings {
@@ -51,6 +51,7 @@ class payment_service {
  private:
   bool fails();
 
+  evt::store::session& session_;
   settings settings_;
   evt::writer write_;
   evt::idempotency::message_store_storage records_;

@@ -37,9 +37,11 @@ struct settings {
 // race to take over an expired lease.
 //
 // Keys: see check_idempotency_key (evt/idempotence_key.hpp); anything else
-// is an idempotency_error. A manager may be shared by threads
-// if its storage may (memory_storage; a message_store_storage may not); the
-// caller holding a key is the thread that initiated it.
+// is an idempotency_error. A manager may be shared by threads if its storage
+// may (memory_storage; a message_store_storage may not); the caller holding
+// a key is the thread that initiated it through this manager. Logical
+// callers that share a thread (coroutines, an event loop) take a manager
+// each.
 class basic_manager {
  public:
   explicit basic_manager(storage& storage, idempotency::settings settings = {});
@@ -80,18 +82,25 @@ class basic_manager {
   void pause(std::chrono::milliseconds duration) const;
 
  private:
+  // What this thread holds of a key: the owner token written in the record,
+  // and whether the write was seen to succeed (unconfirmed: its reply was lost).
+  struct lease {
+    std::string token;
+    bool confirmed = false;
+  };
+
   record held_record(std::string_view key, const char* operation);
   void complete(std::string_view key, idempotency::status status, std::string_view format, std::string payload);
-  std::optional<std::string> token(std::string_view key) const;
-  void hold(std::string_view key, std::string token);
+  std::optional<lease> held(std::string_view key) const;
+  void hold(std::string_view key, lease lease);
   void forget(std::string_view key);
 
   storage& storage_;
   idempotency::settings settings_;
   mutable std::mutex mutex_;
-  // (key, thread) -> the owner token of that thread's lease: the caller is
-  // the thread, so threads sharing a manager never complete each other's keys.
-  std::map<std::pair<std::string, std::thread::id>, std::string> held_;
+  // (key, thread) -> that thread's lease: the caller is the thread, so
+  // threads sharing a manager never complete each other's keys.
+  std::map<std::pair<std::string, std::thread::id>, lease> held_;
 };
 
 }  // namespace evt::idempotency

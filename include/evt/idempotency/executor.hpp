@@ -31,10 +31,10 @@ struct attempt {
 //   evt::idempotency::executor charge{payments};
 //   auto receipt = charge(key, fingerprint, [&] { return gateway.charge(amount); });
 //
-// Failures: the operation throwing a Failure (any std::exception when Failure
-// is the default idempotency::failure) records it, unless is_recorded says
-// the error is transient (by default: a connection_error); a transient or
-// unknown error releases the key so that the next call runs the operation
+// Failures: the operation throwing a Failure records it. With the default
+// Failure type, idempotency::failure, any std::exception is recorded unless
+// is_recorded says otherwise (by default: unless is_transient). Anything not
+// recorded releases the key, so that the next call runs the operation
 // again. Either way the caller gets the original exception.
 template <class Result, class Failure = idempotency::failure, class Serializer = msgpack_serializer>
 class executor {
@@ -47,7 +47,7 @@ class executor {
     when_pending pending = when_pending::wait;
     std::chrono::milliseconds wait_timeout{std::chrono::seconds{30}};
     std::function<bool(const std::exception&)> is_recorded = [](const std::exception& error) {
-      return dynamic_cast<const connection_error*>(&error) == nullptr;
+      return !is_transient(error);
     };
   };
 

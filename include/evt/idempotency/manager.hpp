@@ -26,6 +26,13 @@ struct failure {
 // A failure for an exception: its dynamic type's name and what().
 failure failure_of(const std::exception& exception);
 
+// Whether an error says nothing lasting about the operation, so that running
+// it again may succeed: a lost connection, a concurrency conflict
+// (expected_version_error, a store_error of SQLSTATE class 40: serialization
+// failure, deadlock), a pending or lost lease of a nested operation, running
+// out of memory.
+bool is_transient(const std::exception& error);
+
 // A record with its result or failure read back.
 template <class Result, class Failure>
 struct typed_record {
@@ -82,6 +89,9 @@ class manager {
   Result outcome(const typed_record<Result, Failure>& completed) const {
     if (completed.result) return *completed.result;
     const auto& key = completed.stored.key;
+    if (!completed.failure) {
+      throw operation_pending_error{"Operation has no outcome yet (Key: " + key + ")", key};
+    }
     if constexpr (std::is_same_v<Failure, idempotency::failure>) {
       throw operation_failed_error{"Operation failed before: " + completed.failure->message + " (Key: " + key +
                                        ", Error: " + completed.failure->type + ")",

@@ -15,7 +15,7 @@ namespace evt::idempotency {
 // Records in this process's memory: for one process, and for tests. Safe to
 // share between threads. Expired records are removed every `collect_every`
 // writes, or when asked (collect()), so memory stays bounded by the keys
-// still within their retention.
+// still within their retention. Its clock must be the managers' clock.
 class memory_storage final : public storage {
  public:
   struct settings {
@@ -40,6 +40,7 @@ class memory_storage final : public storage {
   mutable std::mutex mutex_;
   std::map<std::string, record, std::less<>> records_;
   std::int64_t writes_since_collect_ = 0;
+  std::int64_t next_version_ = 0;
 };
 
 }  // namespace evt::idempotency

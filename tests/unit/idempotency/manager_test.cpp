@@ -65,6 +65,15 @@ TEST(IdempotencyManager, CallsRepeatedAfterALostConnectionFindWhatTheLostCallRec
   EXPECT_EQ(other.wait("k", 0ms), a_receipt());
 }
 
+TEST(IdempotencyManager, InitiatingAgainWhileHoldingTheKeyIsFalse) {
+  fake_clock clock;
+  idempotency::memory_storage storage;
+  idempotency::manager<receipt> records{storage, fake_time(clock)};
+  ASSERT_TRUE(records.initiate("k"));
+  EXPECT_FALSE(records.initiate("k"));  // only a lost reply is recognised as this caller's
+  EXPECT_TRUE(records.records().holds("k"));
+}
+
 TEST(IdempotencyManager, AnotherThreadSharingTheManagerDoesNotHoldTheKey) {
   fake_clock clock;
   idempotency::memory_storage storage;
@@ -174,6 +183,28 @@ TEST(IdempotencyExecutor, ATransientErrorReleasesTheKeySoTheNextCallRunsAgain) {
   // Anything that is not an exception is never recorded either.
   EXPECT_THROW(run("k2", "", []() -> std::string { throw 42; }), int);
   EXPECT_EQ(run("k2", "", [] { return std::string{"ok"}; }), "ok");
+}
+
+TEST(IdempotencyExecutor, ConflictsAndLostConnectionsAreTransientOtherErrorsAreRecorded) {
+  using evt::idempotency::is_transient;
+  EXPECT_TRUE(is_transient(evt::connection_error{"lost"}));
+  EXPECT_TRUE(is_transient(evt::expected_version_error{"s-1", 1, 2}));
+  EXPECT_TRUE(is_transient(evt::store_error{"could not serialize access", "40001"}));
+  EXPECT_TRUE(is_transient(evt::store_error{"deadlock detected", "40P01"}));
+  EXPECT_TRUE(is_transient(evt::operation_pending_error{"pending", "k"}));
+  EXPECT_TRUE(is_transient(evt::lease_lost_error{"lost", "k"}));
+  EXPECT_TRUE(is_transient(std::bad_alloc{}));
+  EXPECT_FALSE(is_transient(evt::store_error{"duplicate key value", "23505"}));
+  EXPECT_FALSE(is_transient(evt::fingerprint_mismatch_error{"mismatch", "k"}));
+  EXPECT_FALSE(is_transient(std::invalid_argument{"bad"}));
+
+  fake_clock clock;
+  idempotency::memory_storage storage;
+  idempotency::manager<std::string> records{storage, fake_time(clock)};
+  idempotency::executor<std::string> run{records};
+  EXPECT_THROW(run("k", "", []() -> std::string { throw evt::store_error{"deadlock detected", "40P01"}; }),
+               evt::store_error);
+  EXPECT_EQ(run("k", "", [] { return std::string{"second run"}; }), "second run");
 }
 
 TEST(IdempotencyExecutor, RejectingWhilePendingIsAnErrorWithoutWaiting) {
