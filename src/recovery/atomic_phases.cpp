@@ -126,7 +126,9 @@ outcome atomic_phases::run(std::string_view key, std::string_view fingerprint) {
         // One run of a key in a phase at a time: another run that got here
         // first committed (or gave up) before this one looks again, so the
         // phase's statements and foreign calls are not made twice at once.
-        transaction.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", {stream});
+        // The two-key form: Message DB's own locks (one key per category)
+        // live in the other, which never overlaps it.
+        transaction.execute("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))", {category_, std::string{key}});
         const auto now = progress(key);
         if (!now || now->version != current->version) return false;  // another run moved on
         phase_context context{transaction, key, phase.recovery_point, current->state};

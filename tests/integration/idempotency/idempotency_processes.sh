@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Processes racing for one idempotency key in the message store: of eight
+# that initiate it at once exactly one does (and then "crashes", leaving it
+# pending); of eight that then execute an operation for it, exactly one
+# takes it over once the lease has expired and runs it (attempt 2), and all
+# eight answer its result. Usage: idempotency_processes.sh INITIATOR
+set -euo pipefail
+initiator=$1
+: "${EVT_TEST_CONNINFO:?}"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+category="idempotencyRace$RANDOM$RANDOM"
+key=$(cat /proc/sys/kernel/random/uuid)
+
+race() {  # race MODE: eight processes, released together
+  local mode=$1 pids=()
+  rm -f "$work/start"
+  for n in 1 2 3 4 5 6 7 8; do
+    "$initiator" "$category" "$key" "$work/start" "$mode" 1000 >"$work/$mode.$n" &
+    pids+=($!)
+  done
+  sleep 0.5
+  touch "$work/start"
+  for pid in "${pids[@]}"; do wait "$pid"; done
+}
+
+race hold
+initiated=$(cat "$work"/hold.* | grep -c '^initiated$' || true)
+echo "initiate: $initiated of 8 processes initiated the key"
+[[ $initiated == 1 ]] || { cat "$work"/hold.*; exit 1; }
+
+race execute
+ran=$(cat "$work"/execute.* | grep -c '^ran$' || true)
+results=$(cat "$work"/execute.* | grep '^result: ' | sort | uniq -c)
+echo "execute after the holder crashed: $ran of 8 ran the operation; results:"
+echo "$results"
+[[ $ran == 1 ]] || exit 1
+[[ $(wc -l <<<"$results") == 1 && $results == *" 8 result: "*", attempt 2" ]] || exit 1

@@ -1,0 +1,53 @@
+// One process of the idempotency process race (idempotency_processes.sh):
+// waits for the start file, then
+//   hold:    initiates KEY and exits without completing it (a crash), printing
+//            "initiated" or "not initiated";
+//   execute: runs an operation for KEY through the executor, printing "ran"
+//            when this process ran it, then "result: <result>".
+// usage: evt_idempotency_initiator CATEGORY KEY START_FILE hold|execute LEASE_MS
+#include <evt/idempotency/executor.hpp>
+#include <evt/idempotency/message_store_storage.hpp>
+#include <evt/store/session.hpp>
+
+#include "support/database.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <thread>
+
+#include <unistd.h>
+
+int main(int argc, char** argv) {
+  if (argc != 6) {
+    std::cerr << "usage: evt_idempotency_initiator CATEGORY KEY START_FILE hold|execute LEASE_MS\n";
+    return 2;
+  }
+  const std::string category = argv[1], key = argv[2], start = argv[3], mode = argv[4];
+  const std::chrono::milliseconds lease{std::stoll(argv[5])};
+  try {
+    evt::store::session session{{.conninfo = evt::test::conninfo()}};
+    evt::idempotency::message_store_storage storage{session, category};
+    evt::idempotency::manager<std::string> records{storage, {.lease = lease, .poll_interval = std::chrono::milliseconds{20}}};
+    session.connection();  // connected before the start, so that all go at once
+    for (int waited = 0; !std::filesystem::exists(start); ++waited) {
+      if (waited == 30'000) throw std::runtime_error{"no start file " + start};
+      std::this_thread::sleep_for(std::chrono::milliseconds{1});
+    }
+    if (mode == "hold") {
+      std::cout << (records.initiate(key, "same request") ? "initiated" : "not initiated") << std::endl;
+      return 0;
+    }
+    evt::idempotency::executor<std::string> execute{records};
+    const auto result = execute(key, "same request", [&](const evt::idempotency::attempt& attempt) {
+      std::cout << "ran" << std::endl;
+      return "run by process " + std::to_string(::getpid()) + ", attempt " + std::to_string(attempt.number);
+    });
+    std::cout << "result: " << result << std::endl;
+    return 0;
+  } catch (const std::exception& error) {
+    std::cerr << "evt_idempotency_initiator: " << error.what() << std::endl;
+    return 1;
+  }
+}
