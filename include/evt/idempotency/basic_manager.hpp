@@ -41,7 +41,8 @@ struct settings {
 // may (memory_storage; a message_store_storage may not); the caller holding
 // a key is the thread that initiated it through this manager. Logical
 // callers that share a thread (coroutines, an event loop) take a manager
-// each.
+// each. A call whose write was lost keeps its hold until the same caller
+// calls again.
 class basic_manager {
  public:
   explicit basic_manager(storage& storage, idempotency::settings settings = {});
