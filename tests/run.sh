@@ -48,7 +48,7 @@ cmake -S "$repo" -B "$tsan" -DCMAKE_BUILD_TYPE=Debug -DEVT_TSAN=ON -DEVT_WARNING
 cmake --build "$tsan" -j2 --target evt_integration_tests evt_robustness_tests evt_robustness_parallel_tests \
   account_component_end_to_end_tests evt_unit_tests
 (cd "$tsan" && ctest --output-on-failure -j2 --timeout 300 \
-  -R '^(integration\.(Cluster|Consumer|Host|Reconnect|Reservation|EntityStore|AccountComponent|RacingWriters|TerminatedBackend|BadInput|Secrets|MessageStore|IdempotencyMessageStore|AtomicPhases)|unit\.(Memory|IdempotencyManager|IdempotencyExecutor|MemoryStorage))\.' \
+  -R '^(integration\.(Cluster|Consumer|Host|Reconnect|Reservation|EntityStore|AccountComponent|RacingWriters|TerminatedBackend|BadInput|Secrets|MessageStore|IdempotencyMessageStore|AtomicPhases|Projector)|unit\.(Memory|IdempotencyManager|IdempotencyExecutor|MemoryStorage))\.' \
   -E '\.(ConsumerGroup|AccountComponentService|Soak)\.')
 
 echo "== Fuzzing"

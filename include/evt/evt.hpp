@@ -11,6 +11,10 @@
 #include <evt/error.hpp>
 #include <evt/expected_version.hpp>
 #include <evt/handler/handler.hpp>
+#include <evt/idempotence_key.hpp>
+#include <evt/idempotency/executor.hpp>
+#include <evt/idempotency/memory_storage.hpp>
+#include <evt/idempotency/message_store_storage.hpp>
 #include <evt/message/casing.hpp>
 #include <evt/message/conversion.hpp>
 #include <evt/message/follow.hpp>
@@ -19,6 +23,8 @@
 #include <evt/message/metadata_json.hpp>
 #include <evt/message/msgpack_codec.hpp>
 #include <evt/money.hpp>
+#include <evt/projector/projector.hpp>
+#include <evt/recovery/atomic_phases.hpp>
 #include <evt/reservation/reservation.hpp>
 #include <evt/store/get.hpp>
 #include <evt/store/put.hpp>

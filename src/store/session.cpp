@@ -74,14 +74,39 @@ void session::run_transaction(const std::function<void(store::transaction&)>& wo
   });
 }
 
+namespace {
+
+pqxx::result run_statement(pqxx::transaction_base& statements, std::string_view sql,
+                           std::initializer_list<transaction::parameter> parameters) {
+  std::vector<const char*> values;
+  values.reserve(parameters.size());
+  for (const auto& value : parameters) values.push_back(value ? value->c_str() : nullptr);
+  return statements.exec_params(std::string{sql}, pqxx::prepare::make_dynamic_params(values));
+}
+
+}  // namespace
+
 std::int64_t transaction::execute(std::string_view sql, std::initializer_list<parameter> parameters) {
   const detail::operation operation{.name = "execute", .writes = true};
   return connection_.run(operation, [&](pqxx::transaction_base& statements) {
-    std::vector<const char*> values;
-    values.reserve(parameters.size());
-    for (const auto& value : parameters) values.push_back(value ? value->c_str() : nullptr);
-    return static_cast<std::int64_t>(
-        statements.exec_params(std::string{sql}, pqxx::prepare::make_dynamic_params(values)).affected_rows());
+    return static_cast<std::int64_t>(run_statement(statements, sql, parameters).affected_rows());
+  });
+}
+
+std::vector<transaction::row> transaction::query(std::string_view sql, std::initializer_list<parameter> parameters) {
+  const detail::operation operation{.name = "query"};
+  return connection_.run(operation, [&](pqxx::transaction_base& statements) {
+    const auto result = run_statement(statements, sql, parameters);
+    std::vector<row> rows;
+    rows.reserve(result.size());
+    for (const auto& found : result) {
+      auto& values = rows.emplace_back();
+      values.reserve(found.size());
+      for (const auto& field : found) {
+        values.push_back(field.is_null() ? std::nullopt : std::optional<std::string>{field.c_str()});
+      }
+    }
+    return rows;
   });
 }
 

@@ -16,7 +16,7 @@ struct application_table {
 
   application_table() {
     owner.sql("CREATE TABLE public." + name + " (id text PRIMARY KEY, balance int)");
-    owner.sql("GRANT SELECT, INSERT, UPDATE ON public." + name + " TO message_store");
+    owner.sql("GRANT SELECT, INSERT, UPDATE, DELETE ON public." + name + " TO message_store");
   }
   ~application_table() { owner.sql("DROP TABLE public." + name); }
   application_table(const application_table&) = delete;

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace evt::store {
 
@@ -75,6 +76,11 @@ class transaction {
   // Runs one parameterised statement of the application's ($1, $2, ...) and
   // returns how many rows it affected.
   std::int64_t execute(std::string_view sql, std::initializer_list<parameter> parameters = {});
+
+  // Runs one parameterised query and returns its rows, each field as text
+  // (nullopt for NULL).
+  using row = std::vector<std::optional<std::string>>;
+  std::vector<row> query(std::string_view sql, std::initializer_list<parameter> parameters = {});
 
   detail::connection& connection() noexcept { return connection_; }
 

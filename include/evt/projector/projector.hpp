@@ -1,0 +1,104 @@
+#pragma once
+
+#include <evt/message/conversion.hpp>
+#include <evt/store/message_data.hpp>
+#include <evt/store/session.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace evt {
+
+// Keeps the application's own tables (a read model) from a category's
+// events: each batch of events is applied in one transaction together with
+// the projector's position (the global position of the last event applied),
+// so a crash, a replay or a duplicate delivery never applies an event twice
+// and never skips one. The position is a stream of Recorded {"position": N}
+// messages ("account:position-<name>", as a consumer's), written with the
+// expected version: of two projectors of one name running at once, a batch
+// commits only for the one that read the position it advances; the other's
+// rolls back and it reads again.
+//
+//   evt::projector balances{session, {.name = "accountBalances", .category = "account"}};
+//   balances.apply<Deposited>([](evt::store::transaction& t, const Deposited& deposited) {
+//     t.execute("UPDATE account_balances SET balance = balance + $1 WHERE id = $2", {...});
+//   });
+//   balances.catch_up();   // or run(stopping)
+//
+// Events of a type without an applier are passed by (counted as skipped).
+// An applier that throws rolls its batch back and the error propagates; the
+// position stays before the batch.
+class projector {
+ public:
+  struct settings {
+    std::string name;
+    std::string category;
+    std::int64_t batch_size = 100;  // events per transaction
+    std::chrono::milliseconds poll_interval{std::chrono::milliseconds{100}};
+  };
+
+  struct counts {
+    std::int64_t applied = 0;       // events given to an applier
+    std::int64_t skipped = 0;       // events of types without one
+    std::int64_t transactions = 0;  // batches committed
+    std::int64_t conflicts = 0;     // batches rolled back: another projector of this name was ahead
+  };
+
+  using applier = std::function<void(store::transaction&, const store::message_data&)>;
+
+  projector(store::session& session, settings settings);
+
+  // The applier of type M's events, read as M (a decode_error names the event).
+  template <message M, class Apply>
+  projector& apply(Apply&& apply) {
+    static_assert(std::is_invocable_v<Apply&, store::transaction&, const M&>,
+                  "evt::projector: an applier takes (evt::store::transaction&, const M&)");
+    return apply_raw(std::string{M::message_type},
+                     [apply = std::forward<Apply>(apply)](store::transaction& transaction,
+                                                          const store::message_data& row) mutable {
+                       apply(transaction, import_message<M>(row));
+                     });
+  }
+  projector& apply_raw(std::string type, applier apply);
+
+  // The global position of the last event applied; 0 before the first.
+  std::int64_t position();
+
+  // Applies every event written so far (or up to global position `until`),
+  // a batch per transaction; returns how many events it applied or skipped.
+  std::int64_t catch_up(std::optional<std::int64_t> until = std::nullopt);
+
+  // Catches up, then again every poll interval, until `stopping` says so.
+  void run(const std::function<bool()>& stopping);
+
+  // Starts the read model again: `reset` (empty the tables) runs in one
+  // transaction with the position going back to 0, then everything is
+  // applied again from the first event (up to `until`).
+  std::int64_t rebuild(const std::function<void(store::transaction&)>& reset,
+                       std::optional<std::int64_t> until = std::nullopt);
+
+  const std::string& position_stream_name() const noexcept { return position_stream_; }
+  const counts& telemetry() const noexcept { return counts_; }
+
+ private:
+  struct recorded {
+    std::int64_t position = 0;  // global position applied
+    std::int64_t version = -1;  // of the position stream
+  };
+  recorded read_position();
+  void record(store::transaction& transaction, const recorded& from, std::int64_t position);
+
+  store::session& session_;
+  settings settings_;
+  std::string position_stream_;
+  std::map<std::string, applier, std::less<>> appliers_;
+  counts counts_{};
+};
+
+}  // namespace evt

@@ -1,0 +1,109 @@
+#include <evt/projector/projector.hpp>
+
+#include <evt/consumer/position_store.hpp>
+#include <evt/error.hpp>
+#include <evt/store/get.hpp>
+#include <evt/store/put.hpp>
+#include <evt/stream_name.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <thread>
+#include <utility>
+
+namespace evt {
+
+projector::projector(store::session& session, settings settings)
+    : session_{session},
+      settings_{std::move(settings)},
+      position_stream_{position_store::stream_name(settings_.category, settings_.name)} {
+  if (settings_.batch_size < 1) {
+    throw error{"A projector's batch size must be at least 1 (Projector: " + settings_.name + ")"};
+  }
+}
+
+projector& projector::apply_raw(std::string type, applier apply) {
+  appliers_.insert_or_assign(std::move(type), std::move(apply));
+  return *this;
+}
+
+projector::recorded projector::read_position() {
+  const auto last = store::get_last(session_, position_stream_);
+  if (!last) return {};
+  try {
+    return {.position = nlohmann::json::parse(last->data.value_or("{}")).at("position").get<std::int64_t>(),
+            .version = last->position};
+  } catch (const nlohmann::json::exception& failure) {
+    throw decode_error{position_stream_, last->position, last->type, "position", failure.what()};
+  }
+}
+
+std::int64_t projector::position() { return read_position().position; }
+
+void projector::record(store::transaction& transaction, const recorded& from, std::int64_t position) {
+  store::put(transaction, {.type = "Recorded", .data = nlohmann::json{{"position", position}}.dump()}, position_stream_,
+             from.version);
+}
+
+std::int64_t projector::catch_up(std::optional<std::int64_t> until) {
+  std::int64_t handled = 0;
+  for (;;) {
+    const auto from = read_position();
+    auto batch = store::get_category(session_, settings_.category,
+                                     {.position = from.position + 1, .batch_size = settings_.batch_size});
+    if (until) std::erase_if(batch, [&](const store::message_data& event) { return event.global_position > *until; });
+    if (batch.empty()) return handled;
+    counts before = counts_;
+    try {
+      session_.transaction([&](store::transaction& transaction) {
+        for (const auto& event : batch) {
+          const auto found = appliers_.find(event.type);
+          if (found == appliers_.end()) {
+            ++counts_.skipped;
+            continue;
+          }
+          found->second(transaction, event);
+          ++counts_.applied;
+        }
+        record(transaction, from, batch.back().global_position);
+      });
+    } catch (const expected_version_error& conflict) {
+      counts_ = before;  // rolled back
+      if (conflict.stream_name() != position_stream_) throw;
+      ++counts_.conflicts;
+      continue;
+    } catch (...) {
+      counts_ = before;
+      throw;
+    }
+    ++counts_.transactions;
+    handled += static_cast<std::int64_t>(batch.size());
+  }
+}
+
+void projector::run(const std::function<bool()>& stopping) {
+  while (!stopping()) {
+    catch_up();
+    if (!stopping()) std::this_thread::sleep_for(settings_.poll_interval);
+  }
+}
+
+std::int64_t projector::rebuild(const std::function<void(store::transaction&)>& reset,
+                               std::optional<std::int64_t> until) {
+  for (;;) {
+    const auto from = read_position();
+    try {
+      session_.transaction([&](store::transaction& transaction) {
+        reset(transaction);
+        record(transaction, from, 0);
+      });
+      break;
+    } catch (const expected_version_error& conflict) {
+      if (conflict.stream_name() != position_stream_) throw;
+      ++counts_.conflicts;
+    }
+  }
+  return catch_up(until);
+}
+
+}  // namespace evt

@@ -1,0 +1,184 @@
+// The projector: a category's events applied to the application's own
+// table, each batch in one transaction with the projector's position.
+#include <evt/error.hpp>
+#include <evt/projector/projector.hpp>
+#include <evt/store/put.hpp>
+#include <evt/store/session.hpp>
+#include <evt/stream_name.hpp>
+
+#include "support/application_table.hpp"
+#include "support/database.hpp"
+#include "support/names.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <barrier>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using namespace evt::test;
+
+EVT_MESSAGE(Deposited, (std::string, account_id), (std::int64_t, amount));
+
+// Deposits to five accounts in a category of the test's own, and the
+// balances they make.
+struct deposits {
+  application_table balances;
+  std::string category = unique_category("account");
+  std::map<std::string, int> expected;
+  evt::store::session session{{.conninfo = conninfo()}};
+
+  void write(int count, int first = 0) {
+    for (int i = first; i < first + count; ++i) {
+      const auto account = "a" + std::to_string(i % 5);
+      evt::store::put(session, evt::export_message(Deposited{.account_id = account, .amount = i}),
+                      evt::stream_name(category, account));
+      expected[account] += i;
+    }
+  }
+
+  // The projector's appliers: a row per account, the balance summed.
+  void project(evt::projector& projector, const std::function<void(const Deposited&)>& before = {}) {
+    projector.apply<Deposited>([this, before](evt::store::transaction& t, const Deposited& deposited) {
+      if (before) before(deposited);
+      t.execute("INSERT INTO public." + balances.name + " VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET balance = " +
+                    balances.name + ".balance + EXCLUDED.balance",
+                {deposited.account_id, std::to_string(deposited.amount)});
+    });
+  }
+
+  std::map<std::string, int> table() {
+    std::map<std::string, int> found;
+    for (const auto& row : balances.owner.sql("SELECT id, balance FROM public." + balances.name)) {
+      found[row[0].as<std::string>()] = row[1].as<int>();
+    }
+    return found;
+  }
+  evt::projector projector(std::int64_t batch_size = 100) {
+    return evt::projector{session, {.name = "balances", .category = category, .batch_size = batch_size}};
+  }
+};
+
+TEST(Projector, AppliesEachEventOnceABatchPerTransactionWithItsPosition) {
+  deposits d;
+  d.write(250);
+  auto projector = d.projector();
+  d.project(projector);
+  EXPECT_EQ(projector.position(), 0);
+  EXPECT_EQ(projector.catch_up(), 250);
+  EXPECT_EQ(d.table(), d.expected);
+  EXPECT_EQ(projector.telemetry().transactions, 3);
+  EXPECT_EQ(projector.telemetry().applied, 250);
+  const auto events = database{}.category(d.category);
+  EXPECT_EQ(projector.position(), events.back().global_position);
+  EXPECT_EQ(projector.position_stream_name(), d.category + ":position-balances");
+  EXPECT_EQ(database{}.stream(projector.position_stream_name()).size(), 3u);
+
+  // Caught up: running again (a replay, a restart) applies nothing twice.
+  EXPECT_EQ(projector.catch_up(), 0);
+  auto restarted = d.projector();
+  d.project(restarted);
+  EXPECT_EQ(restarted.catch_up(), 0);
+  d.write(7, 250);
+  EXPECT_EQ(restarted.catch_up(), 7);
+  EXPECT_EQ(d.table(), d.expected);
+}
+
+TEST(Projector, AFailureBeforeCommitRollsBackTheBatchWithItsPositionAndTheNextRunAppliesItOnce) {
+  deposits d;
+  d.write(250);
+  auto projector = d.projector();
+  bool fail = true;
+  d.project(projector, [&](const Deposited& deposited) {
+    if (fail && deposited.amount == 150) throw std::runtime_error{"crash between apply and commit"};
+  });
+  EXPECT_THROW(projector.catch_up(), std::runtime_error);
+  const auto events = database{}.category(d.category);
+  EXPECT_EQ(projector.position(), events[99].global_position);  // the first batch only
+  int applied = 0;
+  for (const auto& [account, balance] : d.table()) applied += balance;
+  EXPECT_EQ(applied, 99 * 100 / 2);  // amounts 0..99
+  EXPECT_EQ(projector.telemetry().applied, 100);
+  fail = false;
+  EXPECT_EQ(projector.catch_up(), 150);
+  EXPECT_EQ(d.table(), d.expected);
+}
+
+TEST(Projector, TwoProjectorsOfOneNameAtOnceApplyEveryEventOnce) {
+  deposits d;
+  d.write(400);
+  std::atomic<std::int64_t> conflicts{0};
+  std::barrier start{2};
+  {
+    std::vector<std::jthread> running;
+    for (int i = 0; i < 2; ++i) {
+      running.emplace_back([&] {
+        evt::store::session session{{.conninfo = conninfo()}};
+        evt::projector projector{session, {.name = "balances", .category = d.category, .batch_size = 20}};
+        d.project(projector);
+        start.arrive_and_wait();
+        try {
+          projector.catch_up();
+        } catch (const std::exception& error) {
+          ADD_FAILURE() << error.what();
+        }
+        conflicts += projector.telemetry().conflicts;
+      });
+    }
+  }
+  EXPECT_EQ(d.table(), d.expected);
+  auto projector = d.projector();
+  EXPECT_EQ(projector.position(), database{}.category(d.category).back().global_position);
+  RecordProperty("conflicts", std::to_string(conflicts.load()));
+}
+
+TEST(Projector, RebuildEmptiesTheReadModelWithThePositionAndReappliesEverythingToTheSameResult) {
+  deposits d;
+  d.write(120);
+  auto projector = d.projector(50);
+  d.project(projector);
+  projector.catch_up();
+  const auto incremental = d.table();
+  EXPECT_EQ(projector.rebuild([&](evt::store::transaction& t) { t.execute("DELETE FROM public." + d.balances.name); }),
+            120);
+  EXPECT_EQ(d.table(), incremental);
+  EXPECT_EQ(d.table(), d.expected);
+}
+
+TEST(Projector, PassesByTypesWithoutAnApplierAndNamesAnEventItCannotRead) {
+  deposits d;
+  d.write(3);
+  evt::store::put(d.session, {.type = "Withdrawn", .data = "{}"}, evt::stream_name(d.category, "a0"));
+  auto projector = d.projector();
+  d.project(projector);
+  EXPECT_EQ(projector.catch_up(), 4);
+  EXPECT_EQ(projector.telemetry().skipped, 1);
+  EXPECT_EQ(d.table(), d.expected);
+
+  evt::store::put(d.session, {.type = "Deposited", .data = R"({"accountId": "a1", "amount": "ten"})"},
+                  evt::stream_name(d.category, "a1"));
+  const auto before = projector.position();
+  try {
+    projector.catch_up();
+    FAIL() << "no error";
+  } catch (const evt::decode_error& error) {
+    EXPECT_EQ(error.stream_name(), d.category + "-a1");
+    EXPECT_EQ(error.field(), "amount");
+  }
+  EXPECT_EQ(projector.position(), before);
+  EXPECT_EQ(d.table(), d.expected);
+}
+
+TEST(Projector, ABatchSizeBelowOneIsRefused) {
+  evt::store::session session{{.conninfo = conninfo()}};
+  EXPECT_THROW(evt::projector(session, {.name = "p", .category = "c", .batch_size = 0}), evt::error);
+  EXPECT_THROW(evt::projector(session, {.name = "p", .category = "not-a-category"}), evt::stream_name_error);
+}
+
+}  // namespace
