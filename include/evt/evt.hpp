@@ -25,6 +25,9 @@
 #include <evt/money.hpp>
 #include <evt/projector/projector.hpp>
 #include <evt/recovery/atomic_phases.hpp>
+#include <evt/relay/file_sink.hpp>
+#include <evt/relay/relay.hpp>
+#include <evt/relay/webhook_sink.hpp>
 #include <evt/reservation/reservation.hpp>
 #include <evt/store/get.hpp>
 #include <evt/store/put.hpp>

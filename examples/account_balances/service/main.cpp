@@ -92,13 +92,6 @@ int run(const arguments& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    return run(arguments{argc, argv, {"database", "batch-size", "poll-interval-ms"}});
-  } catch (const arguments::usage_error& error) {
-    std::cerr << "account-balances: " << error.what() << "\n" << usage;
-    return 2;
-  } catch (const std::exception& error) {
-    std::cerr << "account-balances: " << error.what() << "\n";
-    return 1;
-  }
+  return account_component::command_line::run_program("account-balances", usage, argc, argv,
+                                                      {"database", "batch-size", "poll-interval-ms"}, run);
 }

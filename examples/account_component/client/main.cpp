@@ -107,13 +107,7 @@ int run(const arguments& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    return run(arguments{argc, argv, {"database", "customer-id", "deposit-id", "withdrawal-id"}});
-  } catch (const arguments::usage_error& error) {
-    std::cerr << "account-client: " << error.what() << "\n" << usage;
-    return 2;
-  } catch (const std::exception& error) {
-    std::cerr << "account-client: " << error.what() << "\n";
-    return bad_input(error) ? 2 : 1;
-  }
+  return account_component::command_line::run_program(
+      "account-client", usage, argc, argv, {"database", "customer-id", "deposit-id", "withdrawal-id"}, run,
+      [](const std::exception& error) { return bad_input(error) ? 2 : 1; });
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <iostream>
 
 namespace account_component::command_line {
 
@@ -37,6 +38,20 @@ std::optional<std::int64_t> arguments::number(const std::string& name, std::int6
                       std::to_string(maximum) + " (given: " + *text + ")"};
   }
   return value;
+}
+
+int run_program(const char* name, const char* usage, int argc, char** argv,
+                const std::vector<std::string>& known_options, const std::function<int(const arguments&)>& program,
+                const std::function<int(const std::exception&)>& status_of) {
+  try {
+    return program(arguments{argc, argv, known_options});
+  } catch (const arguments::usage_error& error) {
+    std::cerr << name << ": " << error.what() << "\n" << usage;
+    return 2;
+  } catch (const std::exception& error) {
+    std::cerr << name << ": " << error.what() << "\n";
+    return status_of ? status_of(error) : 1;
+  }
 }
 
 }  // namespace account_component::command_line

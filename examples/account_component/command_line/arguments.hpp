@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
+#include <functional>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -28,5 +30,12 @@ class arguments {
   std::vector<std::string> positional_;
   std::map<std::string, std::string> options_;
 };
+
+// A program's main: reads the words, runs `program`, and turns errors into
+// exit statuses: a usage_error prints its message and `usage` (2), any other
+// error its message (`status_of(error)`, 1 without it).
+int run_program(const char* name, const char* usage, int argc, char** argv,
+                const std::vector<std::string>& known_options, const std::function<int(const arguments&)>& program,
+                const std::function<int(const std::exception&)>& status_of = nullptr);
 
 }  // namespace account_component::command_line

@@ -59,13 +59,7 @@ int run(const arguments& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    return run(arguments{argc, argv, {"database", "group-member", "group-size", "poll-interval-ms", "batch-size"}});
-  } catch (const arguments::usage_error& error) {
-    std::cerr << "account-component: " << error.what() << "\n" << usage;
-    return 2;
-  } catch (const std::exception& error) {
-    std::cerr << "account-component: " << error.what() << "\n";
-    return 1;
-  }
+  return account_component::command_line::run_program(
+      "account-component", usage, argc, argv,
+      {"database", "group-member", "group-size", "poll-interval-ms", "batch-size"}, run);
 }

@@ -100,23 +100,19 @@ int check(const arguments& args) {
   return problems.empty() ? 0 : 1;
 }
 
+int run(const arguments& args) {
+  if (args.positional().size() != 1) throw arguments::usage_error{"Say what to do: open, drive or check"};
+  const auto& command = args.positional().front();
+  if (command == "open") return open(args);
+  if (command == "drive") return drive(args, "/proc/self/exe");
+  if (command == "check") return check(args);
+  throw arguments::usage_error{"Unknown command " + command};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  try {
-    const arguments args{argc, argv, {"key", "account", "customer", "amount", "crash-at", "payment-failure-rate", "seed",
-                                      "database", "openings"}};
-    if (args.positional().size() != 1) throw arguments::usage_error{"Say what to do: open, drive or check"};
-    const auto& command = args.positional().front();
-    if (command == "open") return open(args);
-    if (command == "drive") return drive(args, "/proc/self/exe");
-    if (command == "check") return check(args);
-    throw arguments::usage_error{"Unknown command " + command};
-  } catch (const arguments::usage_error& error) {
-    std::cerr << "account-opening: " << error.what() << "\n" << usage;
-    return 2;
-  } catch (const std::exception& error) {
-    std::cerr << "account-opening: " << error.what() << "\n";
-    return 1;
-  }
+  return account_component::command_line::run_program(
+      "account-opening", usage, argc, argv,
+      {"key", "account", "customer", "amount", "crash-at", "payment-failure-rate", "seed", "database", "openings"}, run);
 }

@@ -138,6 +138,28 @@ TEST(Projector, TwoProjectorsOfOneNameAtOnceApplyEveryEventOnce) {
   RecordProperty("conflicts", std::to_string(conflicts.load()));
 }
 
+TEST(Projector, AStaleBatchRollsBackWhenAnotherProjectorOfTheNameWentAheadAndNothingIsAppliedTwice) {
+  deposits d;
+  d.write(30);
+  auto stale = d.projector();
+  bool overtaken = false;
+  // Before the stale projector's first statement, another one of the same
+  // name applies everything (in a thread and session of its own).
+  d.project(stale, [&](const Deposited&) {
+    if (std::exchange(overtaken, true)) return;
+    std::thread{[&] {
+      evt::store::session session{{.conninfo = conninfo()}};
+      evt::projector ahead{session, {.name = "balances", .category = d.category}};
+      d.project(ahead);
+      EXPECT_EQ(ahead.catch_up(), 30);
+    }}.join();
+  });
+  EXPECT_EQ(stale.catch_up(), 0);
+  EXPECT_EQ(stale.telemetry().conflicts, 1);
+  EXPECT_EQ(stale.telemetry().transactions, 0);
+  EXPECT_EQ(d.table(), d.expected);
+}
+
 TEST(Projector, RebuildEmptiesTheReadModelWithThePositionAndReappliesEverythingToTheSameResult) {
   deposits d;
   d.write(120);

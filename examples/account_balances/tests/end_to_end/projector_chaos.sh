@@ -36,22 +36,14 @@ expect_balances
  for chunk in "$work"/chunk.*; do query -f "$chunk" >/dev/null; sleep 0.3; done) &
 helpers+=($!)
 
-projector() {  # in the background; $! is its pid
-  "$balances" run --database "$EVT_TEST_CONNINFO" --batch-size 7 --poll-interval-ms 20 >>"$work/projector.log" 2>&1 &
-}
-for k in $(seq "$kills"); do
-  projector
-  pid=$!
-  sleep "0.$((RANDOM % 5 + 2))"
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-done
+projector=("$balances" run --database "$EVT_TEST_CONNINFO" --batch-size 7 --poll-interval-ms 20)
+kill_repeatedly "$kills" "$work/projector.log" "${projector[@]}"
 wait "${helpers[@]}"
 wait_for_events "$prefix" $((20 * 2 + 300)) 120
 stop_services
 
 # Caught up by one more run, stopped cleanly.
-projector
+"${projector[@]}" >>"$work/projector.log" 2>&1 &
 pid=$!
 caught_up=""
 for _ in $(seq 600); do

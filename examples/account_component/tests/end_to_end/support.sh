@@ -93,3 +93,17 @@ check_accounts() {
   [ -z "$wrong" ] || fail "balances differ (expected < > actual):
 $wrong"
 }
+
+# Runs COMMAND in the background COUNT times, killing it (SIGKILL) after
+# 0.2 to 0.6 s each time; its output goes to LOG.
+kill_repeatedly() {  # COUNT LOG COMMAND...
+  local count=$1 log=$2 pid
+  shift 2
+  for _ in $(seq "$count"); do
+    "$@" >>"$log" 2>&1 &
+    pid=$!
+    sleep "0.$((RANDOM % 5 + 2))"
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+}

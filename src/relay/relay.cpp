@@ -1,0 +1,147 @@
+#include <evt/relay/relay.hpp>
+
+#include <evt/consumer/position_store.hpp>
+#include <evt/error.hpp>
+#include <evt/message/data_json.hpp>
+#include <evt/store/get.hpp>
+#include <evt/store/put.hpp>
+#include <evt/stream_name.hpp>
+
+#include <algorithm>
+#include <thread>
+#include <utility>
+
+namespace evt::relay {
+namespace {
+
+std::string dead_letter_category_of(const std::string& category) {
+  auto types = category_types(category);
+  types.emplace_back("deadLetter");
+  return category_stream_name(entity_name(category), types);
+}
+
+store::new_message recorded_message(std::int64_t position) {
+  return {.type = "Recorded", .data = detail::json_text(detail::json{{"position", position}}, "a relay position")};
+}
+
+std::string where(const store::message_data& message) {
+  return "Stream: " + message.stream_name + ", Global Position: " + std::to_string(message.global_position) +
+         ", Message Id: " + message.id;
+}
+
+}  // namespace
+
+relay::relay(store::session& session, evt::relay::sink& sink, settings settings)
+    : session_{session},
+      sink_{sink},
+      settings_{std::move(settings)},
+      position_stream_{position_store::stream_name(settings_.category, settings_.name)},
+      dead_letter_category_{settings_.dead_letter_category.value_or(dead_letter_category_of(settings_.category))} {
+  if (settings_.batch_size < 1 || settings_.max_attempts < 1) {
+    throw error{"A relay needs a batch size and a number of attempts of at least 1 (Relay: " + settings_.name + ")"};
+  }
+  if (!is_category(dead_letter_category_)) {
+    throw stream_name_error{"The dead-letter category must be a category (Category: " + dead_letter_category_ + ")"};
+  }
+}
+
+relay::recorded relay::read_position() {
+  const auto last = store::get_last(session_, position_stream_);
+  if (!last) return {};
+  try {
+    return {.position = detail::parse_json(last->data.value_or("{}")).at("position").get<std::int64_t>(),
+            .version = last->position};
+  } catch (const detail::json::exception& failure) {
+    throw decode_error{position_stream_, last->position, last->type, "position", failure.what()};
+  }
+}
+
+std::int64_t relay::position() { return read_position().position; }
+
+std::int64_t relay::catch_up(const std::function<bool()>& stopping) {
+  std::int64_t taken = 0;
+  auto at = read_position();
+  for (;;) {
+    const auto batch = store::get_category(session_, settings_.category,
+                                           {.position = at.position + 1, .batch_size = settings_.batch_size});
+    if (batch.empty()) return taken;
+    for (const auto& message : batch) {
+      if (stopping && stopping()) return taken;
+      if (!take(message, at, stopping)) return taken;
+      ++taken;
+    }
+  }
+}
+
+void relay::run(const std::function<bool()>& stopping) {
+  while (!stopping()) {
+    catch_up(stopping);
+    if (!stopping()) pause(settings_.poll_interval);
+  }
+}
+
+bool relay::take(const store::message_data& message, recorded& at, const std::function<bool()>& stopping) {
+  const bool redelivery = !std::exchange(started_, true);
+  auto delay = settings_.retry_delay;
+  for (std::int64_t attempt = 1;; ++attempt) {
+    try {
+      sink_.deliver({.message = message, .redelivery = redelivery, .attempt = attempt});
+      break;
+    } catch (const std::exception& failure) {
+      if (attempt >= settings_.max_attempts) {
+        dead_letter(message, at, failure.what(), attempt);
+        return true;
+      }
+      ++counts_.retries;
+      log(std::string{"Delivery failed: "} + failure.what() + " (" + where(message) + "); retrying in " +
+          std::to_string(delay.count()) + " ms (Retry " + std::to_string(attempt) + " of " +
+          std::to_string(settings_.max_attempts - 1) + ")");
+      if (stopping && stopping()) return false;
+      pause(delay);
+      delay = std::min(delay * 2, settings_.max_retry_delay);
+    }
+  }
+  ++counts_.delivered;
+  if (redelivery) ++counts_.possible_redeliveries;
+  record(message, at);
+  return true;
+}
+
+void relay::record(const store::message_data& message, recorded& at) {
+  at.version = store::put(session_, recorded_message(message.global_position), position_stream_, at.version);
+  at.position = message.global_position;
+}
+
+void relay::dead_letter(const store::message_data& message, recorded& at, const std::string& cause,
+                        std::int64_t attempts) {
+  auto metadata = message.metadata ? detail::parse_json(*message.metadata) : detail::json::object();
+  if (!metadata.is_object()) metadata = detail::json::object();
+  metadata["deadLetter"] = {{"streamName", message.stream_name}, {"position", message.position},
+                            {"globalPosition", message.global_position}, {"messageId", message.id},
+                            {"relay", settings_.name}, {"error", cause}, {"attempts", attempts}};
+  const store::new_message copy{.type = message.type, .data = message.data,
+                                .metadata = detail::json_text(metadata, "the dead letter of message " + message.id)};
+  const auto stream = stream_name(dead_letter_category_, id(message.stream_name).value_or("none"));
+  at.version = session_.transaction([&](store::transaction& transaction) {
+    store::put(transaction, copy, stream);
+    return store::put(transaction, recorded_message(message.global_position), position_stream_, at.version);
+  });
+  at.position = message.global_position;
+  ++counts_.dead_lettered;
+  log("Dead-lettered after " + std::to_string(attempts) + " attempts: " + cause + " (" + where(message) +
+      ", Dead Letter Stream: " + stream + ")");
+}
+
+void relay::log(const std::string& line) const {
+  if (settings_.log) settings_.log(line);
+}
+
+void relay::pause(std::chrono::milliseconds duration) const {
+  if (settings_.sleep) {
+    settings_.sleep(duration);
+  } else {
+    std::this_thread::sleep_for(duration);
+  }
+}
+
+}  // namespace evt::relay
