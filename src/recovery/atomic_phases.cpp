@@ -34,8 +34,9 @@ store::new_message message_of(const char* type, const recovery_point_data& data)
 }  // namespace
 
 std::string phase_context::foreign_key(std::string_view call) const {
-  auto key = std::string{key_} + ":" + std::string{recovery_point_};
-  if (!call.empty()) key += ":" + std::string{call};
+  std::string key{key_};
+  key.append(":").append(recovery_point_);
+  if (!call.empty()) key.append(":").append(call);
   return key;
 }
 

@@ -30,7 +30,7 @@ void prepare(evt::store::session& session) {
     t.execute("CREATE TABLE IF NOT EXISTS bench_balances (id text PRIMARY KEY, balance bigint NOT NULL)");
   });
   for (std::int64_t i = 0; i < events; ++i) {
-    const auto account = "a" + std::to_string(i % 50);
+    const auto account = std::string{"a"}.append(std::to_string(i % 50));
     evt::store::put(session, evt::export_message(Deposited{.account_id = account, .amount = i}),
                     evt::stream_name(category, account));
   }
@@ -44,7 +44,7 @@ void Project(benchmark::State& state) {
   }
   evt::store::session session;
   prepare(session);
-  evt::projector projector{session, {.name = "batch" + std::to_string(state.range(0)), .category = category,
+  evt::projector projector{session, {.name = std::string{"batch"}.append(std::to_string(state.range(0))), .category = category,
                                      .batch_size = state.range(0)}};
   projector.apply<Deposited>([](evt::store::transaction& t, const Deposited& deposited) {
     t.execute("INSERT INTO bench_balances VALUES ($1, $2) ON CONFLICT (id) DO UPDATE "

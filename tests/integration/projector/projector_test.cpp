@@ -36,7 +36,7 @@ struct deposits {
 
   void write(int count, int first = 0) {
     for (int i = first; i < first + count; ++i) {
-      const auto account = "a" + std::to_string(i % 5);
+      const auto account = std::string{"a"}.append(std::to_string(i % 5));
       evt::store::put(session, evt::export_message(Deposited{.account_id = account, .amount = i}),
                       evt::stream_name(category, account));
       expected[account] += i;

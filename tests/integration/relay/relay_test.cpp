@@ -62,7 +62,7 @@ struct outbox {
     for (int i = 0; i < count; ++i) {
       const auto id = unique_id();
       evt::store::put(session, {.type = "OrderPlaced", .data = R"({"n": )" + std::to_string(written.size()) + "}", .id = id},
-                      evt::stream_name(category, "o" + std::to_string(written.size() % 3)));
+                      evt::stream_name(category, std::string{"o"}.append(std::to_string(written.size() % 3))));
       written.push_back(id);
     }
   }

@@ -57,7 +57,7 @@ TEST(MemoryStorage, CollectsOnItsOwnEveryNWritesSoMemoryStaysBounded) {
   fake_clock clock;
   idempotency::memory_storage storage{{.clock = [&] { return clock.now(); }, .collect_every = 100}};
   for (int i = 0; i < 10'000; ++i) {
-    storage.put(completed("k" + std::to_string(i), clock.now() + 10ms), evt::no_stream,
+    storage.put(completed(std::string{"k"}.append(std::to_string(i)), clock.now() + 10ms), evt::no_stream,
                 idempotency::transition::succeeded);
     clock.advance(1ms);
   }
