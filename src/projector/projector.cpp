@@ -45,17 +45,26 @@ void projector::record(store::transaction& transaction, const recorded& from, st
              from.version);
 }
 
-std::int64_t projector::catch_up(std::optional<std::int64_t> until) {
+std::int64_t projector::catch_up(std::optional<std::int64_t> until) { return catch_up(until, nullptr); }
+
+std::int64_t projector::catch_up(std::optional<std::int64_t> until, const std::function<bool()>& stopping) {
   std::int64_t handled = 0;
-  for (;;) {
+  while (!stopping || !stopping()) {
     const auto from = read_position();
     auto batch = store::get_category(session_, settings_.category,
                                      {.position = from.position + 1, .batch_size = settings_.batch_size});
     if (until) std::erase_if(batch, [&](const store::message_data& event) { return event.global_position > *until; });
     if (batch.empty()) return handled;
     counts before = counts_;
+    bool committed = false;
     try {
-      session_.transaction([&](store::transaction& transaction) {
+      committed = session_.transaction([&](store::transaction& transaction) {
+        // One batch of a projector's name at a time: two projectors of one
+        // name never lock the application's rows in opposite orders (a
+        // deadlock); the one that waited finds the position moved on.
+        transaction.execute("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))",
+                            {std::string{"evt projector"}, position_stream_});
+        if (read_position().version != from.version) return false;
         for (const auto& event : batch) {
           const auto found = appliers_.find(event.type);
           if (found == appliers_.end()) {
@@ -66,24 +75,28 @@ std::int64_t projector::catch_up(std::optional<std::int64_t> until) {
           ++counts_.applied;
         }
         record(transaction, from, batch.back().global_position);
+        return true;
       });
     } catch (const expected_version_error& conflict) {
       counts_ = before;  // rolled back
       if (conflict.stream_name() != position_stream_) throw;
-      ++counts_.conflicts;
-      continue;
     } catch (...) {
       counts_ = before;
       throw;
     }
+    if (!committed) {
+      ++counts_.conflicts;
+      continue;
+    }
     ++counts_.transactions;
     handled += static_cast<std::int64_t>(batch.size());
   }
+  return handled;
 }
 
 void projector::run(const std::function<bool()>& stopping) {
   while (!stopping()) {
-    catch_up();
+    catch_up(std::nullopt, stopping);
     if (!stopping()) std::this_thread::sleep_for(settings_.poll_interval);
   }
 }

@@ -24,6 +24,8 @@ store::new_message recorded_message(std::int64_t position) {
   return {.type = "Recorded", .data = detail::json_text(detail::json{{"position", position}}, "a relay position")};
 }
 
+constexpr std::chrono::milliseconds slice{100};
+
 std::string where(const store::message_data& message) {
   return "Stream: " + message.stream_name + ", Global Position: " + std::to_string(message.global_position) +
          ", Message Id: " + message.id;
@@ -81,9 +83,14 @@ void relay::run(const std::function<bool()>& stopping) {
 }
 
 bool relay::take(const store::message_data& message, recorded& at, const std::function<bool()>& stopping) {
-  const bool redelivery = !std::exchange(started_, true);
+  // A message may have reached the sink before when the last delivery was
+  // not recorded (a stop, a failed record), or when an attempt of it failed
+  // (a timeout after the receiver took it).
+  const bool unrecorded = std::exchange(unrecorded_, true);
   auto delay = settings_.retry_delay;
+  bool redelivery = unrecorded;
   for (std::int64_t attempt = 1;; ++attempt) {
+    redelivery = unrecorded || attempt > 1;
     try {
       sink_.deliver({.message = message, .redelivery = redelivery, .attempt = attempt});
       break;
@@ -96,15 +103,28 @@ bool relay::take(const store::message_data& message, recorded& at, const std::fu
       log(std::string{"Delivery failed: "} + failure.what() + " (" + where(message) + "); retrying in " +
           std::to_string(delay.count()) + " ms (Retry " + std::to_string(attempt) + " of " +
           std::to_string(settings_.max_attempts - 1) + ")");
-      if (stopping && stopping()) return false;
-      pause(delay);
+      if (!wait(delay, stopping)) return false;
       delay = std::min(delay * 2, settings_.max_retry_delay);
     }
   }
   ++counts_.delivered;
   if (redelivery) ++counts_.possible_redeliveries;
   record(message, at);
+  unrecorded_ = false;
   return true;
+}
+
+bool relay::wait(std::chrono::milliseconds delay, const std::function<bool()>& stopping) const {
+  if (!stopping) {
+    pause(delay);
+    return true;
+  }
+  // In short slices, so that a stop does not wait for a long backoff.
+  for (auto left = delay; left.count() > 0; left -= std::min(left, slice)) {
+    if (stopping()) return false;
+    pause(std::min(left, slice));
+  }
+  return !stopping();
 }
 
 void relay::record(const store::message_data& message, recorded& at) {
@@ -127,6 +147,7 @@ void relay::dead_letter(const store::message_data& message, recorded& at, const 
     return store::put(transaction, recorded_message(message.global_position), position_stream_, at.version);
   });
   at.position = message.global_position;
+  unrecorded_ = false;
   ++counts_.dead_lettered;
   log("Dead-lettered after " + std::to_string(attempts) + " attempts: " + cause + " (" + where(message) +
       ", Dead Letter Stream: " + stream + ")");

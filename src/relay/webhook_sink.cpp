@@ -5,7 +5,6 @@
 
 #include <curl/curl.h>
 
-#include <mutex>
 
 namespace evt::relay {
 
@@ -24,8 +23,12 @@ std::size_t discard(char*, std::size_t size, std::size_t count, void*) { return 
 }  // namespace
 
 webhook_sink::webhook_sink(settings settings) : settings_{std::move(settings)}, handle_{std::make_unique<handle>()} {
-  static std::once_flag initialised;
-  std::call_once(initialised, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  // Once per process (libcurl 7.84 and later make it thread-safe; before,
+  // the program must not start other libcurl users at the same moment).
+  static const CURLcode initialised = curl_global_init(CURL_GLOBAL_DEFAULT);
+  if (initialised != CURLE_OK) {
+    throw error{"Cannot start libcurl (URL: " + settings_.url + ", Cause: " + curl_easy_strerror(initialised) + ")"};
+  }
   handle_->curl = curl_easy_init();
   if (handle_->curl == nullptr) throw error{"Cannot start an HTTP client (URL: " + settings_.url + ")"};
 }

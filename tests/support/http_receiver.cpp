@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 namespace evt::test {
@@ -46,6 +47,9 @@ void http_receiver::serve() {
     if (::poll(&waiting, 1, 20) <= 0) continue;
     const int connection = ::accept(listener_, nullptr, nullptr);
     if (connection < 0) continue;
+    // A client that stalls does not hold the receiver (or its destructor) up.
+    const timeval patience{.tv_sec = 2, .tv_usec = 0};
+    ::setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
     // One request per connection: read the head, then the body by Content-Length.
     std::string received;
     char buffer[4096];
@@ -61,12 +65,18 @@ void http_receiver::serve() {
         while (line < head_end) {
           const auto end = received.find("\r\n", line);
           const auto colon = received.find(':', line);
-          auto name = received.substr(line, colon - line);
-          std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-          got.headers[name] = received.substr(colon + 2, end - colon - 2);
+          if (colon < end) {
+            auto name = received.substr(line, colon - line);
+            std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+            const auto value = received.find_first_not_of(' ', colon + 1);
+            got.headers[name] = value < end ? received.substr(value, end - value) : std::string{};
+          }
           line = end + 2;
         }
-        length = got.headers.contains("content-length") ? std::stoul(got.headers["content-length"]) : 0;
+        const auto& declared = got.headers["content-length"];
+        length = std::all_of(declared.begin(), declared.end(), [](unsigned char c) { return std::isdigit(c) != 0; }) && !declared.empty() && declared.size() < 10
+                     ? std::stoul(declared)
+                     : 0;
       }
       if (head_end != std::string::npos && received.size() >= head_end + 4 + length) break;
     }

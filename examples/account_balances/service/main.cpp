@@ -9,7 +9,8 @@
 //   account-balances check [--database CONNINFO]
 //       catches up, rebuilds up to the same position, and compares: exit 0
 //       when the incremental and the rebuilt tables are identical, 1 (and
-//       both) otherwise
+//       both) otherwise. Stop `run` first: it would change the table under
+//       the comparison.
 //
 // Without --database, libpq's PG* variables say where the store is; the
 // table lives in the store's database, so that events and rows commit
@@ -40,6 +41,8 @@ void print(const std::vector<std::string>& rows) {
 int run(const arguments& args) {
   if (args.positional().size() != 1) throw arguments::usage_error{"Say what to do"};
   const auto& command = args.positional().front();
+  std::signal(SIGINT, [](int) { stopping = true; });
+  std::signal(SIGTERM, [](int) { stopping = true; });
   evt::store::session session{{.conninfo = args.option("database").value_or("")}};
   if (command == "install") {
     account_balances::install(session);
@@ -49,8 +52,6 @@ int run(const arguments& args) {
       session, args.number("batch-size", 1, 100'000).value_or(100),
       std::chrono::milliseconds{args.number("poll-interval-ms", 1, 3'600'000).value_or(100)});
   if (command == "run") {
-    std::signal(SIGINT, [](int) { stopping = true; });
-    std::signal(SIGTERM, [](int) { stopping = true; });
     std::cout << "Projecting the account category into account_balances from global position "
               << projector.position() + 1 << std::endl;
     projector.run([] { return stopping.load(); });

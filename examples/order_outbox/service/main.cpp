@@ -39,6 +39,8 @@ std::atomic<bool> stopping{false};
 int run(const arguments& args) {
   if (args.positional().size() != 1) throw arguments::usage_error{"Say what to do"};
   const auto& command = args.positional().front();
+  std::signal(SIGINT, [](int) { stopping = true; });
+  std::signal(SIGTERM, [](int) { stopping = true; });
   evt::store::session session{{.conninfo = args.option("database").value_or("")}};
   if (command == "install") {
     order_outbox::install(session);
@@ -64,8 +66,6 @@ int run(const arguments& args) {
     } else {
       throw arguments::usage_error{"relay needs --file or --webhook"};
     }
-    std::signal(SIGINT, [](int) { stopping = true; });
-    std::signal(SIGTERM, [](int) { stopping = true; });
     evt::relay::relay relay{session, *sink,
                             {.name = args.option("name").value_or("orders"),
                              .category = order_outbox::category,

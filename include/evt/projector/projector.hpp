@@ -21,9 +21,9 @@ namespace evt {
 // so a crash, a replay or a duplicate delivery never applies an event twice
 // and never skips one. The position is a stream of Recorded {"position": N}
 // messages ("account:position-<name>", as a consumer's), written with the
-// expected version: of two projectors of one name running at once, a batch
-// commits only for the one that read the position it advances; the other's
-// rolls back and it reads again.
+// expected version, after a lock on the name: of two projectors of one name
+// running at once, one batch at a time is applied, and a projector that
+// finds the position moved on reads again (counted as a conflict).
 //
 //   evt::projector balances{session, {.name = "accountBalances", .category = "account"}};
 //   balances.apply<Deposited>([](evt::store::transaction& t, const Deposited& deposited) {
@@ -92,6 +92,7 @@ class projector {
     std::int64_t version = -1;  // of the position stream
   };
   recorded read_position();
+  std::int64_t catch_up(std::optional<std::int64_t> until, const std::function<bool()>& stopping);
   void record(store::transaction& transaction, const recorded& from, std::int64_t position);
 
   store::session& session_;

@@ -2,7 +2,6 @@
 
 #include <evt/relay/sink.hpp>
 
-#include <cstdio>
 #include <string>
 
 namespace evt::relay {
@@ -13,7 +12,8 @@ namespace evt::relay {
 std::string delivery_json(const delivery& delivery);
 
 // Appends one line of delivery_json per message to a file ("-": standard
-// output), flushed and synced before deliver() returns.
+// output), written whole and synced before deliver() returns; a write that
+// fails leaves no part of its line behind.
 class file_sink final : public sink {
  public:
   explicit file_sink(std::string path);
@@ -25,7 +25,7 @@ class file_sink final : public sink {
 
  private:
   std::string path_;
-  std::FILE* file_;
+  int descriptor_ = -1;
 };
 
 }  // namespace evt::relay

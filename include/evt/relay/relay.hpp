@@ -27,8 +27,10 @@ namespace evt::relay {
 // while one is retried: order holds.
 //
 // Duplicates: a relay that stopped after a delivery and before recording it
-// delivers that message again when it starts; it flags the first delivery
-// of each start as a possible redelivery and counts them.
+// delivers that message again when it starts, and an attempt that failed
+// may have reached the receiver all the same. Such deliveries (the first
+// after a start or a failed record, and every retry) are flagged as
+// possible redeliveries, and counted.
 class relay {
  public:
   struct settings {
@@ -76,13 +78,17 @@ class relay {
   void dead_letter(const store::message_data& message, recorded& at, const std::string& cause, std::int64_t attempts);
   void log(const std::string& line) const;
   void pause(std::chrono::milliseconds duration) const;
+  // Waits before a retry; false when `stopping` said so meanwhile.
+  bool wait(std::chrono::milliseconds delay, const std::function<bool()>& stopping) const;
 
   store::session& session_;
   evt::relay::sink& sink_;
   settings settings_;
   std::string position_stream_;
   std::string dead_letter_category_;
-  bool started_ = false;  // the first delivery after construction is a possible redelivery
+  // The last delivery may not have been recorded: at first, and from a
+  // delivery until its record.
+  bool unrecorded_ = true;
   counts counts_{};
 };
 

@@ -107,6 +107,14 @@ TEST(Relay, AFailingDeliveryIsRetriedWithDoublingDelaysAndLaterMessagesWait) {
   EXPECT_NE(o.logged[0].find("Delivery failed: receiver unavailable (Stream: " + o.category + "-o0"), std::string::npos)
       << o.logged[0];
   EXPECT_NE(o.logged[0].find("retrying in 100 ms (Retry 1 of 4)"), std::string::npos) << o.logged[0];
+
+  // A failed attempt may have reached the receiver all the same: the retry
+  // that gets through is flagged (the first after the start is, anyway).
+  o.write(2);
+  sink.failures_left = 1;
+  EXPECT_EQ(relay.catch_up(), 2);
+  EXPECT_EQ(sink.redeliveries, (std::vector<bool>{true, false, false, true, false}));
+  EXPECT_EQ(relay.telemetry().possible_redeliveries, 2);
 }
 
 TEST(Relay, AfterItsLastAttemptAMessageGoesToTheDeadLetterCategoryAndTheRelayGoesOn) {

@@ -43,8 +43,10 @@ wait_for_events "$prefix" $((20 * 2 + 300)) 120
 stop_services
 
 # Caught up by one more run, stopped cleanly.
-"${projector[@]}" >>"$work/projector.log" 2>&1 &
+"${projector[@]}" >"$work/final.log" 2>&1 &
 pid=$!
+services+=($pid)
+wait_for_line "$work/final.log" "^Projecting"
 caught_up=""
 for _ in $(seq 600); do
   caught_up="$(query -c "SELECT (SELECT (data->>'position')::bigint FROM message_store.messages
@@ -54,9 +56,10 @@ for _ in $(seq 600); do
   [ "$caught_up" = "t" ] && break
   sleep 0.1
 done
-[ "$caught_up" = "t" ] || fail "the projector did not catch up in 60 s: $(tail -3 "$work/projector.log")"
+[ "$caught_up" = "t" ] || fail "the projector did not catch up in 60 s: $(tail -3 "$work/final.log")"
 kill -TERM "$pid"
-wait "$pid" || fail "account-balances run did not stop cleanly: $(tail -3 "$work/projector.log")"
+wait "$pid" || fail "account-balances run did not stop cleanly: $(tail -3 "$work/final.log")"
+services=()
 
 "$balances" show --database "$EVT_TEST_CONNINFO" | awk -v prefix="$prefix-" 'index($1, prefix) == 1 { print $1, $3 + 0 }' |
   sort >"$work/table"
@@ -66,5 +69,5 @@ counts="$("$balances" show --database "$EVT_TEST_CONNINFO" | awk -v prefix="$pre
 events="$(query -c "SELECT count(*) FILTER (WHERE type = 'Deposited') || ' ' || count(*) FILTER (WHERE type = 'Withdrawn')
                     FROM message_store.messages WHERE stream_name LIKE 'account-$prefix-%'")"
 [ "$counts" = "$events" ] || fail "the table counts $counts deposits/withdrawals, the store has $events"
-echo "projector killed $kills times; 20 accounts, $events deposits/withdrawals: each counted once, balances exact"
+echo "projector killed $killed of $kills times; 20 accounts, $events deposits/withdrawals: each counted once, balances exact"
 "$balances" check --database "$EVT_TEST_CONNINFO"

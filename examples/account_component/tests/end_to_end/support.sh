@@ -59,7 +59,7 @@ stop_services() {  # SIGTERM, and each must exit 0
 wait_for_events() {
   local count=0
   for _ in $(seq $(($3 * 10))); do
-    count="$(query -c "SELECT count(*) FROM message_store.messages WHERE stream_name LIKE 'account-$1%'")"
+    count="$(query -c "SELECT count(*) FROM message_store.messages WHERE stream_name LIKE 'account-$1-%'")"
     [ "$count" -ge "$2" ] && return 0
     sleep 0.1
   done
@@ -73,21 +73,21 @@ check_accounts() {
   local twice wrong outcomes distinct rejected
   twice="$(query -c "SELECT string_agg(key, ', ') FROM (
       SELECT coalesce(data->>'depositId', data->>'withdrawalId') AS key FROM message_store.messages
-      WHERE stream_name LIKE 'account-$1%' AND type IN ('Deposited', 'Withdrawn', 'WithdrawalRejected')
+      WHERE stream_name LIKE 'account-$1-%' AND type IN ('Deposited', 'Withdrawn', 'WithdrawalRejected')
       GROUP BY 1 HAVING count(*) > 1) s")"
   [ -z "$twice" ] || fail "applied more than once: $twice"
-  outcomes="$(query -c "SELECT count(*) FROM message_store.messages WHERE stream_name LIKE 'account-$1%'
+  outcomes="$(query -c "SELECT count(*) FROM message_store.messages WHERE stream_name LIKE 'account-$1-%'
       AND type IN ('Deposited', 'Withdrawn', 'WithdrawalRejected')
       AND data->>'depositId' IS DISTINCT FROM ('initial-' || substr(stream_name, 9))")"
   distinct="$(sort -u "$work/commands" | wc -l)"
   [ "$outcomes" = "$distinct" ] || fail "$outcomes commands have an outcome, of $distinct distinct ones issued"
-  rejected="$(query -c "SELECT count(*) FROM message_store.messages WHERE stream_name LIKE 'account-$1%' AND type = 'WithdrawalRejected'")"
+  rejected="$(query -c "SELECT count(*) FROM message_store.messages WHERE stream_name LIKE 'account-$1-%' AND type = 'WithdrawalRejected'")"
   [ "$rejected" = "$(awk -v too_much=$too_much '$5 >= too_much' "$work/commands" | sort -u | wc -l)" ] ||
     fail "$rejected withdrawals rejected, not exactly those of $too_much"
   query -c "SELECT substr(stream_name, 9) || ' ' || (sum(CASE type WHEN 'Deposited' THEN (data->>'amount')::numeric
                                                              WHEN 'Withdrawn' THEN -(data->>'amount')::numeric
                                                              ELSE 0 END))::text
-            FROM message_store.messages WHERE stream_name LIKE 'account-$1%' GROUP BY stream_name ORDER BY 1" >"$work/actual"
+            FROM message_store.messages WHERE stream_name LIKE 'account-$1-%' GROUP BY stream_name ORDER BY 1" >"$work/actual"
   sort "$work/expected" -o "$work/expected"
   wrong="$(diff "$work/expected" "$work/actual" || true)"
   [ -z "$wrong" ] || fail "balances differ (expected < > actual):
@@ -95,15 +95,32 @@ $wrong"
 }
 
 # Runs COMMAND in the background COUNT times, killing it (SIGKILL) after
-# 0.2 to 0.6 s each time; its output goes to LOG.
+# 0.2 to 0.6 s each time; its output goes to LOG. A run that ended by
+# itself before its kill must have exited 0. Sets killed: how many were.
 kill_repeatedly() {  # COUNT LOG COMMAND...
-  local count=$1 log=$2 pid
+  local count=$1 log=$2 pid status
   shift 2
+  killed=0
   for _ in $(seq "$count"); do
     "$@" >>"$log" 2>&1 &
     pid=$!
     sleep "0.$((RANDOM % 5 + 2))"
-    kill -9 "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
+    if kill -9 "$pid" 2>/dev/null; then
+      killed=$((killed + 1))
+      wait "$pid" 2>/dev/null || true
+    else
+      status=0
+      wait "$pid" || status=$?
+      [ "$status" = 0 ] || fail "$1 exited with status $status before it was killed: $(tail -3 "$log")"
+    fi
   done
+}
+
+# Waits until FILE has a line matching PATTERN, at most 60 s.
+wait_for_line() {  # FILE PATTERN
+  for _ in $(seq 600); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  fail "no line like '$2' in $1 after 60 s: $(tail -3 "$1")"
 }

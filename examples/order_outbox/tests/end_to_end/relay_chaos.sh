@@ -22,10 +22,12 @@ helpers+=($placing)
 relay=("$program" relay --file "$work/delivered" --name "$name" --database "$EVT_TEST_CONNINFO")
 kill_repeatedly "$kills" "$work/relay.log" "${relay[@]}"
 wait "$placing" || fail "placing orders failed"
+helpers=()
 
-"${relay[@]}" >"$work/relay.out" 2>>"$work/relay.log" &
+"${relay[@]}" >"$work/relay.out" 2>"$work/final.log" &
 pid=$!
 services+=($pid)
+wait_for_line "$work/final.log" "^Relaying"
 for _ in $(seq 600); do
   lines=$(sort -u <(grep -o '"id":"[^"]*"' "$work/delivered" 2>/dev/null) | wc -l)
   total=$(query -c "SELECT count(*) FROM message_store.messages WHERE message_store.category(stream_name) = 'order'")
@@ -33,6 +35,7 @@ for _ in $(seq 600); do
   sleep 0.1
 done
 kill -TERM "$pid"
-wait "$pid" || fail "the relay did not stop cleanly: $(tail -3 "$work/relay.log")"
-echo "relay killed $kills times; last run: $(tail -1 "$work/relay.out")"
+wait "$pid" || fail "the relay did not stop cleanly: $(tail -3 "$work/final.log")"
+services=()
+echo "relay killed $killed of $kills times; last run: $(tail -1 "$work/relay.out")"
 "$program" verify --file "$work/delivered" --database "$EVT_TEST_CONNINFO"
