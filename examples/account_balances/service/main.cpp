@@ -21,7 +21,6 @@
 #include <evt/store/session.hpp>
 
 #include <atomic>
-#include <csignal>
 #include <iostream>
 
 namespace {
@@ -32,17 +31,13 @@ constexpr const char* usage =
     "usage: account-balances install|run|rebuild|show|check [--database CONNINFO] [--batch-size N]\n"
     "                        [--poll-interval-ms MS]\n";
 
-std::atomic<bool> stopping{false};
-
 void print(const std::vector<std::string>& rows) {
   for (const auto& row : rows) std::cout << row << "\n";
 }
 
 int run(const arguments& args) {
-  if (args.positional().size() != 1) throw arguments::usage_error{"Say what to do"};
-  const auto& command = args.positional().front();
-  std::signal(SIGINT, [](int) { stopping = true; });
-  std::signal(SIGTERM, [](int) { stopping = true; });
+  const auto& command = args.command();
+  const auto& stopping = account_component::command_line::stop_on_signals();
   evt::store::session session{{.conninfo = args.option("database").value_or("")}};
   if (command == "install") {
     account_balances::install(session);
@@ -54,7 +49,7 @@ int run(const arguments& args) {
   if (command == "run") {
     std::cout << "Projecting the account category into account_balances from global position "
               << projector.position() + 1 << std::endl;
-    projector.run([] { return stopping.load(); });
+    projector.run([&stopping] { return stopping.load(); });
     std::cout << "Stopped at global position " << projector.position() << " (" << projector.telemetry().applied
               << " events applied in " << projector.telemetry().transactions << " transactions)" << std::endl;
     return 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <csignal>
 #include <iostream>
 
 namespace account_component::command_line {
@@ -38,6 +39,21 @@ std::optional<std::int64_t> arguments::number(const std::string& name, std::int6
                       std::to_string(maximum) + " (given: " + *text + ")"};
   }
   return value;
+}
+
+const std::string& arguments::command() const {
+  if (positional_.size() != 1) throw usage_error{"Say what to do"};
+  return positional_.front();
+}
+
+namespace {
+std::atomic<bool> stop_requested{false};
+}  // namespace
+
+const std::atomic<bool>& stop_on_signals() {
+  std::signal(SIGINT, [](int) { stop_requested = true; });
+  std::signal(SIGTERM, [](int) { stop_requested = true; });
+  return stop_requested;
 }
 
 int run_program(const char* name, const char* usage, int argc, char** argv,

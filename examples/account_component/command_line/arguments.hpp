@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -22,6 +23,9 @@ class arguments {
   arguments(int argc, char** argv, const std::vector<std::string>& known_options);
 
   const std::vector<std::string>& positional() const noexcept { return positional_; }
+  // The one positional word of a program of commands ("open", "run", ...);
+  // a usage_error without exactly one.
+  const std::string& command() const;
   std::optional<std::string> option(const std::string& name) const;
   // The option as a whole number in [minimum, maximum], if given.
   std::optional<std::int64_t> number(const std::string& name, std::int64_t minimum, std::int64_t maximum) const;
@@ -30,6 +34,10 @@ class arguments {
   std::vector<std::string> positional_;
   std::map<std::string, std::string> options_;
 };
+
+// From now on, SIGINT and SIGTERM ask the program to stop: the flag turns
+// true (the program finishes what it does, then exits 0).
+const std::atomic<bool>& stop_on_signals();
 
 // A program's main: reads the words, runs `program`, and turns errors into
 // exit statuses: a usage_error prints its message and `usage` (2), any other

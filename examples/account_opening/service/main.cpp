@@ -101,8 +101,7 @@ int check(const arguments& args) {
 }
 
 int run(const arguments& args) {
-  if (args.positional().size() != 1) throw arguments::usage_error{"Say what to do: open, drive or check"};
-  const auto& command = args.positional().front();
+  const auto& command = args.command();
   if (command == "open") return open(args);
   if (command == "drive") return drive(args, "/proc/self/exe");
   if (command == "check") return check(args);

@@ -19,7 +19,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -34,13 +33,9 @@ constexpr const char* usage =
     "       order-outbox relay (--file PATH | --webhook URL) [--name NAME] [--max-attempts N] [--database CONNINFO]\n"
     "       order-outbox verify --file PATH [--database CONNINFO]\n";
 
-std::atomic<bool> stopping{false};
-
 int run(const arguments& args) {
-  if (args.positional().size() != 1) throw arguments::usage_error{"Say what to do"};
-  const auto& command = args.positional().front();
-  std::signal(SIGINT, [](int) { stopping = true; });
-  std::signal(SIGTERM, [](int) { stopping = true; });
+  const auto& command = args.command();
+  const auto& stopping = account_component::command_line::stop_on_signals();
   evt::store::session session{{.conninfo = args.option("database").value_or("")}};
   if (command == "install") {
     order_outbox::install(session);
@@ -73,7 +68,7 @@ int run(const arguments& args) {
                              .max_attempts = args.number("max-attempts", 1, 1000).value_or(5),
                              .log = [](const std::string& line) { std::cerr << line << std::endl; }}};
     std::cerr << "Relaying " << order_outbox::category << " from global position " << relay.position() + 1 << std::endl;
-    relay.run([] { return stopping.load(); });
+    relay.run([&stopping] { return stopping.load(); });
     const auto& done = relay.telemetry();
     std::cout << "Delivered " << done.delivered << " (" << done.possible_redeliveries << " possible redeliveries), "
               << done.retries << " retries, " << done.dead_lettered << " dead-lettered" << std::endl;
