@@ -32,24 +32,40 @@ std::string iso8601(std::chrono::sys_time<std::chrono::microseconds> time) {
   return text;
 }
 
-time_point parse_iso8601(std::string_view text) {
-  const auto reject = [&] { throw error{"Not an ISO 8601 UTC time (Text: " + std::string{text} + ")"}; };
+std::chrono::sys_time<std::chrono::microseconds> parse_iso8601_instant(std::string_view text) {
+  const auto reject = [&] { throw error{"Not an ISO 8601 time (Text: " + std::string{text} + ")"}; };
   static constexpr std::string_view shape = "dddd-dd-ddTdd:dd:dd";
-  if (text.size() < shape.size() + 1 || text.back() != 'Z') reject();
+  if (text.size() < shape.size() + 1) reject();
   for (std::size_t i = 0; i < shape.size(); ++i) {
     if (shape[i] == 'd' ? !is_digit(text[i]) : text[i] != shape[i]) reject();
   }
+  auto rest = text.substr(shape.size());
 
-  // "" or "." and 1 to 9 digits, of which the first 3 count.
-  const auto fraction = text.substr(shape.size(), text.size() - shape.size() - 1);
-  int milliseconds = 0;
-  if (!fraction.empty()) {
-    if (fraction[0] != '.' || fraction.size() < 2 || fraction.size() > 10) reject();
-    for (std::size_t i = 1; i < fraction.size(); ++i) {
-      if (!is_digit(fraction[i])) reject();
-      if (i <= 3) milliseconds = milliseconds * 10 + (fraction[i] - '0');
+  // "" or "." and digits, of which the first 6 count.
+  int microseconds = 0;
+  if (rest.front() == '.') {
+    std::size_t digits = 1;
+    while (digits < rest.size() && is_digit(rest[digits])) ++digits;
+    if (digits == 1) reject();
+    for (std::size_t i = 1; i <= 6; ++i) microseconds = microseconds * 10 + (i < digits ? rest[i] - '0' : 0);
+    rest.remove_prefix(digits);
+  }
+
+  // 'Z', or an offset: +HH:MM, +HHMM or +HH (- too).
+  int offset_minutes = 0;
+  if (rest != "Z") {
+    if (rest.empty() || (rest.front() != '+' && rest.front() != '-')) reject();
+    const int sign = rest.front() == '-' ? -1 : 1;
+    const auto offset = rest.substr(1);
+    const bool colon = offset.size() == 5 && offset[2] == ':';
+    if (offset.size() != 2 && offset.size() != 4 && !colon) reject();
+    for (std::size_t i = 0; i < offset.size(); ++i) {
+      if (!(colon && i == 2) && !is_digit(offset[i])) reject();
     }
-    for (auto i = fraction.size(); i <= 3; ++i) milliseconds *= 10;
+    const int hours = number(offset, 0, 2);
+    const int minutes = offset.size() == 2 ? 0 : number(offset, colon ? 3 : 2, 2);
+    if (hours > 23 || minutes > 59) reject();
+    offset_minutes = sign * (hours * 60 + minutes);
   }
 
   const std::chrono::year_month_day date{std::chrono::year{number(text, 0, 4)},
@@ -57,8 +73,12 @@ time_point parse_iso8601(std::string_view text) {
                                          std::chrono::day{static_cast<unsigned>(number(text, 8, 2))}};
   const int hours = number(text, 11, 2), minutes = number(text, 14, 2), seconds = number(text, 17, 2);
   if (!date.ok() || hours > 23 || minutes > 59 || seconds > 59) reject();
-  return time_point{std::chrono::sys_days{date}} + std::chrono::hours{hours} + std::chrono::minutes{minutes} +
-         std::chrono::seconds{seconds} + std::chrono::milliseconds{milliseconds};
+  return std::chrono::sys_days{date} + std::chrono::hours{hours} + std::chrono::minutes{minutes - offset_minutes} +
+         std::chrono::seconds{seconds} + std::chrono::microseconds{microseconds};
+}
+
+time_point parse_iso8601(std::string_view text) {
+  return std::chrono::floor<std::chrono::milliseconds>(parse_iso8601_instant(text));
 }
 
 }  // namespace evt

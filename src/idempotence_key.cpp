@@ -3,15 +3,30 @@
 #include <evt/error.hpp>
 
 namespace evt {
+namespace {
+
+// A key in an error message: a hostile one may be megabytes long.
+std::string shown(std::string_view key) {
+  constexpr std::size_t shown_size = 100;
+  if (key.size() <= shown_size) return std::string{key};
+  return std::string{key.substr(0, shown_size)} + "...";
+}
+
+}  // namespace
 
 std::optional<std::string> idempotence_key_problem(std::optional<std::string_view> idempotence_key) {
   if (!idempotence_key) return "Idempotence key is missing";
   if (idempotence_key->find_first_not_of(" \t\n\r\f\v") == std::string_view::npos) {
     return "Idempotence key must not be blank";
   }
+  if (idempotence_key->size() > max_idempotence_key_size) {
+    return "Idempotence key is longer than " + std::to_string(max_idempotence_key_size) +
+           " bytes (Key Size: " + std::to_string(idempotence_key->size()) + ", Idempotence Key: " +
+           shown(*idempotence_key) + ")";
+  }
   if (idempotence_key->find('+') != std::string_view::npos) {
     return "Idempotence key must not contain '+', which separates the ids of a stream name (Idempotence Key: " +
-           std::string{*idempotence_key} + ")";
+           shown(*idempotence_key) + ")";
   }
   if (idempotence_key->find('\0') != std::string_view::npos) return "Idempotence key must not contain a NUL character";
   return std::nullopt;
@@ -19,11 +34,6 @@ std::optional<std::string> idempotence_key_problem(std::optional<std::string_vie
 
 void check_idempotency_key(std::string_view key) {
   if (auto problem = idempotence_key_problem(key)) throw idempotency_error{*problem, std::string{key}};
-  if (key.size() > max_idempotency_key_size) {
-    throw idempotency_error{"Idempotency key is longer than " + std::to_string(max_idempotency_key_size) +
-                                " bytes (Key Size: " + std::to_string(key.size()) + ")",
-                            std::string{key}};
-  }
 }
 
 }  // namespace evt

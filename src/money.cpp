@@ -2,105 +2,172 @@
 
 #include <evt/error.hpp>
 
+#include <boost/multiprecision/cpp_int.hpp>
+
 #include <algorithm>
-#include <limits>
+#include <charconv>
+#include <cstdint>
 
 namespace evt {
 namespace {
 
-constexpr int max_scale = 15;
+using boost::multiprecision::cpp_int;
 
-[[noreturn]] void overflow() { throw error{"Money amount out of range"}; }
+// PostgreSQL numeric's range, so that whatever the store holds is money and
+// nothing else is.
+constexpr std::size_t max_whole_digits = 131072;
+constexpr std::size_t max_scale = 16383;
 
-// Intermediate results in 128 bits: 15 decimal places on an int64 always fit.
-__extension__ using wide = __int128;
-
-wide scaled_up(std::int64_t units, int by) {
-  wide scaled = units;
-  for (int i = 0; i < by; ++i) scaled *= 10;
-  return scaled;
+[[noreturn]] void out_of_range(std::string_view text) {
+  throw error{"Money amount out of range (Text: " + std::string{text.substr(0, 100)} +
+              (text.size() > 100 ? "...)" : ")")};
 }
 
-// Without trailing zeros, and back in 64 bits (or out of range).
-struct reduced {
-  std::int64_t units;
-  int scale;
+bool is_digits(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The canonical text of sign, digits and scale (the last `scale` digits are
+// the fraction): no leading zeros, "0" before the point, no "-0".
+std::string canonical(bool negative, std::string_view digits, std::size_t scale) {
+  std::string text;
+  const auto whole_length = digits.size() > scale ? digits.size() - scale : 0;
+  auto whole = digits.substr(0, whole_length);
+  while (!whole.empty() && whole.front() == '0') whole.remove_prefix(1);
+  const auto fraction = digits.substr(whole_length);
+  const bool zero = whole.empty() && std::all_of(fraction.begin(), fraction.end(), [](char c) { return c == '0'; });
+  if (negative && !zero) text += '-';
+  if (whole.empty()) {
+    text += '0';
+  } else {
+    text += whole;
+  }
+  if (scale > 0) {
+    text += '.';
+    text.append(scale - fraction.size(), '0');
+    text += fraction;
+  }
+  return text;
+}
+
+// Exact arithmetic on units of 10^-scale.
+struct scaled {
+  cpp_int units;
+  std::size_t scale;
 };
 
-reduced reduce(wide units, int scale) {
-  while (scale > 0 && units % 10 == 0) {
-    units /= 10;
-    --scale;
+scaled scaled_of(const std::string& text) {
+  const auto point = text.find('.');
+  std::string digits = text;
+  std::size_t scale = 0;
+  if (point != std::string::npos) {
+    digits.erase(point, 1);
+    scale = text.size() - point - 1;
   }
-  if (units > std::numeric_limits<std::int64_t>::max() || units < std::numeric_limits<std::int64_t>::min()) overflow();
-  return {static_cast<std::int64_t>(units), scale};
+  // cpp_int reads a leading 0 as octal.
+  const bool negative = digits.front() == '-';
+  const auto first = digits.find_first_not_of("-0");
+  if (first == std::string::npos) return {cpp_int{0}, scale};
+  cpp_int units{digits.substr(first)};
+  if (negative) units = -units;
+  return {std::move(units), scale};
+}
+
+cpp_int power_of_ten(std::size_t exponent) {
+  return boost::multiprecision::pow(cpp_int{10}, static_cast<unsigned>(exponent));
+}
+
+// Both at the larger scale.
+std::pair<scaled, scaled> aligned(const std::string& a, const std::string& b) {
+  auto x = scaled_of(a);
+  auto y = scaled_of(b);
+  if (x.scale < y.scale) {
+    x.units *= power_of_ten(y.scale - x.scale);
+    x.scale = y.scale;
+  } else if (y.scale < x.scale) {
+    y.units *= power_of_ten(x.scale - y.scale);
+    y.scale = x.scale;
+  }
+  return {std::move(x), std::move(y)};
+}
+
+std::string text_of(const cpp_int& units, std::size_t scale) {
+  const auto digits = units.str();
+  const bool negative = digits.front() == '-';
+  const auto magnitude = std::string_view{digits}.substr(negative ? 1 : 0);
+  const auto text = canonical(negative, magnitude, scale);
+  if (magnitude.size() > scale + max_whole_digits) out_of_range(text);
+  return text;
 }
 
 }  // namespace
 
 money money::parse(std::string_view text) {
   const auto reject = [&] { throw error{"Not a money amount (Text: " + std::string{text} + ")"}; };
-  std::size_t i = 0;
-  const bool negative = !text.empty() && text[0] == '-';
-  if (negative) ++i;
-  std::int64_t units = 0;
-  int scale = 0;
-  bool digits = false;
-  bool point = false;
-  for (; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '.' && !point) {
-      point = true;
-      continue;
-    }
-    if (c < '0' || c > '9') reject();
-    digits = true;
-    if (point && ++scale > max_scale) reject();
-    if (__builtin_mul_overflow(units, 10, &units) || __builtin_add_overflow(units, c - '0', &units)) overflow();
-  }
-  if (!digits || (point && scale == 0)) reject();
-  const auto [whole, places] = reduce(negative ? -static_cast<wide>(units) : units, scale);
-  return money{whole, places};
-}
+  auto rest = text;
+  const bool negative = !rest.empty() && rest.front() == '-';
+  if (negative) rest.remove_prefix(1);
 
-std::string money::to_string() const {
-  // Magnitude as unsigned: the smallest int64 has no positive counterpart.
-  const auto magnitude = units_ < 0 ? 0 - static_cast<std::uint64_t>(units_) : static_cast<std::uint64_t>(units_);
-  const auto digits = std::to_string(magnitude);
-  const auto scale = static_cast<std::size_t>(scale_);
-  std::string text;
-  if (units_ < 0) text += '-';
-  if (scale == 0) {
-    text += digits;
-    return text;
+  // mantissa[.fraction][e exponent]
+  const auto exponent_at = rest.find_first_of("eE");
+  auto number = rest.substr(0, exponent_at);
+  std::int64_t exponent = 0;
+  if (exponent_at != std::string_view::npos) {
+    auto exponent_text = rest.substr(exponent_at + 1);
+    const bool minus = !exponent_text.empty() && exponent_text.front() == '-';
+    if (!exponent_text.empty() && (minus || exponent_text.front() == '+')) exponent_text.remove_prefix(1);
+    if (exponent_text.empty() || !is_digits(exponent_text)) reject();
+    // Beyond numeric's range whatever the mantissa.
+    if (exponent_text.size() > 7) out_of_range(text);
+    std::from_chars(exponent_text.data(), exponent_text.data() + exponent_text.size(), exponent);
+    if (minus) exponent = -exponent;
   }
-  const auto whole = digits.size() > scale ? digits.size() - scale : 0;
-  if (whole == 0) {
-    text += '0';
+  const auto point = number.find('.');
+  const auto whole = number.substr(0, point);
+  const auto fraction = point == std::string_view::npos ? std::string_view{} : number.substr(point + 1);
+  if (!is_digits(whole) || !is_digits(fraction) || (whole.empty() && fraction.empty()) ||
+      (point != std::string_view::npos && fraction.empty())) {
+    reject();
+  }
+
+  // numeric's rule: the scale is the fraction's digits less the exponent.
+  std::string digits{whole};
+  digits += fraction;
+  const auto shift = exponent - static_cast<std::int64_t>(fraction.size());
+  const auto significant = digits.find_first_not_of('0');
+  const auto significant_digits = significant == std::string::npos ? 0 : digits.size() - significant;
+  std::size_t scale = 0;
+  if (shift >= 0) {
+    if (significant_digits > 0 && significant_digits + static_cast<std::size_t>(shift) > max_whole_digits) out_of_range(text);
+    if (significant_digits > 0) digits.append(static_cast<std::size_t>(shift), '0');
   } else {
-    text.append(digits, 0, whole);
+    scale = static_cast<std::size_t>(-shift);
+    if (scale > max_scale) out_of_range(text);
+    if (significant_digits > scale + max_whole_digits) out_of_range(text);
   }
-  text += '.';
-  text.append(scale - (digits.size() - whole), '0');
-  text.append(digits, whole);
-  return text;
+  return money{canonical_text{}, canonical(negative, digits, scale)};
 }
 
-money operator+(money a, money b) {
-  const int scale = std::max(a.scale_, b.scale_);
-  const auto [units, places] = reduce(scaled_up(a.units_, scale - a.scale_) + scaled_up(b.units_, scale - b.scale_), scale);
-  return money{units, places};
+int money::scale() const noexcept {
+  const auto point = text_.find('.');
+  return point == std::string::npos ? 0 : static_cast<int>(text_.size() - point - 1);
 }
 
-money operator-(money a, money b) {
-  const int scale = std::max(a.scale_, b.scale_);
-  const auto [units, places] = reduce(scaled_up(a.units_, scale - a.scale_) - scaled_up(b.units_, scale - b.scale_), scale);
-  return money{units, places};
+money operator+(const money& a, const money& b) {
+  auto [x, y] = aligned(a.text_, b.text_);
+  return money{money::canonical_text{}, text_of(x.units + y.units, x.scale)};
 }
 
-std::strong_ordering operator<=>(money a, money b) {
-  const int scale = std::max(a.scale_, b.scale_);
-  return scaled_up(a.units_, scale - a.scale_) <=> scaled_up(b.units_, scale - b.scale_);
+money operator-(const money& a, const money& b) {
+  auto [x, y] = aligned(a.text_, b.text_);
+  return money{money::canonical_text{}, text_of(x.units - y.units, x.scale)};
+}
+
+std::strong_ordering operator<=>(const money& a, const money& b) {
+  if (a.text_ == b.text_) return std::strong_ordering::equal;
+  const auto [x, y] = aligned(a.text_, b.text_);
+  const auto order = x.units.compare(y.units);
+  return order < 0 ? std::strong_ordering::less : order > 0 ? std::strong_ordering::greater : std::strong_ordering::equal;
 }
 
 }  // namespace evt

@@ -1,5 +1,9 @@
 #include <evt/uuid.hpp>
 
+#include <boost/uuid/name_generator_sha1.hpp>
+#include <boost/uuid/string_generator.hpp>
+#include <boost/uuid/uuid_io.hpp>
+
 #include <array>
 #include <cstdint>
 #include <random>
@@ -31,6 +35,12 @@ std::string random_uuid() {
     text += hex[bytes[i] & 0x0f];
   }
   return text;
+}
+
+std::string name_uuid(std::string_view name) {
+  static const boost::uuids::name_generator_sha1 generate{
+      boost::uuids::string_generator{}("8d5c4f3e-2a61-4b7e-9c0d-5e76a1f0b2c4")};
+  return boost::uuids::to_string(generate(name.data(), name.size()));
 }
 
 }  // namespace evt

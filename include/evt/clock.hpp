@@ -15,8 +15,12 @@ time_point now();
 // Truncates below the millisecond.
 std::string iso8601(std::chrono::sys_time<std::chrono::microseconds> time);
 
-// Reads "YYYY-MM-DDTHH:MM:SS[.fff]Z" (a fraction of 1 to 9 digits, kept to the
-// millisecond); anything else is an evt::error naming the text.
+// Reads ISO 8601 times as Ruby writes them: "YYYY-MM-DDTHH:MM:SS", an
+// optional fraction of any length, then 'Z' or an offset (+01:00, +0100,
+// +01, or with '-'), into UTC, to the microsecond (finer digits are
+// dropped); anything else is an evt::error naming the text.
+std::chrono::sys_time<std::chrono::microseconds> parse_iso8601_instant(std::string_view text);
+// The same, truncated to the millisecond.
 time_point parse_iso8601(std::string_view text);
 
 }  // namespace evt

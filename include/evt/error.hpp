@@ -67,6 +67,14 @@ class reservation_error : public error {
   using error::error;
 };
 
+// A message its handler refuses for what it holds (a domain check: an
+// amount that is not positive, an id that names nothing). Consumers park it
+// (see error_kind.hpp): handling it again cannot change the answer.
+class invalid_message_error : public error {
+ public:
+  using error::error;
+};
+
 // Consumer group member and size are inconsistent or out of range.
 class consumer_group_error : public error {
  public:

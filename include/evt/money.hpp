@@ -2,47 +2,57 @@
 
 #include <compare>
 #include <concepts>
-#include <cstdint>
+#include <ostream>
 #include <string>
 #include <string_view>
 
 namespace evt {
 
-// An exact decimal amount: no binary floating point for money. Held as an
-// integer count of 10^-scale units, scale 0 to 15, normalised (no trailing
-// zeros), so equal amounts are equal whatever their written form.
+// An exact decimal amount: no binary floating point for money. It holds any
+// value PostgreSQL's numeric holds, and so any JSON number the message store
+// (jsonb) keeps: up to 131,072 digits before the point and 16,383 after.
+// Like numeric, it keeps the scale it was written with (4.0 stays "4.0",
+// 11.50 stays "11.50") and compares by value (4.0 == 4). Exponent forms are
+// read as numeric reads them: "1.0e-05" is 0.000010, "1.0e+20" is
+// 100000000000000000000, which is also what the store gives back for them.
 class money {
  public:
-  constexpr money() = default;
-  // Whole amounts: 100 is money. Doubles are not: 11.5 would truncate, so
-  // they do not compile; write money::parse("11.5").
+  money() = default;  // 0
+  // Whole amounts: 100 is money. Doubles are not: 11.5 would be rounded
+  // somewhere, so they do not compile; write money::parse("11.5").
   template <std::integral Whole>
     requires(!std::same_as<Whole, bool>)
-  constexpr money(Whole whole) : units_{static_cast<std::int64_t>(whole)} {}  // NOLINT: implicit on purpose
+  money(Whole whole) : text_{std::to_string(whole)} {}  // NOLINT: implicit on purpose
   template <std::floating_point Number>
   money(Number) = delete;
 
-  // "11.5", "-0.25", "100"; anything else is an evt::error naming the text.
+  // "11.5", "-0.25", "100", "4.0", "1.0e-05": a JSON number's text (leading
+  // zeros allowed). Anything else, or a value beyond numeric's range, is an
+  // evt::error naming the text.
   static money parse(std::string_view text);
 
-  std::string to_string() const;
-  std::int64_t units() const noexcept { return units_; }
-  int scale() const noexcept { return scale_; }
+  // As PostgreSQL's numeric writes it: no exponent, the scale kept.
+  const std::string& to_string() const noexcept { return text_; }
+  // Digits after the point, as written.
+  int scale() const noexcept;
+  bool is_integer() const noexcept { return scale() == 0; }
 
-  friend money operator+(money a, money b);
-  friend money operator-(money a, money b);
-  money& operator+=(money other) { return *this = *this + other; }
-  money& operator-=(money other) { return *this = *this - other; }
-  friend money operator-(money a) { return money{0} - a; }
+  // The scale of a sum or difference is the larger of the two, as in numeric.
+  friend money operator+(const money& a, const money& b);
+  friend money operator-(const money& a, const money& b);
+  money& operator+=(const money& other) { return *this = *this + other; }
+  money& operator-=(const money& other) { return *this = *this - other; }
+  friend money operator-(const money& a) { return money{} - a; }
 
-  friend bool operator==(money a, money b) noexcept { return a.units_ == b.units_ && a.scale_ == b.scale_; }
-  friend std::strong_ordering operator<=>(money a, money b);
+  friend bool operator==(const money& a, const money& b) { return (a <=> b) == 0; }
+  friend std::ostream& operator<<(std::ostream& out, const money& amount) { return out << amount.text_; }
+  friend std::strong_ordering operator<=>(const money& a, const money& b);
 
  private:
-  constexpr money(std::int64_t units, int scale) : units_{units}, scale_{scale} {}
+  struct canonical_text {};
+  money(canonical_text, std::string text) : text_{std::move(text)} {}
 
-  std::int64_t units_ = 0;
-  int scale_ = 0;
+  std::string text_ = "0";  // canonical: [-]digits[.digits], no leading zeros, no "-0"
 };
 
 }  // namespace evt

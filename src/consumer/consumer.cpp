@@ -1,16 +1,15 @@
 #include <evt/consumer/consumer.hpp>
 
+#include <evt/dead_letter/dead_letter.hpp>
 #include <evt/error.hpp>
+#include <evt/error_kind.hpp>
+#include <evt/store/put.hpp>
 #include <evt/stream_name.hpp>
 
 #include "store/connection.hpp"
 #include "store/rows.hpp"
 
-#include <cxxabi.h>
-
-#include <cstdlib>
 #include <iostream>
-#include <memory>
 #include <thread>
 
 namespace evt {
@@ -36,7 +35,10 @@ std::string position_stream(const consumer::settings& settings) {
 }  // namespace
 
 consumer::consumer(store::session& session, settings settings)
-    : session_{&session}, settings_{std::move(settings)}, positions_{session, position_stream(settings_)} {}
+    : session_{&session},
+      settings_{std::move(settings)},
+      positions_{session, position_stream(settings_)},
+      dead_letter_category_{dead_letter::category_of(settings_.category)} {}
 
 namespace {
 
@@ -78,14 +80,24 @@ bool consumer::pause(std::chrono::milliseconds delay) const {
 
 template <class Call>
 bool consumer::retrying(Call&& call) {
-  for (auto delay = settings_.connection_retry_delay;;) {
+  for (auto delay = settings_.transient_retry_delay;;) {
     try {
       call();
       return true;
-    } catch (const connection_error& lost) {
-      if (delay.count() == 0) throw;
-      log("Connection lost; retrying in " + std::to_string(delay.count()) + " ms (Category: " + settings_.category +
-          ", Error: " + lost.what() + ")");
+    } catch (...) {
+      if (delay.count() == 0 || kind_of_current_exception() != error_kind::transient) throw;
+      const bool lost = [] {
+        try {
+          throw;
+        } catch (const connection_error&) {
+          return true;
+        } catch (...) {
+          return false;
+        }
+      }();
+      log((lost ? "Connection lost" : "Transient error (" + class_name_of_current_exception() + ")") +
+          "; retrying in " + std::to_string(delay.count()) + " ms (Category: " + settings_.category +
+          ", Error: " + message_of_current_exception() + ")");
       if (!pause(delay)) return false;
       delay = next_delay(delay);
     }
@@ -126,18 +138,20 @@ std::int64_t consumer::handle_batch() {
   for (const auto& row : rows) {
     if (stopping_) break;
     store::detail::assign(message, row);
-    // A handler that lost the connection gets the message again once it is
-    // back (handlers are idempotent: delivery is at least once anyway).
-    bool dispatched = false;
-    if (!retrying([&] { dispatched = dispatch(message); }) || !dispatched) break;
+    // A handler that met a transient error gets the message again once it
+    // has passed (handlers are idempotent: delivery is at least once anyway).
+    auto outcome = dispatched::stopped;
+    if (!retrying([&] { outcome = dispatch(message); }) || outcome == dispatched::stopped) break;
+    position_ = message.global_position + 1;
+    ++handled;
+    if (outcome == dispatched::parked) continue;  // its position is recorded
     if (settings_.log) {
       settings_.log("Handled " + message.type + " (Stream: " + message.stream_name +
                     ", Position: " + std::to_string(message.position) +
                     ", Global Position: " + std::to_string(message.global_position) + ", Handlers: " + handler_names_ + ")");
     }
-    last_handled_ = message.global_position;
-    position_ = message.global_position + 1;
-    ++handled;
+    ++counts_.handled;
+    record_at_ = message.global_position;
     if (++handled_since_record_ >= settings_.position_update_interval) record_due_ = true;
     if (record_due_ && gap_passed()) record_position();
   }
@@ -146,39 +160,10 @@ std::int64_t consumer::handle_batch() {
 
 namespace {
 
-// The dynamic type of the exception being handled, readable: "std::runtime_error".
-std::string current_exception_class() {
-  const auto* type = abi::__cxa_current_exception_type();
-  if (type == nullptr) return "unknown";
-  int status = 0;
-  const std::unique_ptr<char, void (*)(void*)> readable{abi::__cxa_demangle(type->name(), nullptr, nullptr, &status), std::free};
-  return status == 0 ? readable.get() : type->name();
-}
-
-std::string current_exception_message() {
-  try {
-    throw;
-  } catch (const std::exception& error) {
-    return error.what();
-  } catch (...) {
-    return "(not a std::exception)";
-  }
-}
-
-// Called inside a catch block.
-bool connection_lost() {
-  try {
-    throw;
-  } catch (const connection_error&) {
-    return true;
-  } catch (...) {
-    return false;
-  }
-}
-
 // Called inside a catch block: Eventide's words for the error in flight.
 std::string error_raised_line(const store::message_data& message) {
-  return "Error raised (Error Class: " + current_exception_class() + ", Error Message: " + current_exception_message() +
+  return "Error raised (Error Class: " + class_name_of_current_exception() +
+         ", Error Message: " + message_of_current_exception() +
          ", Type: " + message.type + ", Stream Name: " + message.stream_name +
          ", Position: " + std::to_string(message.position) +
          ", GlobalPosition: " + std::to_string(message.global_position) + ")";
@@ -186,24 +171,52 @@ std::string error_raised_line(const store::message_data& message) {
 
 }  // namespace
 
-bool consumer::dispatch(const store::message_data& message) {
+consumer::dispatched consumer::dispatch(const store::message_data& message) {
   auto delay = settings_.handler_retry_delay;
-  for (int retry = 1;; ++retry) {
+  for (int attempt = 1;; ++attempt) {
     try {
       for (const auto& handle : handlers_) handle(message);
-      return true;
+      return dispatched::handled;
     } catch (...) {
-      if (settings_.connection_retry_delay.count() > 0 && connection_lost()) throw;  // for retrying()
-      if (retry > settings_.handler_retries) {
+      const auto kind = kind_of_current_exception();
+      if (kind == error_kind::transient && settings_.transient_retry_delay.count() > 0) throw;  // for retrying()
+      if (kind == error_kind::poison && settings_.parking != parking::none) {
+        park(message, attempt);
+        return dispatched::parked;
+      }
+      if (attempt > settings_.handler_retries) {
+        if (settings_.parking == parking::all) {
+          park(message, attempt);
+          return dispatched::parked;
+        }
         report_error(message);
-        return true;
+        return dispatched::handled;
       }
       log(error_raised_line(message) + "; retrying in " + std::to_string(delay.count()) + " ms (Retry " +
-          std::to_string(retry) + " of " + std::to_string(settings_.handler_retries) + ")");
+          std::to_string(attempt) + " of " + std::to_string(settings_.handler_retries) + ")");
     }
-    if (!pause(delay)) return false;
+    if (!pause(delay)) return dispatched::stopped;
     delay = next_delay(delay);
   }
+}
+
+void consumer::park(const store::message_data& message, std::int64_t attempts) {
+  const auto reason = dead_letter::reason_of_current_exception(positions_.stream_name(), attempts);
+  const auto stream = dead_letter::stream_of(dead_letter_category_, message.stream_name);
+  const auto past = message.global_position + 1;
+  // Restarted there, the consumer never handles it again. A park retried
+  // after a lost connection finds the position there when the first one
+  // committed after all.
+  if (positions_.get().value_or(0) < past) {
+    session_->transaction([&](store::transaction& transaction) {
+      store::put(transaction, dead_letter::copy(message, reason), stream);
+      positions_.put(past);  // joins the transaction
+    });
+  }
+  record_at_ = past;
+  last_recorded_ = past;
+  ++counts_.parked;
+  log(error_raised_line(message) + "; parked in " + stream);
 }
 
 // Called inside a catch block: the error in flight is the handler's.
@@ -221,10 +234,10 @@ void consumer::record_position() {
   handled_since_record_ = 0;
   record_due_ = false;
   last_record_time_ = std::chrono::steady_clock::now();
-  if (!last_handled_ || last_handled_ == last_recorded_) return;
+  if (!record_at_ || record_at_ == last_recorded_) return;
   // Stopping, a lost connection is not waited for: the position stays
   // where it was and those messages are delivered again.
-  if (retrying([&] { positions_.put(*last_handled_); })) last_recorded_ = last_handled_;
+  if (retrying([&] { positions_.put(*record_at_); })) last_recorded_ = record_at_;
 }
 
 std::int64_t consumer::run_until_caught_up() {

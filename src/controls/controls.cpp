@@ -36,9 +36,15 @@ evt::metadata metadata() {
   return metadata;
 }
 
-evt::metadata reserved_metadata() {
-  auto reserved = metadata();
-  reserved.set_local_property("reserved", *reserved.message_id);
+evt::metadata reserved_metadata(std::string_view idempotence_key) {
+  const auto original = metadata();
+  evt::metadata reserved{.message_id = id(),
+                         .stream_name = *original.stream_name + "+" + std::string{idempotence_key},
+                         .position = 0,
+                         .global_position = 33,
+                         .time = controls::time()};
+  reserved.follow(original);
+  reserved.set_local_property("reserved", *original.message_id);
   return reserved;
 }
 

@@ -60,7 +60,8 @@ metadata read_metadata(const store::message_data& row) {
                   .stream_name = row.stream_name,
                   .position = row.position,
                   .global_position = row.global_position,
-                  .time = row.time};
+                  .time = row.time,
+                  .stored_data = row.data};
   if (!row.metadata) return result;
 
   const auto failure = [&](const std::string& field, const std::string& cause) {
@@ -68,7 +69,7 @@ metadata read_metadata(const store::message_data& row) {
   };
   json object;
   try {
-    object = snake_cased_keys(detail::parse_json(*row.metadata));
+    object = snake_cased_keys(detail::parse_json(*row.metadata, detail::numbers::as_doubles));
   } catch (const json::exception& error) {
     throw failure("metadata", error.what());
   }

@@ -1,6 +1,7 @@
 #include <evt/relay/relay.hpp>
 
 #include <evt/consumer/position_store.hpp>
+#include <evt/dead_letter/dead_letter.hpp>
 #include <evt/error.hpp>
 #include <evt/message/data_json.hpp>
 #include <evt/store/get.hpp>
@@ -13,12 +14,6 @@
 
 namespace evt::relay {
 namespace {
-
-std::string dead_letter_category_of(const std::string& category) {
-  auto types = category_types(category);
-  types.emplace_back("deadLetter");
-  return category_stream_name(entity_name(category), types);
-}
 
 store::new_message recorded_message(std::int64_t position) {
   return {.type = "Recorded", .data = detail::json_text(detail::json{{"position", position}}, "a relay position")};
@@ -38,7 +33,7 @@ relay::relay(store::session& session, evt::relay::sink& sink, settings settings)
       sink_{sink},
       settings_{std::move(settings)},
       position_stream_{position_store::stream_name(settings_.category, settings_.name)},
-      dead_letter_category_{settings_.dead_letter_category.value_or(dead_letter_category_of(settings_.category))} {
+      dead_letter_category_{settings_.dead_letter_category.value_or(dead_letter::category_of(settings_.category))} {
   if (settings_.batch_size < 1 || settings_.max_attempts < 1) {
     throw error{"A relay needs a batch size and a number of attempts of at least 1 (Relay: " + settings_.name + ")"};
   }
@@ -96,7 +91,7 @@ bool relay::take(const store::message_data& message, recorded& at, const std::fu
       break;
     } catch (const std::exception& failure) {
       if (attempt >= settings_.max_attempts) {
-        dead_letter(message, at, failure.what(), attempt);
+        park(message, at, evt::dead_letter::reason_of_current_exception(position_stream_, attempt));
         return true;
       }
       ++counts_.retries;
@@ -132,16 +127,9 @@ void relay::record(const store::message_data& message, recorded& at) {
   at.position = message.global_position;
 }
 
-void relay::dead_letter(const store::message_data& message, recorded& at, const std::string& cause,
-                        std::int64_t attempts) {
-  auto metadata = message.metadata ? detail::parse_json(*message.metadata) : detail::json::object();
-  if (!metadata.is_object()) metadata = detail::json::object();
-  metadata["deadLetter"] = {{"streamName", message.stream_name}, {"position", message.position},
-                            {"globalPosition", message.global_position}, {"messageId", message.id},
-                            {"relay", settings_.name}, {"error", cause}, {"attempts", attempts}};
-  const store::new_message copy{.type = message.type, .data = message.data,
-                                .metadata = detail::json_text(metadata, "the dead letter of message " + message.id)};
-  const auto stream = stream_name(dead_letter_category_, id(message.stream_name).value_or("none"));
+void relay::park(const store::message_data& message, recorded& at, const evt::dead_letter::reason& reason) {
+  const auto copy = evt::dead_letter::copy(message, reason);
+  const auto stream = evt::dead_letter::stream_of(dead_letter_category_, message.stream_name);
   at.version = session_.transaction([&](store::transaction& transaction) {
     store::put(transaction, copy, stream);
     return store::put(transaction, recorded_message(message.global_position), position_stream_, at.version);
@@ -149,7 +137,7 @@ void relay::dead_letter(const store::message_data& message, recorded& at, const 
   at.position = message.global_position;
   unrecorded_ = false;
   ++counts_.dead_lettered;
-  log("Dead-lettered after " + std::to_string(attempts) + " attempts: " + cause + " (" + where(message) +
+  log("Dead-lettered after " + std::to_string(reason.attempts) + " attempts: " + reason.error + " (" + where(message) +
       ", Dead Letter Stream: " + stream + ")");
 }
 

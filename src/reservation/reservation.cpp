@@ -1,6 +1,8 @@
 #include <evt/reservation/reservation.hpp>
 
 #include <evt/idempotence_key.hpp>
+#include <evt/message/metadata_json.hpp>
+#include <evt/store/get.hpp>
 
 namespace evt {
 namespace {
@@ -22,6 +24,7 @@ std::string named(const std::string& type, const metadata& metadata) {
 reservation reservation::build(store::session& session) {
   reservation built;
   built.write_ = writer::build(session);
+  built.session_ = &session;
   return built;
 }
 
@@ -64,20 +67,66 @@ std::string reservation::stream_name(const describe& message, std::string_view i
   return stream_name(*message.metadata.stream_name, idempotence_key);
 }
 
-bool reservation::is_reserved(const metadata& metadata) {
-  const auto* marker = metadata.local_property(local_property);
+namespace {
+
+// The local property that marks a copy: set, and neither null nor false.
+bool is_marked(const metadata& metadata) {
+  const auto* marker = metadata.local_property(reservation::local_property);
   return marker != nullptr && !marker->is_null() && *marker != false;
 }
 
-std::string reservation::marker(const metadata& original, std::string_view idempotence_key) {
+}  // namespace
+
+reservation::standing reservation::standing_of(const metadata& metadata, std::string_view idempotence_key) {
+  if (!is_marked(metadata) || !metadata.causation_message_stream_name || !metadata.stream_name || !metadata.position) {
+    return standing::original;
+  }
+  if (*metadata.stream_name != stream_name(*metadata.causation_message_stream_name, idempotence_key)) {
+    return standing::original;
+  }
+  return *metadata.position == 0 ? standing::reserved_copy : standing::later_in_reservation_stream;
+}
+
+bool reservation::is_reserved(const metadata& metadata, std::string_view idempotence_key) {
+  return standing_of(metadata, idempotence_key) == standing::reserved_copy;
+}
+
+store::new_message reservation::copy_of(const describe& original, const std::optional<std::string>& data,
+                                        std::string_view idempotence_key) {
+  metadata copy;
+  copy.follow(original.metadata);
   // Never null: a null marker would read as "not reserved" and reserve the
   // copy again, into ...+key+key, without end (SPEC 1.7).
-  return original.message_id && !original.message_id->empty() ? *original.message_id : std::string{idempotence_key};
+  const auto& id = original.metadata.message_id;
+  copy.set_local_property(local_property, id && !id->empty() ? *id : std::string{idempotence_key});
+  return {.type = original.type, .data = data, .metadata = metadata_json(copy)};
+}
+
+store::message_data reservation::first_of_stream(const describe& message, std::string_view idempotence_key) {
+  const auto& stream = *message.metadata.stream_name;
+  if (session_ == nullptr) {
+    throw reservation_error{"A reservation without a session cannot read its reservation stream (" +
+                            where(message.type, message.metadata) + ")"};
+  }
+  const auto first = store::get_stream(*session_, stream, {.position = 0, .batch_size = 1});
+  if (first.empty() || first.front().type != message.type ||
+      !is_reserved(read_metadata(first.front()), idempotence_key)) {
+    throw reservation_error{"The first message of its reservation stream is not a reserved copy (" +
+                            where(message.type, message.metadata) + ")"};
+  }
+  return first.front();
 }
 
 reservation::outcome reservation::handled(const describe& message) {
   ++counts_.handled;
   log("Handled reserved message " + named(message.type, message.metadata));
+  return outcome::handled;
+}
+
+reservation::outcome reservation::handled(const describe& message, const store::message_data& copy) {
+  ++counts_.handled;
+  log("Handled reserved message " + message.type + " " + std::to_string(copy.global_position) + " again, for " +
+      named(message.type, message.metadata) + " written later to " + copy.stream_name);
   return outcome::handled;
 }
 

@@ -1,13 +1,17 @@
 // Bad input reaching a running consumer or a writer: each gets a clear,
-// typed error naming where it is, and nothing is lost - the message stays
-// in the store, the position does not pass it, and what follows is handled
-// once the application decides (SPEC 5.6).
+// typed error naming where it is, and nothing is lost. A consumer parks a
+// message it cannot decode (a copy with the error in its dead-letter
+// category) and goes on; with parking off, the message stays, the position
+// does not pass it, and what follows is handled once the application
+// decides (SPEC 5.6).
 #include <evt/consumer/consumer.hpp>
+#include <evt/dead_letter/dead_letter.hpp>
 #include <evt/error.hpp>
 #include <evt/handler/handler.hpp>
 #include <evt/message/conversion.hpp>
 #include <evt/store/get.hpp>
 #include <evt/store/put.hpp>
+#include <evt/stream_name.hpp>
 #include <evt/write/writer.hpp>
 
 #include "support/database.hpp"
@@ -79,16 +83,59 @@ std::int64_t global_position_of(evt::store::session& session, const std::string&
   return evt::store::get_stream(session, stream).at(0).global_position;
 }
 
-TEST(BadInput, DataOfTheWrongShapeStopsTheConsumerNamingStreamPositionAndFieldAndLosesNothing) {
-  for (const std::string wrong : {R"({"text": 5, "count": 1})", R"({"text": "a", "count": "many"})",
-                                  R"({"text": "a", "count": 1.5})", R"({"count": 1})", "[1, 2]", R"("text")",
-                                  "null", R"({"text": "a", "count": 99999999999999999999})"}) {
+const std::vector<std::string> wrong_shapes{R"({"text": 5, "count": 1})", R"({"text": "a", "count": "many"})",
+                                            R"({"text": "a", "count": 1.5})", R"({"count": 1})", "[1, 2]", R"("text")",
+                                            "null", R"({"text": "a", "count": 99999999999999999999})"};
+
+TEST(BadInput, DataOfTheWrongShapeIsParkedNamingStreamPositionAndFieldAndTheConsumerGoesOn) {
+  for (const auto& wrong : wrong_shapes) {
     fixture f;
     const auto streams = f.write({{"Noted", R"({"text": "first", "count": 1})"},
                                   {"Noted", wrong},
                                   {"Noted", R"({"text": "third", "count": 3})"}});
     Notes notes{true};
     evt::consumer consumer{f.session, f.settings()};
+    consumer.add_handler(notes);
+    EXPECT_EQ(consumer.run_until_caught_up(), 3) << wrong;
+    ASSERT_EQ(notes.handled.size(), 2u) << wrong;
+    EXPECT_EQ(notes.handled[1].text, "third");
+    EXPECT_EQ(consumer.telemetry().parked, 1);
+
+    const auto parked = evt::dead_letter::parked(f.session, f.category);
+    ASSERT_EQ(parked.size(), 1u) << wrong;
+    const auto original = evt::store::get_stream(f.session, streams[1]).at(0);
+    EXPECT_EQ(parked[0].original, original) << "type, data, metadata, id, stream, positions: as it was";
+    EXPECT_EQ(parked[0].dead_letter.stream_name, evt::dead_letter::category_of(f.category) + "-" + std::string{*evt::id(streams[1])});
+    EXPECT_EQ(parked[0].reason.error_class, "evt::decode_error");
+    EXPECT_NE(parked[0].reason.error.find("Stream: " + streams[1] + ", Position: 0, Type: Noted, Field: "),
+              std::string::npos)
+        << parked[0].reason.error;
+    EXPECT_EQ(parked[0].reason.by, consumer.position_stream_name());
+    EXPECT_EQ(parked[0].reason.attempts, 1);
+    ASSERT_GE(f.log.size(), 2u);
+    EXPECT_NE(f.log[1].find("Error Class: evt::decode_error"), std::string::npos) << f.log[1];
+    EXPECT_NE(f.log[1].find("; parked in " + parked[0].dead_letter.stream_name), std::string::npos) << f.log[1];
+
+    // Started again, the consumer does not meet it again: parked once.
+    Notes again{true};
+    evt::consumer restarted{f.session, f.settings()};
+    restarted.add_handler(again);
+    restarted.run_until_caught_up();
+    EXPECT_EQ(restarted.telemetry().parked, 0) << wrong;
+    EXPECT_EQ(evt::dead_letter::parked(f.session, f.category).size(), 1u);
+  }
+}
+
+TEST(BadInput, WithParkingOffDataOfTheWrongShapeStopsTheConsumerAndLosesNothing) {
+  for (const auto& wrong : wrong_shapes) {
+    fixture f;
+    const auto streams = f.write({{"Noted", R"({"text": "first", "count": 1})"},
+                                  {"Noted", wrong},
+                                  {"Noted", R"({"text": "third", "count": 3})"}});
+    Notes notes{true};
+    auto settings = f.settings();
+    settings.parking = evt::consumer::parking::none;
+    evt::consumer consumer{f.session, settings};
     consumer.add_handler(notes);
     try {
       consumer.run_until_caught_up();
@@ -103,14 +150,17 @@ TEST(BadInput, DataOfTheWrongShapeStopsTheConsumerNamingStreamPositionAndFieldAn
     EXPECT_EQ(f.recorded(consumer), global_position_of(f.session, streams[0])) << "not past the bad message: " << wrong;
     ASSERT_FALSE(f.log.empty());
     EXPECT_NE(f.log.back().find("Error Class: evt::decode_error"), std::string::npos) << f.log.back();
+    EXPECT_TRUE(evt::dead_letter::parked(f.session, f.category).empty());
 
     // Nothing lost: started again, the consumer meets the same message, and
     // an application that chooses to skip it goes on to the next.
     Notes again{true};
     std::vector<std::string> skipped;
-    evt::consumer skipping{f.session, f.settings([&](std::exception_ptr, const evt::store::message_data& m) {
-                             skipped.push_back(m.stream_name);
-                           })};
+    auto skipping_settings = f.settings([&](std::exception_ptr, const evt::store::message_data& m) {
+      skipped.push_back(m.stream_name);
+    });
+    skipping_settings.parking = evt::consumer::parking::none;
+    evt::consumer skipping{f.session, skipping_settings};
     skipping.add_handler(again);
     skipping.run_until_caught_up();
     EXPECT_EQ(skipped, (std::vector<std::string>{streams[1]})) << wrong;

@@ -117,7 +117,7 @@ int handled_across_a_restart(evt::consumer::settings settings, std::chrono::mill
 TEST(Reconnect, AConsumerWithRetriesCarriesOnAcrossAServerRestart) {
   EXPECT_EQ(handled_across_a_restart({.category = unique_category(),
                                       .poll_interval = std::chrono::milliseconds{10},
-                                      .connection_retry_delay = std::chrono::milliseconds{50}},
+                                      .transient_retry_delay = std::chrono::milliseconds{50}},
                                      std::chrono::milliseconds{0}),
             2);
 }
@@ -128,7 +128,7 @@ TEST(Reconnect, AConsumerWakingOnNotifyListensAgainAfterAServerRestart) {
   // only if the consumer listens again after reconnecting.
   EXPECT_EQ(handled_across_a_restart({.category = unique_category(),
                                       .poll_interval = std::chrono::seconds{60},
-                                      .connection_retry_delay = std::chrono::milliseconds{50},
+                                      .transient_retry_delay = std::chrono::milliseconds{50},
                                       .wake_on_notify = true},
                                      std::chrono::milliseconds{500}),
             2);
@@ -140,7 +140,7 @@ TEST(Reconnect, AHandlerThatLosesTheConnectionGetsTheSameMessageAgainOnceItIsBac
   const auto output = stream_name(unique_category(), unique_id());
   evt::consumer consumer{session, {.category = category,
                                    .poll_interval = std::chrono::milliseconds{10},
-                                   .connection_retry_delay = std::chrono::milliseconds{50},
+                                   .transient_retry_delay = std::chrono::milliseconds{50},
                                    .log = [](const std::string&) {}}};
   std::vector<std::int64_t> attempts;
   consumer.add_handler([&](const evt::store::message_data& m) {

@@ -56,7 +56,7 @@ TEST(Secrets, APasswordIsNotInTheLogOfAConsumerWaitingForTheStore) {
     std::mutex guard;
     std::vector<std::string> lines;
     evt::consumer consumer{session, {.category = "someCategory",
-                                     .connection_retry_delay = std::chrono::milliseconds{1},
+                                     .transient_retry_delay = std::chrono::milliseconds{1},
                                      .log = [&](const std::string& line) {
                                        const std::lock_guard lock{guard};
                                        lines.push_back(line);

@@ -237,7 +237,8 @@ TYPED_TEST_P(IdempotencyManager, InvalidKeysAreRefusedAndNothingIsRecorded) {
     caller->records.initiate(std::string(256, 'k'));
     FAIL() << "no error";
   } catch (const idempotency_error& error) {
-    EXPECT_EQ(std::string{error.what()}, "Idempotency key is longer than 255 bytes (Key Size: 256)");
+    EXPECT_EQ(std::string{error.what()}, "Idempotence key is longer than 255 bytes (Key Size: 256, Idempotence Key: " +
+                                             std::string(100, 'k') + "...)");
   }
 }
 

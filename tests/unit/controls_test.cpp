@@ -1,4 +1,5 @@
 #include <evt/controls/controls.hpp>
+#include <evt/reservation/reservation.hpp>
 #include <evt/stream_name.hpp>
 
 #include <gtest/gtest.h>
@@ -24,9 +25,11 @@ TEST(Controls, MetadataLooksReadFromTheStore) {
   EXPECT_TRUE(metadata.is_reply());
   EXPECT_NE(metadata.property("some_property"), nullptr);
   EXPECT_EQ(metadata.local_property("reserved"), nullptr);
-  const auto reserved = evt::controls::reserved_metadata();
+  const auto reserved = evt::controls::reserved_metadata("k1");
   ASSERT_NE(reserved.local_property("reserved"), nullptr);
-  EXPECT_EQ(*reserved.local_property("reserved"), *reserved.message_id);
+  EXPECT_EQ(*reserved.stream_name, *reserved.causation_message_stream_name + "+k1");
+  EXPECT_EQ(reserved.position, 0);
+  EXPECT_TRUE(evt::reservation::is_reserved(reserved, "k1")) << "a reserved copy as the reservation trusts it";
 }
 
 TEST(Controls, SomeMessageHasDataAndMetadata) {

@@ -39,7 +39,7 @@ TEST(Reservation, AReservedMessageRunsTheBlockAndWritesNothing) {
   evt::reservation reservation;
   block_runs block;
   auto reserved = deposit();
-  reserved.metadata = evt::controls::reserved_metadata();
+  reserved.metadata = evt::controls::reserved_metadata("d1");
   EXPECT_EQ(reservation(reserved, &Deposit::deposit_id, block()), evt::reservation::outcome::handled);
   ASSERT_EQ(block.given.size(), 1u);
   EXPECT_EQ(block.given[0], reserved) << "the block gets the reserved message itself";
@@ -106,7 +106,7 @@ TEST(Reservation, LogsEachOutcomeInOneLine) {
   block_runs block;
   reservation(deposit(), &Deposit::deposit_id, block());
   auto reserved = deposit();
-  reserved.metadata = evt::controls::reserved_metadata();
+  reserved.metadata = evt::controls::reserved_metadata("d1");
   reserved.metadata.global_position = 12;
   reservation(reserved, &Deposit::deposit_id, block());
   EXPECT_EQ(lines, (std::vector<std::string>{"Reserved Deposit 11, Idempotence Key: d1", "Handled reserved message Deposit 12"}));
@@ -186,21 +186,83 @@ TEST(Reservation, TheMarkerIsNeverNullAnOriginalWithoutIdIsMarkedWithTheKey) {
   const auto copy = reservation.write().messages<Deposit>().at(0);
   ASSERT_NE(copy.metadata.local_property("reserved"), nullptr);
   EXPECT_EQ(*copy.metadata.local_property("reserved"), "d1");
-  EXPECT_TRUE(evt::reservation::is_reserved(copy.metadata)) << "so the copy is not reserved again into ...+d1+d1";
+  EXPECT_TRUE(evt::reservation::is_reserved(copy.metadata, "d1")) << "so the copy is not reserved again into ...+d1+d1";
 }
 
 TEST(Reservation, OnlyAMarkerThatIsSetAndNeitherNullNorFalseCounts) {
-  evt::metadata metadata;
-  EXPECT_FALSE(evt::reservation::is_reserved(metadata));
+  auto metadata = evt::controls::reserved_metadata("k");
+  EXPECT_TRUE(evt::reservation::is_reserved(metadata, "k"));
   metadata.set_local_property("reserved", nullptr);
-  EXPECT_FALSE(evt::reservation::is_reserved(metadata));
+  EXPECT_FALSE(evt::reservation::is_reserved(metadata, "k"));
   metadata.set_local_property("reserved", false);
-  EXPECT_FALSE(evt::reservation::is_reserved(metadata));
+  EXPECT_FALSE(evt::reservation::is_reserved(metadata, "k"));
   metadata.set_local_property("reserved", "value");
-  EXPECT_TRUE(evt::reservation::is_reserved(metadata));
+  EXPECT_TRUE(evt::reservation::is_reserved(metadata, "k"));
   metadata.delete_local_property("reserved");
   metadata.set_property("reserved", "value");
-  EXPECT_FALSE(evt::reservation::is_reserved(metadata)) << "a property is not the local property";
+  EXPECT_FALSE(evt::reservation::is_reserved(metadata, "k")) << "a property is not the local property";
+}
+
+TEST(Reservation, AMarkerIsTrustedOnlyAtTheStartOfTheReservationStreamOfItsOriginAndKey) {
+  const auto copy = evt::controls::reserved_metadata("k");
+  EXPECT_TRUE(evt::reservation::is_reserved(copy, "k"));
+  EXPECT_FALSE(evt::reservation::is_reserved(copy, "other")) << "another key's stream";
+  auto moved = copy;
+  moved.stream_name = "someStream-elsewhere";
+  EXPECT_FALSE(evt::reservation::is_reserved(moved, "k")) << "not in a reservation stream";
+  auto caused_elsewhere = copy;
+  caused_elsewhere.causation_message_stream_name = "someStream-other";
+  EXPECT_FALSE(evt::reservation::is_reserved(caused_elsewhere, "k")) << "not the reservation stream of its origin";
+  auto uncaused = copy;
+  uncaused.causation_message_stream_name.reset();
+  EXPECT_FALSE(evt::reservation::is_reserved(uncaused, "k"));
+  auto later = copy;
+  later.position = 1;
+  EXPECT_FALSE(evt::reservation::is_reserved(later, "k")) << "not its first message";
+}
+
+TEST(Reservation, AForgedMarkerIsNotTrustedTheCommandIsReservedAsAnyOther) {
+  evt::reservation reservation;
+  block_runs block;
+  std::vector<std::string> ids;
+  for (int issued = 0; issued < 2; ++issued) {
+    auto forged = deposit();
+    forged.metadata.set_local_property("reserved", "x");  // written so by a client, in account:command-a1
+    ids.push_back(*forged.metadata.message_id);
+    const auto outcome = reservation(forged, &Deposit::deposit_id, block());
+    EXPECT_EQ(outcome, evt::reservation::outcome::reserved) << "issue " << issued;
+  }
+  EXPECT_TRUE(block.given.empty()) << "the block runs only with the copy";
+  ASSERT_EQ(reservation.write().written().size(), 2u) << "the substitute writer lets both through; the store would not";
+  EXPECT_EQ(reservation.write().written()[0].stream_name, "account:command-a1+d1");
+  EXPECT_EQ(reservation.write().written()[0].expected, evt::no_stream);
+  const auto copy = reservation.write().messages<Deposit>().at(0);
+  EXPECT_EQ(*copy.metadata.local_property("reserved"), ids[0]) << "marked with the original's id, not the forged value";
+}
+
+TEST(Reservation, TheCopyCarriesTheDataAsStoredValueForValueAndKeysTheTypeDoesNotDeclare) {
+  evt::reservation reservation;
+  auto original = deposit();
+  const std::string stored =
+      R"({"accountId":"a1","amount":0.30000000000000004,"depositId":"d1","note":null,"time":"2026-11-28T04:52:15.067123+00:00","undeclared":{"x":4.0}})";
+  original.metadata.stored_data = stored;
+  reservation(original, &Deposit::deposit_id, block_runs{}());
+  EXPECT_EQ(reservation.write().written().at(0).message.data, stored) << "not a re-encoding through Deposit";
+}
+
+TEST(Reservation, AKeyLongerThanTheBoundIsRefusedBeforeAnythingIsWritten) {
+  evt::reservation reservation;
+  EXPECT_EQ(reservation(deposit(std::string(255, 'k')), &Deposit::deposit_id, block_runs{}()),
+            evt::reservation::outcome::reserved);
+  try {
+    reservation(deposit(std::string(20'000, 'k')), &Deposit::deposit_id, block_runs{}());
+    FAIL() << "a 20,000-byte key";
+  } catch (const evt::reservation_error& error) {
+    EXPECT_EQ(std::string{error.what()}, "Idempotence key is longer than 255 bytes (Key Size: 20000, Idempotence Key: " +
+                                             std::string(100, 'k') + "...) (Message Type: Deposit, Stream: "
+                                             "account:command-a1, Global Position: 11)");
+  }
+  EXPECT_EQ(reservation.write().written().size(), 1u);
 }
 
 TEST(Reservation, EventsFollowingTheReservedCopyDoNotCarryTheMarker) {
@@ -249,7 +311,7 @@ TEST(Reservation, AReservedCopyRunsWhateverItsKeyItWasReservedAlready) {
   evt::reservation reservation;
   block_runs block;
   auto copy = deposit("written+by+ruby");
-  copy.metadata = evt::controls::reserved_metadata();
+  copy.metadata = evt::controls::reserved_metadata("written+by+ruby");
   EXPECT_EQ(reservation(copy, &Deposit::deposit_id, block()), evt::reservation::outcome::handled);
   EXPECT_EQ(block.given.size(), 1u);
 }

@@ -1,6 +1,7 @@
 #include "client/client.hpp"
 
 #include "component/store.hpp"
+#include "component/validation.hpp"
 
 #include <evt/clock.hpp>
 #include <evt/error.hpp>
@@ -14,13 +15,17 @@ using namespace messages::commands;
 
 namespace {
 
+// The component's own rules (validation.hpp), so that what it would park is
+// never written.
 void check_account(const std::string& account_id, std::string_view command) {
-  if (account_id.empty()) throw evt::error{"Account ID must not be empty (Command: " + std::string{command} + ")"};
+  if (const auto problem = account_problem(account_id, {})) {
+    throw evt::error{*problem + " (Command: " + std::string{command} + ")"};
+  }
 }
 
-void check_amount(evt::money amount, std::string_view command) {
-  if (amount <= evt::money{0}) {
-    throw evt::error{"Amount must be greater than zero (Command: " + std::string{command} + ", Amount: " + amount.to_string() + ")"};
+void check_amount(const evt::money& amount, std::string_view command) {
+  if (const auto problem = amount_problem(amount)) {
+    throw evt::error{*problem + " (Command: " + std::string{command} + ", Amount: " + amount.to_string() + ")"};
   }
 }
 

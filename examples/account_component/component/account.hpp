@@ -1,7 +1,7 @@
 #pragma once
 
-#include <evt/clock.hpp>
 #include <evt/money.hpp>
+#include <evt/timestamp.hpp>
 
 #include <boost/hana.hpp>
 
@@ -18,8 +18,8 @@ struct Account {
     (std::string, id),
     (std::string, customer_id),
     (evt::money, balance),
-    (std::optional<evt::time_point>, opened_time),
-    (std::optional<evt::time_point>, closed_time),
+    (std::optional<evt::timestamp>, opened_time),
+    (std::optional<evt::timestamp>, closed_time),
     (std::optional<std::int64_t>, sequence));
 
   bool is_open() const noexcept { return opened_time.has_value(); }

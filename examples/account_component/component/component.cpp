@@ -1,25 +1,6 @@
 #include "component/component.hpp"
 
-#include <evt/error.hpp>
-#include <evt/message/metadata_json.hpp>
-#include <evt/reservation/reservation.hpp>
-
 namespace account_component {
-namespace {
-
-}  // namespace
-
-void skip_bad_commands(std::exception_ptr error, const evt::store::message_data& message) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const evt::reservation_error&) {
-    // only originals are reserved: this one is refused for good
-  } catch (const evt::decode_error& failure) {
-    const bool this_command = failure.stream_name() == message.stream_name && failure.position() == message.position;
-    if (!this_command || evt::reservation::is_reserved(evt::read_metadata(message))) throw;
-  }
-}
-
 namespace {
 
 evt::consumer::settings consumer_settings(const component::settings& settings) {
@@ -29,10 +10,10 @@ evt::consumer::settings consumer_settings(const component::settings& settings) {
           .poll_interval = settings.poll_interval,
           .consumer_group = settings.consumer_group,
           // A restarted database is waited for, not fatal.
-          .connection_retry_delay = std::chrono::milliseconds{100},
+          .transient_retry_delay = std::chrono::milliseconds{100},
+          .parking = evt::consumer::parking::poison,
           .wake_on_notify = settings.wake_on_notify,
-          .log = settings.log,
-          .error_raised = skip_bad_commands};
+          .log = settings.log};
 }
 
 }  // namespace

@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <exception>
 #include <functional>
 #include <optional>
 #include <string>
@@ -20,21 +19,13 @@ namespace account_component {
 // account:command+position-accountComponent+<member>, else Eventide's
 // account:command+position.
 //
-// Bad commands are skipped, not fatal: a command that cannot be decoded or
-// reserved (malformed data, missing or blank id) is logged as the consumer
-// logs errors ("Error raised (...)", with its stream and position) and left
-// in the store. Any other error stops the component (a malformed event in an
-// account stream, a reserved copy that cannot be decoded, ...); a lost
-// connection is waited for and the message handled again.
-// The component's error policy (consumer::settings::error_raised): a
-// command that cannot be decoded, or not reserved (its key is missing or
-// unusable), can never be handled, so it is skipped (the consumer has
-// logged it; it stays in the store). Anything else is rethrown: a malformed
-// event in an account stream (a decode error elsewhere), and a reserved
-// copy that cannot be decoded (its reservation exists: skipping it would
-// lose the command for good).
-void skip_bad_commands(std::exception_ptr error, const evt::store::message_data& message);
-
+// Bad messages are parked, not fatal (evt::consumer's policy): a command
+// that cannot be decoded, reserved or accepted, and a command whose account
+// cannot be read (an event in its stream that cannot be decoded), is copied
+// with the error to account:command+deadLetter-<id>, logged, and passed;
+// every other account goes on. A lost connection, a serialisation failure
+// or an expected-version race is waited for and the command handled again.
+// Anything else (a bug) stops the component.
 class component {
  public:
   struct settings {

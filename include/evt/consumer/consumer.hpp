@@ -21,10 +21,36 @@ namespace evt {
 // position stream (so the last recorded message is handled again: delivery
 // is at least once), records its position every position_update_interval
 // messages and when it stops, and polls every poll_interval once caught up.
-// A handler error stops it: the error propagates out of run() and the
-// position of the failed message is not recorded.
+//
+// When a handler fails, what the error says decides (evt::error_kind):
+// - transient (a lost connection, a serialisation failure, an expected-
+//   version race): the message is handled again after transient_retry_delay,
+//   doubling, for as long as it takes; never parked.
+// - poison (the message cannot be handled because of what it holds: it
+//   cannot be decoded, its reservation key is refused, the database refuses
+//   it, a domain check refuses it): the message is parked
+//   (evt::dead_letter: copied with the error to
+//   "<category>:deadLetter-<id>"), logged, and passed; the copy and the
+//   position just past the message are written in one transaction, so a
+//   message is parked once, and never handled again by a restart.
+// - anything else (a bug): today's policy, Eventide's: after any
+//   handler_retries, error_raised decides, and by default the error
+//   propagates out of run(), which stops the consumer without recording the
+//   failed message's position. An application may opt in to parking these
+//   too (parking::all).
 class consumer {
  public:
+  enum class parking {
+    none,    // every error goes to error_raised (Eventide's policy)
+    poison,  // poison messages are parked (the default)
+    all,     // handler errors too, once handler_retries are used up
+  };
+
+  struct counts {
+    std::int64_t handled = 0;
+    std::int64_t parked = 0;
+  };
+
   struct settings {
     std::string category;
     // Required with a consumer group; it names the position stream, which
@@ -43,12 +69,15 @@ class consumer {
     std::optional<std::string> correlation = std::nullopt;
     std::optional<store::consumer_group> consumer_group = std::nullopt;
     std::optional<std::string> condition = std::nullopt;
-    // After a lost connection, trying again (the read, the position, or the
-    // handlers with the same message: they are idempotent), waiting this
-    // long at first and twice as long each time after (at most 30 s), and
-    // logging each wait. Zero: a lost connection stops the consumer like
-    // any other error.
-    std::chrono::milliseconds connection_retry_delay{0};
+    // After a transient error (a lost connection, an SQLSTATE class 40
+    // conflict, an expected-version race), trying again (the read, the
+    // position, or the handlers with the same message: they are
+    // idempotent), waiting this long at first and twice as long each time
+    // after (at most 30 s), and logging each wait. Zero: a transient error
+    // is a handler error like any other.
+    std::chrono::milliseconds transient_retry_delay{100};
+    // What is parked rather than stopping the consumer.
+    consumer::parking parking = consumer::parking::poison;
     // Once caught up, also wake up as soon as a write to the category is
     // announced by the optional notify part of the schema
     // (message_db/notify: LISTEN/NOTIFY on channel "message_store") instead
@@ -64,12 +93,13 @@ class consumer {
     // recording the message's position. One that returns instead skips the
     // message and carries on: skipping is only ever the application's choice.
     std::function<void(std::exception_ptr, const store::message_data&)> error_raised = nullptr;
-    // Opt-in: a handler error is first retried this many times with the
-    // same message, after handler_retry_delay, doubling each time (at most
-    // 30 s); each attempt is logged. Only when the retries are used up does
-    // error_raised decide. A lost connection counts as a handler error here
-    // unless connection_retry_delay is set (then that waits, without limit,
-    // and the count starts again once the connection is back). The handlers
+    // Opt-in: a handler error (not a transient one, nor poison) is first
+    // retried this many times with the same message, after
+    // handler_retry_delay, doubling each time (at most 30 s); each attempt
+    // is logged. Only when the retries are used up does error_raised (or
+    // parking::all) decide. A transient error counts as a handler error here
+    // unless transient_retry_delay is set (then that waits, without limit,
+    // and the count starts again once it has passed). The handlers
     // run again from the first: they must be idempotent, as at-least-once
     // delivery already requires.
     int handler_retries = 0;
@@ -92,18 +122,25 @@ class consumer {
   void stop() noexcept { stopping_ = true; }
 
   const std::string& position_stream_name() const noexcept { return positions_.stream_name(); }
+  // Where it parks messages: "<category>:deadLetter" (evt::dead_letter).
+  const std::string& dead_letter_category() const noexcept { return dead_letter_category_; }
+  const counts& telemetry() const noexcept { return counts_; }
 
  private:
   // One batch from the current position; returns how many were handled.
   std::int64_t handle_batch();
   void record_position();
-  // False when stopped while waiting to retry: the message is not handled.
-  bool dispatch(const store::message_data& message);
+  enum class dispatched { handled, parked, stopped };
+  // Stopped while waiting to retry: the message is not handled.
+  dispatched dispatch(const store::message_data& message);
+  // Called inside a catch block: the message and the position just past it,
+  // in one transaction, unless a park whose outcome was not known did it.
+  void park(const store::message_data& message, std::int64_t attempts);
   // Logs the handler error being handled, then error_raised or rethrow.
   void report_error(const store::message_data& message);
   // Sleeps, in slices to notice a stop; false when stopped.
   bool pause(std::chrono::milliseconds delay) const;
-  // Calls `call`; after a lost connection, again and again with backoff
+  // Calls `call`; after a transient error, again and again with backoff
   // when retries are on (else the error propagates). False when stopped
   // while waiting.
   template <class Call>
@@ -120,9 +157,12 @@ class consumer {
   std::vector<handler> handlers_;
   std::string handler_names_;
   store::message_data current_;  // refilled row by row: no allocation per message
+  std::string dead_letter_category_;
   std::int64_t position_ = 1;           // the next global position to read
-  std::optional<std::int64_t> last_handled_;
+  // The position to record: the last handled message's, or just past a parked one.
+  std::optional<std::int64_t> record_at_;
   std::optional<std::int64_t> last_recorded_;
+  counts counts_{};
   std::int64_t handled_since_record_ = 0;
   std::optional<std::chrono::steady_clock::time_point> last_record_time_;  // none yet
   bool record_due_ = false;  // the interval is reached: once the gap has passed

@@ -20,8 +20,10 @@ std::string stream_name(std::string_view category = {});         // "<category>-
 // Metadata as a message read from the store has it: source, causation,
 // correlation, reply and a property.
 evt::metadata metadata();
-// The same, marked reserved by the reservation pattern (local property).
-evt::metadata reserved_metadata();
+// A reserved copy's, as read from its reservation stream: position 0 of
+// "someStream-<id>+<key>", caused by the original in someStream-<id>,
+// marked reserved (local property) with the original's id.
+evt::metadata reserved_metadata(std::string_view idempotence_key);
 
 EVT_MESSAGE(SomeMessage, (std::string, some_attribute), (std::string, other_attribute));
 

@@ -11,6 +11,8 @@
 #include <evt/stream_name.hpp>
 
 #include <cstdint>
+#include <functional>
+#include <iostream>
 #include <map>
 #include <string>
 #include <string_view>
@@ -49,13 +51,16 @@ class entity_store {
     return built;
   }
 
-  // The entity as of the latest event in its stream. Entities are copies:
-  // changing one does not change the cache.
+  // The entity as of the latest event in its stream, or an error: all or
+  // nothing. Entities are copies: changing one does not change the cache,
+  // and the cache changes only with an entity every event was applied to
+  // (an event that cannot be decoded, or a projection that throws part-way,
+  // leaves it as it was).
   versioned<Entity> fetch(std::string_view id) {
     const auto stream = stream_name(category_, id);
-    auto [found, is_new] = cache_.try_emplace(stream);
-    auto& entry = found->second;
-    if (is_new && snapshots()) load_snapshot(id, entry);
+    const auto found = cache_.find(stream);
+    auto entry = found != cache_.end() ? found->second : first_entry(id);
+    const auto before = entry.value.version;
     if (session_ != nullptr) {
       read_stream(
           *session_, stream,
@@ -66,7 +71,11 @@ class entity_store {
           store::stream_batch{.position = entry.value.version + 1});
     }
     if (snapshots() && entry.value.version - entry.snapshot_version >= snapshot_interval_) record_snapshot(id, entry);
-    return entry.value;
+    const bool unchanged = found != cache_.end() && entry.value.version == before &&
+                           entry.snapshot_version == found->second.snapshot_version;
+    if (unchanged) return std::move(entry.value);
+    cache_.insert_or_assign(stream, entry);
+    return std::move(entry.value);
   }
 
   // Substitute: fetch(id) answers this entity at this version.
@@ -83,6 +92,9 @@ class entity_store {
 
   const std::string& category() const noexcept { return category_; }
 
+  // Where it says that it ignored a snapshot; standard error without one.
+  void set_log(std::function<void(const std::string&)> log) { log_ = std::move(log); }
+
  private:
   struct cached {
     versioned<Entity> value{};
@@ -96,20 +108,36 @@ class entity_store {
     return stream_name(category_, id, types);
   }
 
-  void load_snapshot(std::string_view id, cached& entry) {
+  // A new entity, or the latest snapshot's. A snapshot that cannot be
+  // decoded (its entity had other fields then) is logged and ignored: the
+  // events say the same, only more slowly.
+  cached first_entry(std::string_view id) {
+    cached entry;
+    if (!snapshots()) return entry;
     if constexpr (boost::hana::Struct<Entity>::value) {
       const auto stream = snapshot_stream(id);
       const auto last = store::get_last(*session_, stream);
-      if (!last) return;
+      if (!last) return entry;
       try {
         const nlohmann::json data = nlohmann::json::parse(last->data.value_or("null"));
         entry.value.version = data.at("version").get<std::int64_t>();
         entry.value.entity = from_msgpack<Entity>(base64_decode(data.at("entity").get<std::string>()),
                                                   "the snapshot in " + stream);
         entry.snapshot_version = entry.value.version;
-      } catch (const nlohmann::json::exception& failure) {
-        throw decode_error{stream, last->position, last->type, "data", failure.what()};
+      } catch (const std::exception& failure) {
+        log("Snapshot ignored: it cannot be decoded; the entity is read from its events (Stream: " + stream +
+            ", Position: " + std::to_string(last->position) + ", Error: " + failure.what() + ")");
+        return cached{};
       }
+    }
+    return entry;
+  }
+
+  void log(const std::string& line) const {
+    if (log_) {
+      log_(line);
+    } else {
+      std::cerr << line << '\n';
     }
   }
 
@@ -127,6 +155,7 @@ class entity_store {
   store::session* session_ = nullptr;
   std::int64_t snapshot_interval_ = 0;
   std::map<std::string, cached, std::less<>> cache_;
+  std::function<void(const std::string&)> log_;
 };
 
 }  // namespace evt

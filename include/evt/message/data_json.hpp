@@ -8,12 +8,14 @@
 #include <evt/message/casing.hpp>
 #include <evt/message/field_traits.hpp>
 #include <evt/money.hpp>
+#include <evt/timestamp.hpp>
 
 #include <boost/hana.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <cstdint>
+#include <string_view>
 #include <utility>
 #include <map>
 #include <optional>
@@ -39,15 +41,32 @@ struct field_error : std::runtime_error {
   std::string path;
 };
 
-// The text of `value`; a string in it that is not valid UTF-8 (which JSON
-// cannot hold, nor PostgreSQL store) is an evt::error naming `what`.
+// Numbers held exactly. nlohmann keeps a JSON number with a fraction or an
+// exponent, or an integer beyond 64 bits, only as a double, so "4.0",
+// "0.30000000000000004" (fine) and "0.1000000000000000055511151231257827"
+// (rounded) could not be read and written back digit for digit. Parsed
+// data holds such a number as a binary value of this subtype whose bytes
+// are the number's text; json_text writes it back as that number.
+inline constexpr std::uint8_t exact_number_subtype = 0x65;
+json exact_number(std::string_view text);
+bool is_exact_number(const json& value) noexcept;
+std::string exact_number_text(const json& value);
+// A value as error messages show it: exact numbers as their text.
+std::string shown(const json& value);
+
+// The text of `value` (exact numbers as written); a string in it that is
+// not valid UTF-8 (which JSON cannot hold, nor PostgreSQL store) is an
+// evt::error naming `what`.
 std::string json_text(const json& value, const std::string& what);
 
-// Stored JSON, parsed. Copying, printing and reading a value recurse into
-// it, so nesting deeper than this is refused (a json::parse_error) rather
-// than letting one stored message exhaust the stack.
+// Stored JSON, parsed: numbers with a fraction or beyond 64 bits exact
+// (above), or as doubles where that is all the reader wants (metadata
+// properties). Copying, printing and reading a value recurse into it, so
+// nesting deeper than this is refused (a json::parse_error) rather than
+// letting one stored message exhaust the stack.
 inline constexpr int max_json_depth = 512;
-json parse_json(std::string_view text);
+enum class numbers { exact, as_doubles };
+json parse_json(std::string_view text, numbers numbers = numbers::exact);
 
 json money_json(const money& amount);
 money money_from_json(const json& value);
@@ -100,6 +119,8 @@ json encode(const T& value) {
     return money_json(value);
   } else if constexpr (std::is_same_v<T, time_point>) {
     return iso8601(value);
+  } else if constexpr (std::is_same_v<T, timestamp>) {
+    return value.to_string();
   } else if constexpr (is_optional<T>::value) {
     return value ? encode(*value) : json(nullptr);
   } else if constexpr (is_vector<T>::value) {
@@ -121,7 +142,8 @@ json encode(const T& value) {
     return object;
   } else {
     static_assert(boost::hana::Struct<T>::value,
-                  "evt: a message field must be a string, integer, bool, double, evt::money, evt::time_point, "
+                  "evt: a message field must be a string, integer, bool, double, evt::money, evt::timestamp, "
+                  "evt::time_point, "
                   "std::optional, std::vector, std::map<std::string, T> or a Boost.Hana struct");
     return encode_struct(value);
   }
@@ -194,23 +216,28 @@ T decode(const json& value) {
     try {
       if constexpr (std::is_same_v<T, money>) {
         return money_from_json(value);
-      } else if constexpr (std::is_same_v<T, time_point>) {
-        if (!value.is_string()) throw std::runtime_error{"expected a time string, not " + value.dump()};
-        return parse_iso8601(value.get_ref<const std::string&>());
+      } else if constexpr (std::is_same_v<T, time_point> || std::is_same_v<T, timestamp>) {
+        if (!value.is_string()) throw std::runtime_error{"expected a time string, not " + shown(value)};
+        if constexpr (std::is_same_v<T, time_point>) return parse_iso8601(value.get_ref<const std::string&>());
+        else return timestamp::parse(value.get_ref<const std::string&>());
       } else if constexpr (std::is_same_v<T, bool>) {
-        if (!value.is_boolean()) throw std::runtime_error{"expected true or false, not " + value.dump()};
+        if (!value.is_boolean()) throw std::runtime_error{"expected true or false, not " + shown(value)};
         return value.get<bool>();
       } else if constexpr (std::is_integral_v<T>) {
-        if (!value.is_number_integer()) throw std::runtime_error{"expected an integer, not " + value.dump()};
+        if (!value.is_number_integer()) {
+          const bool whole = is_exact_number(value) && exact_number_text(value).find_first_of(".eE") == std::string::npos;
+          throw std::runtime_error{(whole ? "integer out of range: " : "expected an integer, not ") + shown(value)};
+        }
         const bool fits = value.is_number_unsigned() ? std::in_range<T>(value.get<std::uint64_t>())
                                                      : std::in_range<T>(value.get<std::int64_t>());
-        if (!fits) throw std::runtime_error{"integer out of range: " + value.dump()};
+        if (!fits) throw std::runtime_error{"integer out of range: " + shown(value)};
         return value.get<T>();
       } else if constexpr (std::is_floating_point_v<T>) {
-        if (!value.is_number()) throw std::runtime_error{"expected a number, not " + value.dump()};
+        if (is_exact_number(value)) return static_cast<T>(std::stod(exact_number_text(value)));
+        if (!value.is_number()) throw std::runtime_error{"expected a number, not " + shown(value)};
         return value.get<T>();
       } else {
-        if (!value.is_string()) throw std::runtime_error{"expected a string, not " + value.dump()};
+        if (!value.is_string()) throw std::runtime_error{"expected a string, not " + shown(value)};
         return value.get<std::string>();
       }
     } catch (const std::exception& error) {

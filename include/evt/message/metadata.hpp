@@ -10,7 +10,7 @@
 
 namespace evt {
 
-// What a message carries besides its data (SPEC 2.2). The first five are
+// What a message carries besides its data (SPEC 2.2). The first six are
 // transient: they come from the store's row and are never written into the
 // metadata JSON.
 struct metadata {
@@ -19,6 +19,9 @@ struct metadata {
   std::optional<std::int64_t> position = std::nullopt;
   std::optional<std::int64_t> global_position = std::nullopt;
   std::optional<std::chrono::sys_time<std::chrono::microseconds>> time = std::nullopt;
+  // The data JSON as the store held it, for a copy that must carry it value
+  // for value, keys its type does not declare included (the reservation's).
+  std::optional<std::string> stored_data = std::nullopt;
 
   std::optional<std::string> causation_message_stream_name = std::nullopt;
   std::optional<std::int64_t> causation_message_position = std::nullopt;

@@ -14,7 +14,7 @@ namespace evt {
 std::optional<std::string> metadata_json(const metadata& metadata);
 
 // The row's metadata JSON (snake_cased back, recursively) plus its id,
-// stream name, positions and time. Unknown keys are ignored; malformed JSON
+// stream name, positions, time and data as stored. Unknown keys are ignored; malformed JSON
 // or a field of the wrong type is a decode_error naming it.
 metadata read_metadata(const store::message_data& row);
 

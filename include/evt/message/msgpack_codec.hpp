@@ -2,13 +2,14 @@
 
 // Reflected structs (messages, entities) as MessagePack, for binary payloads
 // such as snapshots. Round trips are exact: a struct is a map from its C++
-// field names to its values; money is its decimal text, times are integer
-// milliseconds since the epoch (UTC), floating point numbers float64,
+// field names to its values; money is its decimal text, timestamps their
+// ISO 8601 text, time points integer milliseconds since the epoch (UTC), floating point numbers float64,
 // absent optionals are nil.
 #include <evt/clock.hpp>
 #include <evt/error.hpp>
 #include <evt/message/field_traits.hpp>
 #include <evt/money.hpp>
+#include <evt/timestamp.hpp>
 
 #include <boost/hana.hpp>
 #include <msgpack.hpp>
@@ -48,7 +49,7 @@ inline void pack_float64(output& out, double value) {
 
 template <class T>
 void pack(output& out, const T& value) {
-  if constexpr (std::is_same_v<T, money>) {
+  if constexpr (std::is_same_v<T, money> || std::is_same_v<T, timestamp>) {
     out.packer.pack(value.to_string());
   } else if constexpr (std::is_same_v<T, time_point>) {
     out.packer.pack(static_cast<std::int64_t>(value.time_since_epoch().count()));
@@ -78,7 +79,7 @@ void pack(output& out, const T& value) {
     pack_float64(out, static_cast<double>(value));
   } else {
     static_assert(std::is_arithmetic_v<T> || std::is_same_v<T, std::string>,
-                  "evt: a MessagePack field must be a string, number, bool, evt::money, evt::time_point, "
+                  "evt: a MessagePack field must be a string, number, bool, evt::money, evt::timestamp, evt::time_point, "
                   "std::optional, std::vector, std::map<std::string, T> or a Boost.Hana struct");
     out.packer.pack(value);
   }
@@ -150,6 +151,8 @@ T unpack(const msgpack::object& object) {
     try {
       if constexpr (std::is_same_v<T, money>) {
         return money::parse(object.as<std::string>());
+      } else if constexpr (std::is_same_v<T, timestamp>) {
+        return timestamp::parse(object.as<std::string>());
       } else if constexpr (std::is_same_v<T, time_point>) {
         return time_point{std::chrono::milliseconds{object.as<std::int64_t>()}};
       } else {

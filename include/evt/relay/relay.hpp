@@ -1,5 +1,6 @@
 #pragma once
 
+#include <evt/dead_letter/dead_letter.hpp>
 #include <evt/relay/sink.hpp>
 #include <evt/store/session.hpp>
 
@@ -19,8 +20,8 @@ namespace evt::relay {
 // takes it from there.
 //
 // A delivery that fails is retried after retry_delay, doubling up to
-// max_retry_delay, each retry logged; after max_attempts the message goes
-// to the dead-letter category instead (a copy in
+// max_retry_delay, each retry logged; after max_attempts the message is
+// parked in the dead-letter category instead (evt::dead_letter: a copy in
 // "<dead letter category>-<stream id>", its metadata's "deadLetter" saying
 // where it came from, why and after how many attempts), written in one
 // transaction with the position, and the relay goes on. Later messages wait
@@ -75,7 +76,7 @@ class relay {
   recorded read_position();
   bool take(const store::message_data& message, recorded& at, const std::function<bool()>& stopping);
   void record(const store::message_data& message, recorded& at);
-  void dead_letter(const store::message_data& message, recorded& at, const std::string& cause, std::int64_t attempts);
+  void park(const store::message_data& message, recorded& at, const evt::dead_letter::reason& reason);
   void log(const std::string& line) const;
   void pause(std::chrono::milliseconds duration) const;
   // Waits before a retry; false when `stopping` said so meanwhile.

@@ -3,6 +3,7 @@
 #include <evt/error.hpp>
 #include <evt/message/conversion.hpp>
 #include <evt/message/follow.hpp>
+#include <evt/store/message_data.hpp>
 #include <evt/store/session.hpp>
 #include <evt/write/writer.hpp>
 
@@ -24,27 +25,38 @@ namespace evt {
 //     ...  // runs once per deposit_id, with the reserved copy
 //   });
 //
-// - A message whose local property "reserved" is set (the copy, read back
-//   from the store) runs the block with it; nothing is written.
-// - Any other message is copied with follow (a fresh id, causation from the
-//   original, correlation, reply and properties kept), its local property
-//   "reserved" set to the original's message id (the key when it has none,
-//   never null), and written with write.initial to
-//   "<origin category>-<origin ids>+<key>" (account:command-1 and key d1:
-//   account:command-1+d1; the cardinal id stays the origin's, so consumer
-//   group members see the copy where they saw the original). The block
-//   does not run: it runs when the copy comes back.
+// - A reserved copy runs the block with it; nothing is written. A message is
+//   a reserved copy only when it was read from its own reservation stream:
+//   its local property "reserved" is set, it is at position 0, and its
+//   stream is the reservation stream of the stream it was copied from (its
+//   causation stream) and its key. A marker anywhere else is not trusted:
+//   that message is reserved like any other.
+// - A marked message later in its reservation stream (a parked copy
+//   replayed, see evt::dead_letter::replay) runs the block with the
+//   stream's first message, the reserved copy, so that the handler's own
+//   sequence check (the copy's global position) sees it as the same
+//   command: it takes effect once.
+// - Any other message is copied, its local property "reserved" set to the
+//   original's message id (the key when it has none, never null), and
+//   written with write.initial to "<origin category>-<origin ids>+<key>"
+//   (account:command-1 and key d1: account:command-1+d1; the cardinal id
+//   stays the origin's, so consumer group members see the copy where they
+//   saw the original). The copy's data is the original's as it was stored,
+//   value for value, keys the C++ type does not declare included; its
+//   metadata follows the original's (a fresh id, causation from the
+//   original, correlation, reply and properties kept). The block does not
+//   run: it runs when the copy comes back.
 // - If that stream exists already, the command was reserved before: it is
 //   logged as ignored (info) and nothing else happens. Other errors
 //   propagate.
 //
-// Keys: a missing or blank key, or one containing '+' (it would add ids to
-// the stream name: "a+b" and key "b" of origin "a" would collide) or a NUL,
-// is refused with a reservation_error; nothing is written. Keys are used as
+// Keys: a missing or blank key, one longer than max_idempotence_key_size
+// (255 bytes, so that the stream name fits Message DB's index), or one
+// containing '+' (it would add ids to the stream name: "a+b" and key "b"
+// of origin "a" would collide) or a NUL, is refused with a
+// reservation_error before anything is written (a reserved copy, which
+// was reserved already, runs whatever its key). Keys are used as
 // they are otherwise ('-' and ':' are fine after the first '-').
-//
-// The copy holds the fields of the C++ type M: data of the original that M
-// does not declare is not copied.
 //
 // A default-constructed reservation writes to a substitute writer (see
 // write()); reservation::build(session) writes to the store.
@@ -83,26 +95,38 @@ class reservation {
       block(message);
       return outcome::handled;
     }
-    if (is_reserved(message.metadata)) {  // the copy, back from the store: its key was fine then
-      block(message);
-      return handled(described);
+    // A copy was reserved already, whatever its key (a Ruby service's may
+    // hold '+'): only a new reservation needs a usable one.
+    const auto key = idempotence_key.value_or(std::string_view{});
+    switch (idempotence_key ? standing_of(message.metadata, key) : standing::original) {
+      case standing::reserved_copy:
+        block(message);
+        return handled(described);
+      case standing::later_in_reservation_stream: {
+        const auto first = first_of_stream(described, key);
+        const auto copy = import_message<M>(first);
+        block(copy);
+        return handled(described, first);
+      }
+      case standing::original:
+        break;
     }
     check_key(described, idempotence_key);
-    const auto stream = stream_name(described, *idempotence_key);
-    auto copy = follow<M>(message);
-    copy.metadata.set_local_property(local_property, marker(message.metadata, *idempotence_key));
+    const auto data = message.metadata.stored_data ? message.metadata.stored_data : export_message(message).data;
+    const auto stream = stream_name(described, key);
     try {
-      write_.initial(copy, stream);
+      write_(copy_of(described, data, key), stream, no_stream);
     } catch (const expected_version_error&) {
       return ignored(described, stream);
     }
-    return reserved(described, *idempotence_key);
+    return reserved(described, key);
   }
 
   // The reservation stream of a message from `origin` with this key.
   static std::string stream_name(std::string_view origin, std::string_view idempotence_key);
-  // The local property that marks a reserved copy: set, and neither null nor false.
-  static bool is_reserved(const evt::metadata& metadata);
+  // Whether a message read from the store is the reserved copy of this key
+  // (see above: marked, at position 0 of its own reservation stream).
+  static bool is_reserved(const evt::metadata& metadata, std::string_view idempotence_key);
   static constexpr const char* local_property = "reserved";
 
   // Info lines ("Reserved Deposit 7, Idempotence Key: d1", "Deposit 7
@@ -112,7 +136,7 @@ class reservation {
   const counts& telemetry() const noexcept { return counts_; }
   writer& write() noexcept { return write_; }
 
-  // Why a key cannot be used (missing, blank, with '+' or NUL), or nothing.
+  // Why a key cannot be used (missing, blank, too long, with '+' or NUL), or nothing.
   static std::optional<std::string> key_problem(std::optional<std::string_view> idempotence_key);
 
   // Substitute only (an evt::error on a reservation that is not one, where
@@ -148,10 +172,17 @@ class reservation {
     static_assert(sizeof(Other) == 0, "evt::reservation: the idempotence key must be a std::string or std::optional<std::string> field");
     return std::nullopt;
   }
+  enum class standing { original, reserved_copy, later_in_reservation_stream };
+  static standing standing_of(const evt::metadata& metadata, std::string_view idempotence_key);
   static void check_key(const describe& message, std::optional<std::string_view> idempotence_key);
   static std::string stream_name(const describe& message, std::string_view idempotence_key);
-  static std::string marker(const evt::metadata& original, std::string_view idempotence_key);
+  static store::new_message copy_of(const describe& original, const std::optional<std::string>& data,
+                                    std::string_view idempotence_key);
+  // The reserved copy at the start of the message's reservation stream
+  // (a reservation_error when that is not one).
+  store::message_data first_of_stream(const describe& message, std::string_view idempotence_key);
   outcome handled(const describe& message);
+  outcome handled(const describe& message, const store::message_data& copy);
   outcome reserved(const describe& message, std::string_view idempotence_key);
   outcome ignored(const describe& message, const std::string& stream);
   void require_substitute(const char* what) const;
@@ -160,6 +191,7 @@ class reservation {
   }
 
   writer write_{};
+  store::session* session_ = nullptr;
   std::function<void(const std::string&)> log_;
   counts counts_{};
   bool substitute_ = false;

@@ -64,6 +64,14 @@ class writer {
     return (*this)(std::span<const M>{batch}, stream_name, expected, std::move(reply_stream_name));
   }
 
+  // A message as it is to be stored, its data and metadata JSON as they are
+  // (a copy that carries data its C++ type does not declare).
+  std::int64_t operator()(store::new_message message, std::string_view stream_name, expected_version expected = {}) {
+    std::vector<store::new_message> batch;
+    batch.push_back(std::move(message));
+    return write(std::move(batch), stream_name, expected, std::nullopt);
+  }
+
   // The stream must not exist yet (expected version no_stream).
   template <message M>
   std::int64_t initial(const M& message, std::string_view stream_name) {

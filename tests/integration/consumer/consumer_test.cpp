@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -443,13 +444,37 @@ TEST(Consumer, LogsOneLinePerHandledMessageWhenGivenASink) {
       << lines[0];
 }
 
-TEST(Consumer, ALostConnectionStopsItUnlessRetriesAreAskedFor) {
+TEST(Consumer, ALostConnectionStopsItWhenTransientRetriesAreOff) {
   fixture f;
   f.write(1);
   evt::store::session unreachable{{.conninfo = "host=/nonexistent port=1 connect_timeout=1"}};
-  evt::consumer consumer{unreachable, {.category = f.category}};
+  evt::consumer consumer{unreachable, {.category = f.category, .transient_retry_delay = std::chrono::milliseconds{0}}};
   consumer.add_handler([](const evt::store::message_data&) {});
   EXPECT_THROW(consumer.run_until_caught_up(), evt::connection_error);
+}
+
+TEST(Consumer, ALostConnectionIsWaitedForByDefaultWithBackoffUntilItStops) {
+  fixture f;
+  evt::store::session unreachable{{.conninfo = "host=/nonexistent port=1 connect_timeout=1"}};
+  std::mutex mutex;
+  std::vector<std::string> lines;
+  evt::consumer consumer{unreachable, {.category = f.category, .log = [&](const std::string& line) {
+                                         const std::lock_guard lock{mutex};
+                                         lines.push_back(line);
+                                       }}};
+  consumer.add_handler([](const evt::store::message_data&) {});
+  std::thread running{[&] { consumer.run(); }};
+  const auto waited = [&](std::size_t count) {
+    const std::lock_guard lock{mutex};
+    return lines.size() >= count;
+  };
+  for (int i = 0; i < 3000 && !waited(2); ++i) std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  consumer.stop();
+  running.join();  // no error: it was waiting, not failing
+  const std::lock_guard lock{mutex};
+  ASSERT_GE(lines.size(), 2u);
+  EXPECT_EQ(lines[0].rfind("Connection lost; retrying in 100 ms (Category: " + f.category, 0), 0u) << lines[0];
+  EXPECT_EQ(lines[1].rfind("Connection lost; retrying in 200 ms", 0), 0u) << "doubling: " << lines[1];
 }
 
 // Runs the consumer in a thread, writes one message to its category and

@@ -1,6 +1,8 @@
 // The entity store against the real store: projection, versions, and the
 // cache reading only what is new.
 #include <evt/entity/entity_store.hpp>
+#include <evt/error.hpp>
+#include <evt/store/put.hpp>
 #include <evt/write/writer.hpp>
 
 #include "support/account.hpp"
@@ -9,7 +11,9 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -116,6 +120,103 @@ TEST(EntityStoreSnapshots, AreRecordedEveryIntervalAndFetchesStartFromTheLatest)
   EXPECT_EQ(replayed_count, 6);
   EXPECT_EQ(replayed.entity.amount, fetched.entity.amount);
   EXPECT_EQ(replayed.entity.deposits, fetched.entity.deposits);
+}
+
+// All or nothing: a fetch returns the entity at the version of every event
+// applied, or throws, and the cache changes only with a whole result.
+
+// A snapshot of the entity before it had its deposits field.
+struct BalanceBefore {
+  BOOST_HANA_DEFINE_STRUCT(BalanceBefore, (evt::money, amount));
+};
+
+TEST(EntityStoreFailures, ASnapshotThatCannotBeDecodedIsLoggedAndIgnoredAndTheEntityReadFromItsEvents) {
+  evt::store::session session{{.conninfo = conninfo()}};
+  auto write = evt::writer::build(session);
+  const auto category = unique_category("account");
+  const auto id = unique_id();
+  for (int i = 0; i < 4; ++i) write(Deposited{.account_id = id, .amount = 2}, evt::stream_name(category, id));
+  // At version 3, but in the shape of another entity type, and once not even base64.
+  for (const auto& entity : {evt::base64_encode(evt::to_msgpack(BalanceBefore{.amount = 999})),
+                             std::string{"%%% not base64 %%%"}}) {
+    evt::store::put(session, {.type = "Snapshot", .data = nlohmann::json{{"version", 3}, {"entity", entity}}.dump()},
+                    category + ":snapshot-" + id);
+    int applied = 0;
+    std::vector<std::string> lines;
+    auto store = evt::entity_store<Balance>::build(session, category, counting_projection(applied));
+    store.with_snapshots(100);
+    store.set_log([&](const std::string& line) { lines.push_back(line); });
+    const auto fetched = store.fetch(id);
+    EXPECT_EQ(fetched.version, 3);
+    EXPECT_EQ(fetched.entity.amount, evt::money{8}) << "from the events, not the snapshot's 999";
+    EXPECT_EQ(applied, 4);
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_EQ(lines[0].rfind("Snapshot ignored: it cannot be decoded; the entity is read from its events (Stream: " +
+                                 category + ":snapshot-" + id + ", Position: ",
+                             0),
+              0u)
+        << lines[0];
+    EXPECT_EQ(store.fetch(id).entity.amount, evt::money{8}) << "and the cache holds that";
+  }
+}
+
+TEST(EntityStoreFailures, AnEventThatCannotBeDecodedFailsTheFetchAndLeavesTheCacheAsItWas) {
+  evt::store::session session{{.conninfo = conninfo()}};
+  auto write = evt::writer::build(session);
+  const auto category = unique_category("account");
+  const auto id = unique_id();
+  const auto stream = evt::stream_name(category, id);
+  write(Deposited{.account_id = id, .amount = 5}, stream);
+  int applied = 0;
+  auto store = evt::entity_store<Balance>::build(session, category, counting_projection(applied));
+  ASSERT_EQ(store.fetch(id).version, 0);
+
+  write(Deposited{.account_id = id, .amount = 1}, stream);
+  evt::store::put(session, {.type = "Deposited", .data = R"({"accountId": "x", "amount": "lots"})"}, stream);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    try {
+      store.fetch(id);
+      FAIL() << "fetched past an event that cannot be decoded";
+    } catch (const evt::decode_error& error) {
+      EXPECT_EQ(error.stream_name(), stream);
+      EXPECT_EQ(error.position(), 2);
+      EXPECT_EQ(error.field(), "amount");
+    }
+  }
+  EXPECT_EQ(applied, 1 + 2) << "the good event after the cache was applied to a copy, each time";
+  // What the cache holds is still version 0: a store that could read on
+  // sees version 1 applied once, never a half-applied entity.
+  int applied_elsewhere = 0;
+  auto fresh = evt::entity_store<Balance>::build(session, category, counting_projection(applied_elsewhere));
+  EXPECT_THROW(fresh.fetch(id), evt::decode_error);
+}
+
+TEST(EntityStoreFailures, AProjectionThatThrowsPartWayLeavesNoHalfAppliedEntityInTheCache) {
+  evt::store::session session{{.conninfo = conninfo()}};
+  auto write = evt::writer::build(session);
+  const auto category = unique_category("account");
+  const auto id = unique_id();
+  const auto stream = evt::stream_name(category, id);
+  write(Deposited{.account_id = id, .amount = 10}, stream);
+
+  bool fail = false;
+  evt::projection<Balance> projection;
+  projection.apply<Deposited>([&fail](Balance& balance, const Deposited& deposited) {
+    balance.amount += deposited.amount;  // changed, then the throw
+    if (fail) throw std::runtime_error{"projection failed part-way"};
+    ++balance.deposits;
+  });
+  auto store = evt::entity_store<Balance>::build(session, category, projection);
+  ASSERT_EQ(store.fetch(id).entity.amount, evt::money{10});
+
+  write(Deposited{.account_id = id, .amount = 1}, stream);
+  fail = true;
+  EXPECT_THROW(store.fetch(id), std::runtime_error);
+  fail = false;
+  const auto fetched = store.fetch(id);
+  EXPECT_EQ(fetched.version, 1);
+  EXPECT_EQ(fetched.entity.amount, evt::money{11}) << "the event applied once, not 12";
+  EXPECT_EQ(fetched.entity.deposits, 2);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // The outbox relay: a category's messages delivered to a sink at least
 // once, in order, with retries, a dead-letter category and its position.
+#include <evt/dead_letter/dead_letter.hpp>
 #include <evt/error.hpp>
 #include <evt/relay/file_sink.hpp>
 #include <evt/relay/relay.hpp>
@@ -137,6 +138,22 @@ TEST(Relay, AfterItsLastAttemptAMessageGoesToTheDeadLetterCategoryAndTheRelayGoe
   EXPECT_EQ(letter.at("error"), "receiver unavailable");
   EXPECT_EQ(letter.at("attempts"), 3);
   EXPECT_EQ(relay.position(), database{}.category(o.category).back().global_position);
+
+  // The consumers' dead-letter shape: listed with its reason, and replayed
+  // to its stream once, for the relay to deliver then.
+  const auto parked = evt::dead_letter::parked(o.session, o.category);
+  ASSERT_EQ(parked.size(), 1u);
+  EXPECT_EQ(parked[0].original.id, o.written[0]);
+  EXPECT_EQ(parked[0].original.stream_name, o.category + "-o0");
+  EXPECT_EQ(parked[0].reason.by, relay.position_stream_name());
+  EXPECT_EQ(parked[0].reason.error_class, "std::runtime_error");
+  EXPECT_EQ(parked[0].reason.error, "receiver unavailable");
+  EXPECT_EQ(parked[0].reason.attempts, 3);
+  ASSERT_TRUE(evt::dead_letter::replay(o.session, parked[0]));
+  EXPECT_FALSE(evt::dead_letter::replay(o.session, parked[0])) << "replayed once";
+  EXPECT_EQ(relay.catch_up(), 1);
+  EXPECT_EQ(sink.ids.size(), 3u);
+  EXPECT_EQ(database{}.stream(o.category + "-o0").size(), 2u);
 }
 
 TEST(Relay, AfterAStopBetweenDeliveryAndRecordTheMessageIsDeliveredAgainFlagged) {

@@ -2,6 +2,7 @@
 // command is copied once per key into its category, and the block runs when
 // the copy comes back (SPEC 1.4, 1.5, 10).
 #include <evt/consumer/consumer.hpp>
+#include <evt/dead_letter/dead_letter.hpp>
 #include <evt/error.hpp>
 #include <evt/handler/handler.hpp>
 #include <evt/reservation/reservation.hpp>
@@ -35,7 +36,7 @@ struct Commands : evt::handler {
   explicit Commands(evt::store::session& session)
       : evt::handler{"Commands"}, reservation{evt::reservation::build(session)} {
     handle<Deposit>([this](const Deposit& deposit) {
-      if (!evt::reservation::is_reserved(deposit.metadata)) originals.insert(deposit.deposit_id);
+      if (!evt::reservation::is_reserved(deposit.metadata, deposit.deposit_id)) originals.insert(deposit.deposit_id);
       reservation(deposit, &Deposit::deposit_id, [this](const Deposit& reserved) { handled.push_back(reserved); });
     });
   }
@@ -55,6 +56,12 @@ struct fixture {
   void issue(const std::string& deposit_id) {
     write(Deposit{.deposit_id = deposit_id, .account_id = account, .amount = evt::money::parse("10")}, command_stream);
   }
+
+  // As another client writes it (SPEC 11): raw JSON, any metadata.
+  void write_raw(const std::string& stream, const std::string& data, const char* metadata = nullptr) {
+    database{}.sql("SELECT message_store.write_message(gen_random_uuid()::text, $1, 'Deposit', $2::jsonb, $3::jsonb)",
+                   stream, data, metadata);
+  }
 };
 
 TEST(Reservation, TheCopyIsTheFirstMessageOfTheKeysStreamAndRunsTheBlockWhenItComesBack) {
@@ -65,7 +72,7 @@ TEST(Reservation, TheCopyIsTheFirstMessageOfTheKeysStreamAndRunsTheBlockWhenItCo
   const auto& reserved = f.commands.handled[0];
   EXPECT_EQ(reserved.metadata.stream_name, f.command_stream + "+d1");
   EXPECT_EQ(reserved.metadata.position, 0);
-  EXPECT_TRUE(evt::reservation::is_reserved(reserved.metadata));
+  EXPECT_TRUE(evt::reservation::is_reserved(reserved.metadata, "d1"));
   EXPECT_EQ(f.commands.reservation.telemetry().reserved, 1);
   EXPECT_EQ(f.commands.reservation.telemetry().handled, 1);
 }
@@ -135,6 +142,84 @@ TEST(Reservation, UnderAConsumerGroupTheCopyGoesToTheMemberOfTheOriginal) {
     all.insert(copies.begin(), copies.end());
   }
   EXPECT_EQ(all, (std::set<std::string>{"d0", "d1", "d2", "d3", "d4", "d5"}));
+}
+
+TEST(Reservation, AForgedMarkerIsNotTrustedTwiceWithTheSameKeyTheBlockRunsOnce) {
+  fixture f;
+  const auto data = R"({"depositId": "d1", "accountId": ")" + f.account + R"(", "amount": 10})";
+  f.write_raw(f.command_stream, data, R"({"localProperties": {"reserved": "x"}})");
+  f.write_raw(f.command_stream, data, R"({"localProperties": {"reserved": "x"}})");
+  f.consumer.run_until_caught_up();
+  ASSERT_EQ(f.commands.handled.size(), 1u) << "reserved as any command: the second is ignored";
+  EXPECT_EQ(f.commands.handled[0].metadata.stream_name, f.command_stream + "+d1");
+  EXPECT_EQ(f.commands.reservation.telemetry().ignored, 1);
+}
+
+TEST(Reservation, TheCopyCarriesWhatRubyWroteValueForValueUndeclaredKeysIncluded) {
+  fixture f;
+  f.write_raw(f.command_stream, R"({"depositId": "d1", "accountId": ")" + f.account +
+                                    R"(", "amount": 0.30000000000000004, "time": "2026-11-28T04:52:15.067123+00:00",
+                                        "note": null, "channel": {"name": "teller", "fee": 4.0}, "big": 1.0e+20})");
+  f.consumer.run_until_caught_up();
+  database db;
+  const auto original = db.stream(f.command_stream).at(0);
+  const auto copy = db.stream(f.command_stream + "+d1").at(0);
+  EXPECT_EQ(copy.data, original.data);
+  EXPECT_NE(original.data->find("\"amount\": 0.30000000000000004"), std::string::npos) << *original.data;
+  EXPECT_NE(original.data->find("\"fee\": 4.0"), std::string::npos) << *original.data;
+  EXPECT_NE(original.data->find("\"big\": 100000000000000000000"), std::string::npos) << "as jsonb stores 1.0e+20";
+  ASSERT_EQ(f.commands.handled.size(), 1u);
+  EXPECT_EQ(f.commands.handled[0].amount, evt::money::parse("0.30000000000000004"));
+}
+
+TEST(Reservation, ACopyWrittenAgainToItsStreamRunsTheBlockWithTheFirstCopySoItsSequenceIsTheSame) {
+  fixture f;
+  f.issue("d1");
+  f.consumer.run_until_caught_up();
+  ASSERT_EQ(f.commands.handled.size(), 1u);
+  const auto first = database{}.stream(f.command_stream + "+d1").at(0);
+  // A parked copy replayed: the same type, data and metadata, later in the stream.
+  database{}.sql("SELECT message_store.write_message(gen_random_uuid()::text, $1, 'Deposit', $2::jsonb, $3::jsonb)",
+                 first.stream_name, *first.data, *first.metadata);
+  f.consumer.run_until_caught_up();
+  ASSERT_EQ(f.commands.handled.size(), 2u);
+  EXPECT_EQ(f.commands.handled[1].metadata.global_position, first.global_position)
+      << "the block sees the copy at position 0: a handler that has taken its sequence ignores it";
+  EXPECT_EQ(f.commands.handled[1].metadata.position, 0);
+  EXPECT_EQ(database{}.stream(f.command_stream + "+d1+d1").size(), 0u) << "never reserved again into ...+d1+d1";
+}
+
+TEST(Reservation, AReservationStreamThatDoesNotStartWithACopyIsRefused) {
+  fixture f;
+  const auto stream = f.command_stream + "+d9";
+  f.write_raw(stream, R"({"depositId": "d9", "accountId": "x", "amount": 1})");
+  f.write_raw(stream, R"({"depositId": "d9", "accountId": "x", "amount": 1})",
+              (R"({"causationMessageStreamName": ")" + f.command_stream + R"(", "localProperties": {"reserved": "y"}})").c_str());
+  std::vector<std::string> errors;
+  evt::consumer strict{f.session, {.category = f.category, .identifier = "strict", .parking = evt::consumer::parking::none,
+                                   .log = [&](const std::string& line) { errors.push_back(line); }}};
+  strict.add_handler(f.commands);
+  EXPECT_THROW(strict.run_until_caught_up(), evt::reservation_error);
+  ASSERT_FALSE(errors.empty());
+  EXPECT_NE(errors.back().find("The first message of its reservation stream is not a reserved copy"), std::string::npos)
+      << errors.back();
+}
+
+TEST(Reservation, AKeyLongerThanTheBoundIsRefusedBeforePostgresqlSeesItAndTheMessageParked) {
+  fixture f;
+  const std::string key(20'000, 'k');
+  f.write_raw(f.command_stream, R"({"depositId": ")" + key + R"(", "accountId": ")" + f.account + R"(", "amount": 1})");
+  f.issue("d1");
+  evt::consumer consumer{f.session, {.category = f.category, .identifier = "logged", .log = [](const std::string&) {}}};
+  consumer.add_handler(f.commands);
+  consumer.run_until_caught_up();
+  EXPECT_EQ(f.commands.handled.size(), 1u) << "d1 goes on";
+  EXPECT_EQ(consumer.telemetry().parked, 1);
+  const auto parked = database{}.category(evt::dead_letter::category_of(f.category));
+  ASSERT_EQ(parked.size(), 1u);
+  EXPECT_NE(parked[0].metadata->find("Idempotence key is longer than 255 bytes (Key Size: 20000"), std::string::npos)
+      << *parked[0].metadata;
+  EXPECT_NE(parked[0].metadata->find(R"("errorClass": "evt::reservation_error")"), std::string::npos);
 }
 
 }  // namespace

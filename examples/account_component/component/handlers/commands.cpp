@@ -6,6 +6,9 @@
 #include "messages/events/withdrawal_rejected.hpp"
 #include "messages/events/withdrawn.hpp"
 
+#include "component/validation.hpp"
+
+#include <evt/error.hpp>
 #include <evt/message/follow.hpp>
 #include <evt/stream_name.hpp>
 
@@ -25,6 +28,18 @@ std::int64_t sequence_of(const evt::metadata& reserved) {
     throw evt::error{"A reserved command has no global position (Stream: " + reserved.stream_name.value_or("unknown") + ")"};
   }
   return *reserved.global_position;
+}
+
+// A command the component does not accept is refused before anything is
+// reserved or written (see validation.hpp): the consumer parks it.
+template <class Command>
+void check(const Command& command, const std::optional<evt::money>& amount = std::nullopt) {
+  auto problem = account_problem(command.account_id, command.metadata);
+  if (!problem && amount) problem = amount_problem(*amount);
+  if (!problem) return;
+  throw evt::invalid_message_error{*problem + " (Command: " + std::string{Command::message_type} +
+                                   ", Account ID: " + command.account_id +
+                                   (amount ? ", Amount: " + amount->to_string() : std::string{}) + ")"};
 }
 
 }  // namespace
@@ -56,6 +71,7 @@ void Commands::ignored(const std::string& line) const {
 }
 
 void Commands::open(const Open& open) {
+  check(open);
   const auto [account, version] = accounts.fetch(open.account_id);
   if (account.is_open()) {
     ignored("Command ignored (Command: Open, Account ID: " + open.account_id + ", Customer ID: " + open.customer_id + ")");
@@ -67,6 +83,7 @@ void Commands::open(const Open& open) {
 }
 
 void Commands::close(const Close& close) {
+  check(close);
   const auto [account, version] = accounts.fetch(close.account_id);
   if (account.is_closed()) {
     ignored("Command ignored (Command: Close, Account ID: " + close.account_id + ")");
@@ -86,6 +103,7 @@ bool Commands::has_processed(const Account& account, std::int64_t sequence, cons
 }
 
 void Commands::deposit(const Deposit& deposit) {
+  check(deposit, deposit.amount);
   reservation(deposit, &Deposit::deposit_id, [this](const Deposit& reserved) {
     const auto [account, version] = accounts.fetch(reserved.account_id);
     const auto sequence = sequence_of(reserved.metadata);
@@ -98,6 +116,7 @@ void Commands::deposit(const Deposit& deposit) {
 }
 
 void Commands::withdraw(const Withdraw& withdraw) {
+  check(withdraw, withdraw.amount);
   reservation(withdraw, &Withdraw::withdrawal_id, [this](const Withdraw& reserved) {
     const auto [account, version] = accounts.fetch(reserved.account_id);
     const auto sequence = sequence_of(reserved.metadata);

@@ -26,7 +26,10 @@ namespace account_component::handlers {
 //   (its global position): Deposited, Withdrawn, or WithdrawalRejected
 //   when the funds do not suffice.
 // Events go to account-<id>, expecting the version the account was fetched
-// at. Commands it ignores are logged at info level.
+// at. Commands it ignores are logged at info level. A command it does not
+// accept (validation.hpp: an amount that is not positive, an account id
+// that is not its stream's) is refused with evt::invalid_message_error
+// before anything is reserved or written, and so parked by the consumer.
 //
 // Default-constructed, its dependencies are substitutes: write (records),
 // reservation (substitute writer), store (answers what was add()ed), clock

@@ -1,12 +1,13 @@
 #pragma once
 
-#include <evt/clock.hpp>
 #include <evt/message/message.hpp>
+#include <evt/timestamp.hpp>
 
+#include <optional>
 #include <string>
 
 namespace account_component::messages::commands {
 
-EVT_MESSAGE(Close, (std::string, account_id), (evt::time_point, time));
+EVT_MESSAGE(Close, (std::string, account_id), (std::optional<evt::timestamp>, time));
 
 }  // namespace account_component::messages::commands

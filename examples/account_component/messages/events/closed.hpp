@@ -1,12 +1,13 @@
 #pragma once
 
-#include <evt/clock.hpp>
 #include <evt/message/message.hpp>
+#include <evt/timestamp.hpp>
 
+#include <optional>
 #include <string>
 
 namespace account_component::messages::events {
 
-EVT_MESSAGE(Closed, (std::string, account_id), (evt::time_point, time), (evt::time_point, processed_time));
+EVT_MESSAGE(Closed, (std::string, account_id), (std::optional<evt::timestamp>, time), (std::optional<evt::timestamp>, processed_time));
 
 }  // namespace account_component::messages::events

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <exception>
+#include <string>
+
+namespace evt {
+
+// What an error raised while handling a message says about trying again.
+enum class error_kind {
+  // Trying again may succeed: a lost connection, a serialisation failure or
+  // deadlock (SQLSTATE class 40), an expected-version race.
+  transient,
+  // The message itself cannot be handled, now or ever: it cannot be decoded
+  // (decode_error, including an event of the entity it needs), its
+  // reservation key is refused (reservation_error), a stream name made from
+  // it is invalid (stream_name_error), the database refuses a write for its
+  // content (SQLSTATE classes 22 and 54, and 23, but for a duplicate message
+  // id), or a domain check refuses it (invalid_message_error).
+  poison,
+  // Anything else: most likely a bug in the handler.
+  other,
+};
+
+error_kind kind_of(const std::exception& error) noexcept;
+// Of the error being handled, inside a catch block (other when it is not a
+// std::exception).
+error_kind kind_of_current_exception() noexcept;
+
+// The dynamic class of an error, readable: "evt::decode_error".
+std::string class_name_of(const std::exception& error);
+// Of the error being handled, inside a catch block, and its what() ("(not a
+// std::exception)" when it has none).
+std::string class_name_of_current_exception();
+std::string message_of_current_exception();
+
+}  // namespace evt
