@@ -6,9 +6,11 @@
 #include <evt/consumer/host.hpp>
 #include <evt/consumer/position_store.hpp>
 #include <evt/controls/controls.hpp>
+#include <evt/dead_letter/dead_letter.hpp>
 #include <evt/entity/entity_store.hpp>
 #include <evt/entity/projection.hpp>
 #include <evt/error.hpp>
+#include <evt/error_kind.hpp>
 #include <evt/expected_version.hpp>
 #include <evt/handler/handler.hpp>
 #include <evt/idempotence_key.hpp>
@@ -34,6 +36,7 @@
 #include <evt/store/read.hpp>
 #include <evt/store/session.hpp>
 #include <evt/stream_name.hpp>
+#include <evt/timestamp.hpp>
 #include <evt/uuid.hpp>
 #include <evt/version.hpp>
 #include <evt/write/writer.hpp>

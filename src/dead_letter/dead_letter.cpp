@@ -52,7 +52,8 @@ std::string category_of(std::string_view category) {
 }
 
 std::string stream_of(std::string_view dead_letter_category, std::string_view stream_name) {
-  return evt::stream_name(dead_letter_category, id(stream_name).value_or("none"));
+  // The whole id, compound ones too (a reserved copy's: account:command-1+d1).
+  return std::string{dead_letter_category} + "-" + std::string{id(stream_name).value_or("none")};
 }
 
 reason reason_of_current_exception(std::string by, std::int64_t attempts) {

@@ -79,4 +79,33 @@ Account account() {
                  .sequence = 1};
 }
 
+namespace ruby {
+
+const std::vector<value>& amounts() {
+  static const std::vector<value> values{{"100", "100"},
+                                         {"11.5", "11.5"},
+                                         {"4.0", "4.0"},
+                                         {"0.30000000000000004", "0.30000000000000004"},
+                                         {"1.0e-05", "0.000010"},
+                                         {"1.0e+20", "100000000000000000000"},
+                                         {"123456789012345678901234567890", "123456789012345678901234567890"}};
+  return values;
+}
+
+const std::vector<value>& times() {
+  static const std::vector<value> values{{R"("2026-11-28T04:52:15.067Z")", R"("2026-11-28T04:52:15.067Z")"},
+                                         {R"("2026-11-28T04:52:15.067+00:00")", R"("2026-11-28T04:52:15.067+00:00")"},
+                                         {R"("2026-11-27T23:22:15.067-05:30")", R"("2026-11-27T23:22:15.067-05:30")"},
+                                         {R"("2026-11-28T04:52:15.067123Z")", R"("2026-11-28T04:52:15.067123Z")"},
+                                         {"null", "null"}};
+  return values;
+}
+
+std::string deposit_data(const std::string& amount, const std::string& time) {
+  return R"({"depositId":")" + deposit_id + R"(","accountId":")" + account_id + R"(","amount":)" + amount +
+         R"(,"time":)" + time + "}";
+}
+
+}  // namespace ruby
+
 }  // namespace account_component::controls

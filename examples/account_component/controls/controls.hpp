@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace account_component::controls {
 
@@ -39,5 +40,22 @@ messages::commands::Withdraw reserved_withdraw();
 
 // An open account with a balance of 11.1 and sequence 1.
 Account account();
+
+// Values a Ruby Eventide service or client writes (SPEC 11.1): Ruby's
+// attributes are untyped, so an amount is any JSON number Ruby makes and a
+// time any ISO 8601 text, or null. Each as Ruby writes it, and as the store
+// (jsonb) keeps it and gives it back.
+namespace ruby {
+
+struct value {
+  std::string written;  // by Ruby
+  std::string stored;   // by jsonb
+};
+const std::vector<value>& amounts();  // 100, 11.5, 4.0, 0.1 + 0.2, 1.0e-05, 1.0e+20, an Integer beyond 64 bits
+const std::vector<value>& times();    // Clock.iso8601, Time#iso8601(3) at +00:00 and -05:30, microseconds, nil
+// A Deposit's data as Ruby's account client writes it, with these JSON values.
+std::string deposit_data(const std::string& amount, const std::string& time);
+
+}  // namespace ruby
 
 }  // namespace account_component::controls

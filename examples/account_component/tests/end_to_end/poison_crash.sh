@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# account-component killed with SIGKILL at random moments (EVT_KILLS times,
+# default 10) while valid deposits (each issued twice) and commands it must
+# park (negative amounts) arrive interleaved, so that many kills fall while
+# it parks. Parking and the position past the parked message are one
+# transaction: afterwards every bad command is parked exactly once, every
+# valid one applied exactly once, every balance exact.
+#
+#   poison_crash.sh BIN_DIR   (PGHOST, PGPORT, EVT_TEST_CONNINFO)
+set -euo pipefail
+bin="$1"
+# shellcheck source=support.sh
+. "$(dirname "${BASH_SOURCE[0]}")/support.sh"
+
+prefix="parkkill$RANDOM$RANDOM"
+accounts=5
+open_accounts "$prefix" $accounts
+kills_wanted="${EVT_KILLS:-10}"
+
+# 100 deposits (each issued twice, the second 10 commands later) and 100
+# deposits of a negative amount, interleaved: every other command is parked.
+: >"$work/commands"
+: >"$work/poison"
+for k in $(seq 100); do
+  echo "Deposit $prefix-$((k % accounts + 1)) depositId d-$prefix-$k $((k % 9 + 1))" >>"$work/commands"
+  echo "Deposit $prefix-$((k % accounts + 1)) depositId bad-$prefix-$k -$k" >>"$work/poison"
+done
+awk '{ lines[NR] = $0 } END { for (i = 1; i <= NR + 10; i++) { if (i <= NR) print lines[i]; if (i > 10) print lines[i - 10] } }' \
+  "$work/commands" | paste -d '\n' - "$work/poison" | sed '/^$/d' |
+  while read -r type account key id amount; do
+    command_sql "$type" "$account" "$key" "$id" "$amount"
+    echo "SELECT pg_sleep(0.005);"
+  done >"$work/issue.sql"
+expect_balances
+
+start_service
+wait_for_events "$prefix" $((accounts * 2)) 120
+query -f "$work/issue.sql" >/dev/null &
+issuer=$!
+kills=0
+while kill -0 "$issuer" 2>/dev/null || [ "$kills" -lt "$kills_wanted" ]; do
+  sleep "0.$((RANDOM % 4))$((RANDOM % 10))"
+  kill -9 "${services[0]}"
+  wait "${services[0]}" 2>/dev/null || true
+  services=()
+  kills=$((kills + 1))
+  start_service
+done
+wait "$issuer" || fail "issuing the commands failed"
+
+# A sentinel last: once it is applied, everything before it was handled.
+command_sql Deposit "$prefix-1" depositId "sentinel-$prefix" 1 | query >/dev/null
+echo "Deposit $prefix-1 depositId sentinel-$prefix 1" >>"$work/commands"
+expect_balances
+wait_for_events "$prefix" $((accounts * 2 + 101)) 120
+stop_services
+check_accounts "$prefix"
+
+parked="$(query -c "SELECT count(*), count(DISTINCT metadata->'deadLetter'->>'messageId'),
+                           count(DISTINCT data->>'depositId')
+                    FROM message_store.messages WHERE message_store.category(stream_name) = 'account:command+deadLetter'
+                    AND stream_name LIKE 'account:command+deadLetter-$prefix-%'")"
+[ "$parked" = "100|100|100" ] || fail "parked (copies|messages|deposit ids): $parked, expected 100|100|100"
+wrong="$(query -c "SELECT count(*) FROM message_store.messages
+                   WHERE stream_name LIKE 'account:command+deadLetter-$prefix-%'
+                   AND metadata->'deadLetter'->>'error' NOT LIKE 'Amount must be greater than zero%'")"
+[ "$wrong" = 0 ] || fail "$wrong parked for another reason"
+echo "killed with SIGKILL $kills times while 300 commands arrived, 100 of them to park: each parked once, every valid one applied once, balances exact"
