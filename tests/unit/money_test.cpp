@@ -77,4 +77,12 @@ TEST(Money, MixesScalesExactly) {
   EXPECT_LT(evt::money::parse("0.000000000000001"), evt::money{10000});
   EXPECT_EQ((evt::money{1000} + evt::money::parse("0.000000000000001")).to_string(), "1000.000000000000001");
   EXPECT_EQ((evt::money{INT64_MAX} + evt::money{1}).to_string(), "9223372036854775808") << "no 64-bit limit";
+  EXPECT_EQ((evt::money::parse("123456789012345678") + evt::money::parse("0.12345678901234567")).to_string(),
+            "123456789012345678.12345678901234567")
+      << "the largest amounts of the 128-bit path";
+  EXPECT_EQ((evt::money::parse("-999999999999999999") - evt::money::parse("0.99999999999999999")).to_string(),
+            "-999999999999999999.99999999999999999");
+  EXPECT_EQ((evt::money::parse("1234567890123456789") - evt::money::parse("0.5")).to_string(), "1234567890123456788.5")
+      << "and just beyond it";
+  EXPECT_GT(evt::money::parse("1234567890123456789"), evt::money::parse("999999999999999999.9"));
 }
