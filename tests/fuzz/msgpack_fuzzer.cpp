@@ -25,6 +25,7 @@ struct Limit {
 struct Account {
   BOOST_HANA_DEFINE_STRUCT(Account, (std::string, id), (std::optional<std::string>, customer_id),
                            (evt::money, balance), (std::optional<evt::time_point>, opened_time),
+                           (std::optional<evt::timestamp>, closed_time),
                            (evt::time_point, updated_time), (std::vector<Limit>, limits),
                            (std::map<std::string, std::int64_t>, processed),
                            (std::map<std::string, std::vector<std::optional<std::string>>>, notes), (bool, is_joint),

@@ -51,6 +51,11 @@ struct fixture {
     return streams;
   }
 
+  // A Noted of this data between two good ones; their streams.
+  std::vector<std::string> write_between_good_ones(const std::string& wrong) {
+    return write({{"Noted", R"({"text": "first", "count": 1})"}, {"Noted", wrong}, {"Noted", R"({"text": "third", "count": 3})"}});
+  }
+
   evt::consumer::settings settings(
       std::function<void(std::exception_ptr, const evt::store::message_data&)> error_raised = nullptr) {
     return {.category = category,
@@ -90,9 +95,7 @@ const std::vector<std::string> wrong_shapes{R"({"text": 5, "count": 1})", R"({"t
 TEST(BadInput, DataOfTheWrongShapeIsParkedNamingStreamPositionAndFieldAndTheConsumerGoesOn) {
   for (const auto& wrong : wrong_shapes) {
     fixture f;
-    const auto streams = f.write({{"Noted", R"({"text": "first", "count": 1})"},
-                                  {"Noted", wrong},
-                                  {"Noted", R"({"text": "third", "count": 3})"}});
+    const auto streams = f.write_between_good_ones(wrong);
     Notes notes{true};
     evt::consumer consumer{f.session, f.settings()};
     consumer.add_handler(notes);
@@ -129,9 +132,7 @@ TEST(BadInput, DataOfTheWrongShapeIsParkedNamingStreamPositionAndFieldAndTheCons
 TEST(BadInput, WithParkingOffDataOfTheWrongShapeStopsTheConsumerAndLosesNothing) {
   for (const auto& wrong : wrong_shapes) {
     fixture f;
-    const auto streams = f.write({{"Noted", R"({"text": "first", "count": 1})"},
-                                  {"Noted", wrong},
-                                  {"Noted", R"({"text": "third", "count": 3})"}});
+    const auto streams = f.write_between_good_ones(wrong);
     Notes notes{true};
     auto settings = f.settings();
     settings.parking = evt::consumer::parking::none;

@@ -4,6 +4,7 @@
 #include <evt/consumer/consumer.hpp>
 #include <evt/dead_letter/dead_letter.hpp>
 #include <evt/error.hpp>
+#include <evt/idempotence_key.hpp>
 #include <evt/handler/handler.hpp>
 #include <evt/reservation/reservation.hpp>
 #include <evt/stream_name.hpp>
@@ -203,6 +204,18 @@ TEST(Reservation, AReservationStreamThatDoesNotStartWithACopyIsRefused) {
   ASSERT_FALSE(errors.empty());
   EXPECT_NE(errors.back().find("The first message of its reservation stream is not a reserved copy"), std::string::npos)
       << errors.back();
+}
+
+TEST(Reservation, AKeyOfTheBoundFitsTheStreamNameIndexBesideAUsualOrigin) {
+  fixture f;
+  // Text that compresses badly, as PostgreSQL would otherwise shrink it.
+  std::string key;
+  while (key.size() < evt::max_idempotence_key_size) key += evt::test::unique_id().substr(0, 8);
+  key.resize(evt::max_idempotence_key_size);
+  f.issue(key);
+  f.consumer.run_until_caught_up();
+  EXPECT_EQ(f.commands.handled.size(), 1u);
+  EXPECT_EQ(database{}.stream(f.command_stream + "+" + key).size(), 1u);
 }
 
 TEST(Reservation, AKeyLongerThanTheBoundIsRefusedBeforePostgresqlSeesItAndTheMessageParked) {

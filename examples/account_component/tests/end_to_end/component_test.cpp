@@ -6,6 +6,8 @@
 #include "component/store.hpp"
 #include "messages/events/deposited.hpp"
 
+#include <evt/dead_letter/dead_letter.hpp>
+#include <evt/store/put.hpp>
 #include <evt/store/read.hpp>
 #include <evt/stream_name.hpp>
 #include <evt/uuid.hpp>
@@ -91,7 +93,7 @@ TEST(AccountComponent, CommandsHandledAgainAfterACrashApplyNothingTwice) {
   EXPECT_EQ(again.reservation.telemetry().handled, 2) << "the copies: stopped by their sequence";
 }
 
-TEST(AccountComponent, AMalformedCommandIsSkippedAndTheNextOnesAreHandled) {
+TEST(AccountComponent, AMalformedCommandIsParkedAndTheNextOnesAreHandled) {
   fixture f;
   client::open(f.write, f.account);
   evt::test::database{}.write("account:command-" + f.account, "Deposit");  // data without any of its fields
@@ -105,7 +107,53 @@ TEST(AccountComponent, AMalformedCommandIsSkippedAndTheNextOnesAreHandled) {
     return line.starts_with("Error raised (Error Class: evt::decode_error") &&
            line.find("Stream Name: account:command-" + f.account + ", Position: 1,") != std::string::npos;
   });
-  EXPECT_NE(error, lines.end()) << "logged with its stream and position";
+  ASSERT_NE(error, lines.end()) << "logged with its stream and position";
+  EXPECT_NE(error->find("; parked in account:command+deadLetter-" + f.account), std::string::npos) << *error;
+}
+
+// The account's stream gets an event nobody can read: the commands that need
+// the account are parked with that reason; replayed once the cause is
+// fixed, the deposit takes effect once, however often it is replayed.
+TEST(AccountComponent, ADepositParkedForAnAccountItCannotReadTakesEffectOnceWhenReplayedAfterTheFix) {
+  fixture f;
+  client::open(f.write, f.account);
+  client::deposit(f.write, f.account, money{5}, "first");
+  f.handle_everything();
+  const auto account_stream = evt::stream_name("account", f.account);
+  evt::store::put(f.session, {.type = "Deposited", .data = R"({"depositId": "x", "accountId": ")" + f.account +
+                                                             R"(", "amount": "lots", "sequence": 1})"},
+                  account_stream);
+  client::deposit(f.write, f.account, money{10}, "d1");
+  client::deposit(f.write, f.account, money{10}, "d1");  // issued again: reserved already
+  f.handle_everything();
+
+  const auto reservation_stream = "account:command-" + f.account + "+d1";
+  std::vector<evt::dead_letter::parked_message> parked;
+  for (auto& message : evt::dead_letter::parked(f.session, "account:command")) {
+    if (message.original.stream_name == reservation_stream) parked.push_back(std::move(message));
+  }
+  ASSERT_EQ(parked.size(), 1u) << "the reserved copy, once";
+  EXPECT_NE(parked[0].reason.error.find("Cannot decode the message (Stream: " + account_stream + ", Position: 2"),
+            std::string::npos)
+      << parked[0].reason.error;
+
+  // The cause fixed (here by a data repair as the database owner).
+  evt::test::database owner{evt::test::conninfo_as("postgres")};
+  owner.sql("UPDATE message_store.messages SET data = jsonb_set(data, '{amount}', '1') WHERE stream_name = $1 AND position = 2",
+            account_stream);
+  ASSERT_TRUE(evt::dead_letter::replay(f.session, parked[0]));
+  EXPECT_FALSE(evt::dead_letter::replay(f.session, parked[0])) << "once";
+  f.handle_everything();
+  EXPECT_EQ(f.fetch().balance, money{16});
+
+  // Written to its stream yet again (parked and replayed twice over): the
+  // first copy's sequence is taken, nothing happens.
+  evt::store::put(f.session, {.type = parked[0].original.type, .data = parked[0].original.data,
+                              .metadata = parked[0].original.metadata},
+                  reservation_stream);
+  f.handle_everything();
+  EXPECT_EQ(f.fetch().balance, money{16});
+  EXPECT_EQ(f.event_types(), (std::vector<std::string>{"Opened", "Deposited", "Deposited", "Deposited"}));
 }
 
 }  // namespace

@@ -25,28 +25,12 @@ for k in $(seq 100); do
   echo "Deposit $prefix-$((k % accounts + 1)) depositId d-$prefix-$k $((k % 9 + 1))" >>"$work/commands"
   echo "Deposit $prefix-$((k % accounts + 1)) depositId bad-$prefix-$k -$k" >>"$work/poison"
 done
-awk '{ lines[NR] = $0 } END { for (i = 1; i <= NR + 10; i++) { if (i <= NR) print lines[i]; if (i > 10) print lines[i - 10] } }' \
-  "$work/commands" | paste -d '\n' - "$work/poison" | sed '/^$/d' |
-  while read -r type account key id amount; do
-    command_sql "$type" "$account" "$key" "$id" "$amount"
-    echo "SELECT pg_sleep(0.005);"
-  done >"$work/issue.sql"
+reissued_later 10 "$work/commands" | paste -d '\n' - "$work/poison" | sed '/^$/d' | commands_sql 0.005 >"$work/issue.sql"
 expect_balances
 
 start_service
 wait_for_events "$prefix" $((accounts * 2)) 120
-query -f "$work/issue.sql" >/dev/null &
-issuer=$!
-kills=0
-while kill -0 "$issuer" 2>/dev/null || [ "$kills" -lt "$kills_wanted" ]; do
-  sleep "0.$((RANDOM % 4))$((RANDOM % 10))"
-  kill -9 "${services[0]}"
-  wait "${services[0]}" 2>/dev/null || true
-  services=()
-  kills=$((kills + 1))
-  start_service
-done
-wait "$issuer" || fail "issuing the commands failed"
+issue_while_killing "$work/issue.sql" "$kills_wanted"
 
 # A sentinel last: once it is applied, everything before it was handled.
 command_sql Deposit "$prefix-1" depositId "sentinel-$prefix" 1 | query >/dev/null

@@ -25,31 +25,14 @@ for k in $(seq 150); do echo "Deposit $prefix-$((k % accounts + 1)) depositId d-
 for k in $(seq 40); do echo "Withdraw $prefix-$((k % accounts + 1)) withdrawalId w-$prefix-$k $((k % 4 + 1))" >>"$work/commands"; done
 for k in $(seq 41 50); do echo "Withdraw $prefix-$((k % accounts + 1)) withdrawalId w-$prefix-$k $too_much" >>"$work/commands"; done
 shuf "$work/commands" -o "$work/commands"
-awk '{ lines[NR] = $0 } END { for (i = 1; i <= NR + 20; i++) { if (i <= NR) print lines[i]; if (i > 20) print lines[i - 20] } }' \
-  "$work/commands" | while read -r type account key id amount; do
-    command_sql "$type" "$account" "$key" "$id" "$amount"
-    echo "SELECT pg_sleep(0.007);"
-  done >"$work/issue.sql"
+reissued_later 20 "$work/commands" | commands_sql 0.007 >"$work/issue.sql"
 expect_balances
 
 # Caught up first (with whatever earlier tests left in account:command), so
 # that the kills fall on these commands.
 start_service
 wait_for_events "$prefix" $((accounts * 2)) 120
-query -f "$work/issue.sql" >/dev/null &
-issuer=$!
-kills=0
-# Killed while the commands arrive, then (if fewer kills so far) while it
-# works through the rest.
-while kill -0 "$issuer" 2>/dev/null || [ "$kills" -lt "$kills_wanted" ]; do
-  sleep "0.$((RANDOM % 4))$((RANDOM % 10))"
-  kill -9 "${services[0]}"
-  wait "${services[0]}" 2>/dev/null || true
-  services=()
-  kills=$((kills + 1))
-  start_service
-done
-wait "$issuer" || fail "issuing the commands failed"
+issue_while_killing "$work/issue.sql" "$kills_wanted"
 
 wait_for_events "$prefix" $((accounts * 2 + 200)) 120
 sleep 0.5

@@ -94,6 +94,40 @@ check_accounts() {
 $wrong"
 }
 
+# The lines of FILE, each once more LATER lines after it.
+reissued_later() {  # LATER FILE
+  awk -v later="$1" '{ lines[NR] = $0 }
+    END { for (i = 1; i <= NR + later; i++) { if (i <= NR) print lines[i]; if (i > later) print lines[i - later] } }' "$2"
+}
+
+# SQL issuing the commands of standard input (TYPE ACCOUNT KEY ID AMOUNT
+# lines), SECONDS apart.
+commands_sql() {  # SECONDS
+  while read -r type account key id amount; do
+    command_sql "$type" "$account" "$key" "$id" "$amount"
+    echo "SELECT pg_sleep($1);"
+  done
+}
+
+# Issues the SQL file while the one service runs, killing it (SIGKILL) at
+# random moments and starting it again: while the commands arrive, then, if
+# fewer than KILLS so far, while it works through the rest. Sets kills.
+issue_while_killing() {  # SQL_FILE KILLS
+  local issuer
+  query -f "$1" >/dev/null &
+  issuer=$!
+  kills=0
+  while kill -0 "$issuer" 2>/dev/null || [ "$kills" -lt "$2" ]; do
+    sleep "0.$((RANDOM % 4))$((RANDOM % 10))"
+    kill -9 "${services[0]}"
+    wait "${services[0]}" 2>/dev/null || true
+    services=()
+    kills=$((kills + 1))
+    start_service
+  done
+  wait "$issuer" || fail "issuing the commands failed"
+}
+
 # Runs COMMAND in the background COUNT times, killing it (SIGKILL) after
 # 0.2 to 0.6 s each time; its output goes to LOG. A run that ended by
 # itself before its kill must have exited 0. Sets killed: how many were.
