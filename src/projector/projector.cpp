@@ -1,13 +1,16 @@
 #include <evt/projector/projector.hpp>
 
 #include <evt/consumer/position_store.hpp>
+#include <evt/dead_letter/dead_letter.hpp>
 #include <evt/error.hpp>
+#include <evt/error_kind.hpp>
 #include <evt/store/get.hpp>
 #include <evt/store/put.hpp>
 #include <evt/stream_name.hpp>
 
 #include <nlohmann/json.hpp>
 
+#include <iostream>
 #include <thread>
 #include <utility>
 
@@ -47,42 +50,93 @@ void projector::record(store::transaction& transaction, const recorded& from, st
 
 std::int64_t projector::catch_up(std::optional<std::int64_t> until) { return catch_up(until, nullptr); }
 
+bool projector::apply_batch(const recorded& from, std::span<const store::message_data> events, std::size_t& applying) {
+  return session_.transaction([&](store::transaction& transaction) {
+    // One batch of a projector's name at a time: two projectors of one
+    // name never lock the application's rows in opposite orders (a
+    // deadlock); the one that waited finds the position moved on.
+    transaction.execute("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))",
+                        {std::string{"evt projector"}, position_stream_});
+    if (read_position().version != from.version) return false;
+    for (applying = 0; applying < events.size(); ++applying) {
+      const auto& event = events[applying];
+      const auto found = appliers_.find(event.type);
+      if (found == appliers_.end()) {
+        ++counts_.skipped;
+        continue;
+      }
+      found->second(transaction, event);
+      ++counts_.applied;
+    }
+    record(transaction, from, events.back().global_position);
+    return true;
+  });
+}
+
+bool projector::park(const recorded& from, const store::message_data& event) {
+  const auto reason = dead_letter::reason_of_current_exception(position_stream_, 1);
+  const auto stream = dead_letter::stream_of(dead_letter::category_of(settings_.category), event.stream_name);
+  // A rebuild meets it again: parked once is enough.
+  bool parked_before = false;
+  for (const auto& letter : store::get_stream(session_, stream, {.batch_size = -1})) {
+    const auto parked = dead_letter::read(letter);
+    parked_before = parked_before || (parked.original.id == event.id && parked.reason.by == position_stream_);
+  }
+  const bool committed = session_.transaction([&](store::transaction& transaction) {
+    transaction.execute("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))",
+                        {std::string{"evt projector"}, position_stream_});
+    if (read_position().version != from.version) return false;
+    if (!parked_before) store::put(transaction, dead_letter::copy(event, reason), stream);
+    record(transaction, from, event.global_position);
+    return true;
+  });
+  if (!committed) return false;
+  ++counts_.parked;
+  const auto line = "Event parked (Error Class: " + reason.error_class + ", Error Message: " + reason.error +
+                    ", Type: " + event.type + ", Stream Name: " + event.stream_name +
+                    ", GlobalPosition: " + std::to_string(event.global_position) + ", Projector: " + settings_.name +
+                    (parked_before ? ", parked before)" : ", Dead Letter Stream: " + stream + ")");
+  if (settings_.log) {
+    settings_.log(line);
+  } else {
+    std::cerr << line << '\n';
+  }
+  return true;
+}
+
 std::int64_t projector::catch_up(std::optional<std::int64_t> until, const std::function<bool()>& stopping) {
   std::int64_t handled = 0;
+  std::optional<std::size_t> poison_at;  // in the next batch: apply only the events before it
   while (!stopping || !stopping()) {
     const auto from = read_position();
     auto batch = store::get_category(session_, settings_.category,
                                      {.position = from.position + 1, .batch_size = settings_.batch_size});
     if (until) std::erase_if(batch, [&](const store::message_data& event) { return event.global_position > *until; });
     if (batch.empty()) return handled;
+    if (poison_at && *poison_at < batch.size()) batch.resize(*poison_at);
+    poison_at.reset();
     counts before = counts_;
+    std::size_t applying = 0;
     bool committed = false;
     try {
-      committed = session_.transaction([&](store::transaction& transaction) {
-        // One batch of a projector's name at a time: two projectors of one
-        // name never lock the application's rows in opposite orders (a
-        // deadlock); the one that waited finds the position moved on.
-        transaction.execute("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))",
-                            {std::string{"evt projector"}, position_stream_});
-        if (read_position().version != from.version) return false;
-        for (const auto& event : batch) {
-          const auto found = appliers_.find(event.type);
-          if (found == appliers_.end()) {
-            ++counts_.skipped;
-            continue;
-          }
-          found->second(transaction, event);
-          ++counts_.applied;
-        }
-        record(transaction, from, batch.back().global_position);
-        return true;
-      });
+      committed = apply_batch(from, batch, applying);
     } catch (const expected_version_error& conflict) {
       counts_ = before;  // rolled back
       if (conflict.stream_name() != position_stream_) throw;
     } catch (...) {
       counts_ = before;
-      throw;
+      const bool poison_event = applying < batch.size() && kind_of_current_exception() == error_kind::poison;
+      if (!settings_.park_poison_events || !poison_event) throw;
+      if (applying > 0) {
+        poison_at = applying;  // the events before it first, on their own
+        continue;
+      }
+      if (park(from, batch.front())) {
+        ++handled;
+      } else {
+        ++counts_.conflicts;
+      }
+      continue;
     }
     if (!committed) {
       ++counts_.conflicts;

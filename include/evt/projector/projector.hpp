@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -32,8 +33,14 @@ namespace evt {
 //   balances.catch_up();   // or run(stopping)
 //
 // Events of a type without an applier are passed by (counted as skipped).
-// An applier that throws rolls its batch back and the error propagates; the
-// position stays before the batch.
+// An applier that throws rolls its batch back. A poison event (one that
+// cannot be decoded, or that the applier or the database refuses for what it
+// holds: evt::error_kind) is then parked, as consumers park messages
+// (evt::dead_letter, "<category>:deadLetter-<id>"): the events before it are
+// applied, and the parked copy and the position at the event commit in one
+// transaction; the projector goes on, and a rebuild passes it again without
+// parking it twice. Any other error propagates; the position stays before
+// the batch.
 class projector {
  public:
   struct settings {
@@ -41,6 +48,9 @@ class projector {
     std::string category;
     std::int64_t batch_size = 100;  // events per transaction
     std::chrono::milliseconds poll_interval{std::chrono::milliseconds{100}};
+    // Off: a poison event stops the projector as any error does.
+    bool park_poison_events = true;
+    std::function<void(const std::string&)> log = nullptr;  // parked events; standard error without one
   };
 
   struct counts {
@@ -48,6 +58,7 @@ class projector {
     std::int64_t skipped = 0;       // events of types without one
     std::int64_t transactions = 0;  // batches committed
     std::int64_t conflicts = 0;     // batches rolled back: another projector of this name was ahead
+    std::int64_t parked = 0;        // poison events parked
   };
 
   using applier = std::function<void(store::transaction&, const store::message_data&)>;
@@ -93,6 +104,12 @@ class projector {
   };
   recorded read_position();
   std::int64_t catch_up(std::optional<std::int64_t> until, const std::function<bool()>& stopping);
+  // The events in one transaction with the position; false when another
+  // projector of the name moved it on. `applying` says which event an error
+  // came from.
+  bool apply_batch(const recorded& from, std::span<const store::message_data> events, std::size_t& applying);
+  // Called inside a catch block: the event parked and the position at it.
+  bool park(const recorded& from, const store::message_data& event);
   void record(store::transaction& transaction, const recorded& from, std::int64_t position);
 
   store::session& session_;

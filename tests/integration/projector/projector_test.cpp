@@ -1,5 +1,6 @@
 // The projector: a category's events applied to the application's own
 // table, each batch in one transaction with the projector's position.
+#include <evt/dead_letter/dead_letter.hpp>
 #include <evt/error.hpp>
 #include <evt/projector/projector.hpp>
 #include <evt/store/put.hpp>
@@ -61,9 +62,14 @@ struct deposits {
     }
     return found;
   }
-  evt::projector projector(std::int64_t batch_size = 100) {
-    return evt::projector{session, {.name = "balances", .category = category, .batch_size = batch_size}};
+  evt::projector projector(std::int64_t batch_size = 100, bool park_poison_events = true) {
+    return evt::projector{session, {.name = "balances",
+                                    .category = category,
+                                    .batch_size = batch_size,
+                                    .park_poison_events = park_poison_events,
+                                    .log = [this](const std::string& line) { logged.push_back(line); }}};
   }
+  std::vector<std::string> logged;
 };
 
 TEST(Projector, AppliesEachEventOnceABatchPerTransactionWithItsPosition) {
@@ -196,11 +202,11 @@ TEST(Projector, RebuildEmptiesTheReadModelWithThePositionAndReappliesEverythingT
   EXPECT_EQ(d.table(), d.expected);
 }
 
-TEST(Projector, PassesByTypesWithoutAnApplierAndNamesAnEventItCannotRead) {
+TEST(Projector, PassesByTypesWithoutAnApplierAndNamesAnEventItCannotReadWhenParkingIsOff) {
   deposits d;
   d.write(3);
   evt::store::put(d.session, {.type = "Withdrawn", .data = "{}"}, evt::stream_name(d.category, "a0"));
-  auto projector = d.projector();
+  auto projector = d.projector(100, false);
   d.project(projector);
   EXPECT_EQ(projector.catch_up(), 4);
   EXPECT_EQ(projector.telemetry().skipped, 1);
@@ -218,6 +224,32 @@ TEST(Projector, PassesByTypesWithoutAnApplierAndNamesAnEventItCannotRead) {
   }
   EXPECT_EQ(projector.position(), before);
   EXPECT_EQ(d.table(), d.expected);
+}
+
+TEST(Projector, AnEventItCannotReadIsParkedTheEventsAroundItAppliedAndARebuildDoesNotParkItTwice) {
+  deposits d;
+  d.write(3);
+  evt::store::put(d.session, {.type = "Deposited", .data = R"({"accountId": "a1", "amount": "ten"})"},
+                  evt::stream_name(d.category, "a1"));
+  d.write(3, 3);
+  auto projector = d.projector();
+  d.project(projector);
+  EXPECT_EQ(projector.catch_up(), 7);
+  EXPECT_EQ(d.table(), d.expected) << "every other event applied once";
+  EXPECT_EQ(projector.telemetry().parked, 1);
+  EXPECT_EQ(projector.telemetry().transactions, 2) << "the three before it, then the three after";
+  EXPECT_EQ(projector.position(), database{}.category(d.category).back().global_position);
+  auto parked = evt::dead_letter::parked(d.session, d.category);
+  ASSERT_EQ(parked.size(), 1u);
+  EXPECT_EQ(parked[0].original.stream_name, d.category + "-a1");
+  EXPECT_EQ(parked[0].reason.error_class, "evt::decode_error");
+  EXPECT_EQ(parked[0].reason.by, projector.position_stream_name());
+  ASSERT_EQ(d.logged.size(), 1u);
+  EXPECT_EQ(d.logged[0].rfind("Event parked (Error Class: evt::decode_error", 0), 0u) << d.logged[0];
+
+  projector.rebuild([&](evt::store::transaction& t) { t.execute("DELETE FROM public." + d.balances.name); });
+  EXPECT_EQ(d.table(), d.expected);
+  EXPECT_EQ(evt::dead_letter::parked(d.session, d.category).size(), 1u) << "passed again, parked once";
 }
 
 TEST(Projector, ABatchSizeBelowOneIsRefused) {
