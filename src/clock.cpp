@@ -33,7 +33,7 @@ std::string iso8601(std::chrono::sys_time<std::chrono::microseconds> time) {
 }
 
 std::chrono::sys_time<std::chrono::microseconds> parse_iso8601_instant(std::string_view text) {
-  const auto reject = [&] { throw error{"Not an ISO 8601 time (Text: " + std::string{text} + ")"}; };
+  const auto reject = [&] { throw error{"Not an ISO 8601 time (Text: " + excerpt(text) + ")"}; };
   static constexpr std::string_view shape = "dddd-dd-ddTdd:dd:dd";
   if (text.size() < shape.size() + 1) reject();
   for (std::size_t i = 0; i < shape.size(); ++i) {

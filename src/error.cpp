@@ -4,6 +4,12 @@
 
 namespace evt {
 
+std::string excerpt(std::string_view text) {
+  constexpr std::size_t shown = 100;
+  if (text.size() <= shown) return std::string{text};
+  return std::string{text.substr(0, shown)} + "...";
+}
+
 expected_version_error::expected_version_error(std::string stream_name, std::int64_t expected,
                                                std::int64_t actual)
     : error{"Wrong expected version: " + std::to_string(expected) + " (Stream: " + stream_name +

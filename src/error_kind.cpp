@@ -31,13 +31,8 @@ error_kind kind_of(const std::exception& error) noexcept {
 }
 
 error_kind kind_of_current_exception() noexcept {
-  try {
-    throw;
-  } catch (const std::exception& error) {
-    return kind_of(error);
-  } catch (...) {
-    return error_kind::other;
-  }
+  const auto* error = current_exception_as<std::exception>();
+  return error != nullptr ? kind_of(*error) : error_kind::other;
 }
 
 namespace {
@@ -59,13 +54,8 @@ std::string class_name_of_current_exception() {
 }
 
 std::string message_of_current_exception() {
-  try {
-    throw;
-  } catch (const std::exception& error) {
-    return error.what();
-  } catch (...) {
-    return "(not a std::exception)";
-  }
+  const auto* error = current_exception_as<std::exception>();
+  return error != nullptr ? error->what() : "(not a std::exception)";
 }
 
 }  // namespace evt

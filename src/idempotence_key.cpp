@@ -3,16 +3,6 @@
 #include <evt/error.hpp>
 
 namespace evt {
-namespace {
-
-// A key in an error message: a hostile one may be megabytes long.
-std::string shown(std::string_view key) {
-  constexpr std::size_t shown_size = 100;
-  if (key.size() <= shown_size) return std::string{key};
-  return std::string{key.substr(0, shown_size)} + "...";
-}
-
-}  // namespace
 
 std::optional<std::string> idempotence_key_problem(std::optional<std::string_view> idempotence_key) {
   if (!idempotence_key) return "Idempotence key is missing";
@@ -22,11 +12,11 @@ std::optional<std::string> idempotence_key_problem(std::optional<std::string_vie
   if (idempotence_key->size() > max_idempotence_key_size) {
     return "Idempotence key is longer than " + std::to_string(max_idempotence_key_size) +
            " bytes (Key Size: " + std::to_string(idempotence_key->size()) + ", Idempotence Key: " +
-           shown(*idempotence_key) + ")";
+           excerpt(*idempotence_key) + ")";
   }
   if (idempotence_key->find('+') != std::string_view::npos) {
     return "Idempotence key must not contain '+', which separates the ids of a stream name (Idempotence Key: " +
-           shown(*idempotence_key) + ")";
+           excerpt(*idempotence_key) + ")";
   }
   if (idempotence_key->find('\0') != std::string_view::npos) return "Idempotence key must not contain a NUL character";
   return std::nullopt;

@@ -20,8 +20,7 @@ constexpr std::size_t max_whole_digits = 131072;
 constexpr std::size_t max_scale = 16383;
 
 [[noreturn]] void out_of_range(std::string_view text) {
-  throw error{"Money amount out of range (Text: " + std::string{text.substr(0, 100)} +
-              (text.size() > 100 ? "...)" : ")")};
+  throw error{"Money amount out of range (Text: " + excerpt(text) + ")"};
 }
 
 bool is_digits(std::string_view text) {
@@ -149,7 +148,7 @@ std::string text_of(const cpp_int& units, std::size_t scale) {
 }  // namespace
 
 money money::parse(std::string_view text) {
-  const auto reject = [&] { throw error{"Not a money amount (Text: " + std::string{text} + ")"}; };
+  const auto reject = [&] { throw error{"Not a money amount (Text: " + excerpt(text) + ")"}; };
   auto rest = text;
   const bool negative = !rest.empty() && rest.front() == '-';
   if (negative) rest.remove_prefix(1);
@@ -215,12 +214,12 @@ money operator-(const money& a, const money& b) {
   return money{money::canonical_text{}, text_of(x.units - y.units, x.scale)};
 }
 
-std::strong_ordering operator<=>(const money& a, const money& b) {
-  if (a.text_ == b.text_) return std::strong_ordering::equal;
+std::weak_ordering operator<=>(const money& a, const money& b) {
+  if (a.text_ == b.text_) return std::weak_ordering::equivalent;
   if (const auto small = small_aligned(a.text_, b.text_)) return small->a <=> small->b;
   const auto [x, y] = aligned(a.text_, b.text_);
   const auto order = x.units.compare(y.units);
-  return order < 0 ? std::strong_ordering::less : order > 0 ? std::strong_ordering::greater : std::strong_ordering::equal;
+  return order < 0 ? std::weak_ordering::less : order > 0 ? std::weak_ordering::greater : std::weak_ordering::equivalent;
 }
 
 }  // namespace evt

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 
 // Every error evt-cpp raises, in one place. Each names what went wrong and
@@ -13,6 +14,10 @@ class error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// A value as an error message quotes it: its first 100 bytes, then "...";
+// what is refused may be megabytes long.
+std::string excerpt(std::string_view text);
 
 // A stream name or category that is malformed, or of the wrong kind for the
 // operation (a category where a stream is needed, or the other way round).

@@ -26,6 +26,19 @@ error_kind kind_of(const std::exception& error) noexcept;
 // std::exception).
 error_kind kind_of_current_exception() noexcept;
 
+// The error being handled as an E, inside a catch block (valid until it
+// ends), or nullptr.
+template <class E>
+const E* current_exception_as() noexcept {
+  try {
+    throw;
+  } catch (const E& error) {
+    return &error;
+  } catch (...) {
+    return nullptr;
+  }
+}
+
 // The dynamic class of an error, readable: "evt::decode_error".
 std::string class_name_of(const std::exception& error);
 // Of the error being handled, inside a catch block, and its what() ("(not a

@@ -17,6 +17,7 @@
 #include <evt/idempotency/executor.hpp>
 #include <evt/idempotency/memory_storage.hpp>
 #include <evt/idempotency/message_store_storage.hpp>
+#include <evt/log.hpp>
 #include <evt/message/casing.hpp>
 #include <evt/message/conversion.hpp>
 #include <evt/message/follow.hpp>

@@ -21,7 +21,8 @@ class money {
   // Whole amounts: 100 is money. Doubles are not: 11.5 would be rounded
   // somewhere, so they do not compile; write money::parse("11.5").
   template <std::integral Whole>
-    requires(!std::same_as<Whole, bool>)
+    requires(!std::same_as<Whole, bool> && !std::same_as<Whole, char> && !std::same_as<Whole, wchar_t> &&
+             !std::same_as<Whole, char8_t> && !std::same_as<Whole, char16_t> && !std::same_as<Whole, char32_t>)
   money(Whole whole) : text_{std::to_string(whole)} {}  // NOLINT: implicit on purpose
   template <std::floating_point Number>
   money(Number) = delete;
@@ -46,7 +47,8 @@ class money {
 
   friend bool operator==(const money& a, const money& b) { return (a <=> b) == 0; }
   friend std::ostream& operator<<(std::ostream& out, const money& amount) { return out << amount.text_; }
-  friend std::strong_ordering operator<=>(const money& a, const money& b);
+  // Weak: 4.0 and 4 are equivalent, not the same text.
+  friend std::weak_ordering operator<=>(const money& a, const money& b);
 
  private:
   struct canonical_text {};

@@ -32,7 +32,10 @@ class timestamp {
   instant_type instant() const noexcept { return instant_; }
 
   friend bool operator==(const timestamp& a, const timestamp& b) noexcept { return a.instant_ == b.instant_; }
-  friend auto operator<=>(const timestamp& a, const timestamp& b) noexcept { return a.instant_ <=> b.instant_; }
+  // Weak: the same instant written with another offset is equivalent, not the same.
+  friend std::weak_ordering operator<=>(const timestamp& a, const timestamp& b) noexcept {
+    return a.instant_ <=> b.instant_;
+  }
   friend std::ostream& operator<<(std::ostream& out, const timestamp& time) { return out << time.text_; }
 
  private:

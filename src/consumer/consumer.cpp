@@ -3,13 +3,13 @@
 #include <evt/dead_letter/dead_letter.hpp>
 #include <evt/error.hpp>
 #include <evt/error_kind.hpp>
+#include <evt/log.hpp>
 #include <evt/store/put.hpp>
 #include <evt/stream_name.hpp>
 
 #include "store/connection.hpp"
 #include "store/rows.hpp"
 
-#include <iostream>
 #include <thread>
 
 namespace evt {
@@ -86,15 +86,7 @@ bool consumer::retrying(Call&& call) {
       return true;
     } catch (...) {
       if (delay.count() == 0 || kind_of_current_exception() != error_kind::transient) throw;
-      const bool lost = [] {
-        try {
-          throw;
-        } catch (const connection_error&) {
-          return true;
-        } catch (...) {
-          return false;
-        }
-      }();
+      const bool lost = current_exception_as<connection_error>() != nullptr;
       log((lost ? "Connection lost" : "Transient error (" + class_name_of_current_exception() + ")") +
           "; retrying in " + std::to_string(delay.count()) + " ms (Category: " + settings_.category +
           ", Error: " + message_of_current_exception() + ")");
@@ -104,13 +96,7 @@ bool consumer::retrying(Call&& call) {
   }
 }
 
-void consumer::log(const std::string& line) const {
-  if (settings_.log) {
-    settings_.log(line);
-  } else {
-    std::cerr << line << '\n';
-  }
-}
+void consumer::log(const std::string& line) const { log_or_stderr(settings_.log, line); }
 
 std::int64_t consumer::handle_batch() {
   if (!started_) {
@@ -201,7 +187,7 @@ consumer::dispatched consumer::dispatch(const store::message_data& message) {
 }
 
 void consumer::park(const store::message_data& message, std::int64_t attempts) {
-  const auto reason = dead_letter::reason_of_current_exception(positions_.stream_name(), attempts);
+  const auto reason = dead_letter::reason_of_current_exception(dead_letter::parker::consumer, positions_.stream_name(), attempts);
   const auto stream = dead_letter::stream_of(dead_letter_category_, message.stream_name);
   const auto past = message.global_position + 1;
   // Restarted there, the consumer never handles it again. A park retried

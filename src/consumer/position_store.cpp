@@ -38,10 +38,14 @@ std::optional<std::int64_t> position_store::get() {
   }
 }
 
+store::new_message position_store::recorded(std::int64_t position) {
+  return {.type = "Recorded", .data = nlohmann::json{{"position", position}}.dump()};
+}
+
 void position_store::put(std::int64_t position) {
   // Losing a recorded position in a server crash only means handling a few
   // messages again (delivery is at least once anyway): not worth a flush.
-  store::detail::put_unflushed(*session_, {.type = "Recorded", .data = nlohmann::json{{"position", position}}.dump()}, stream_name_);
+  store::detail::put_unflushed(*session_, recorded(position), stream_name_);
 }
 
 }  // namespace evt

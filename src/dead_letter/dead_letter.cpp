@@ -3,6 +3,7 @@
 #include <evt/clock.hpp>
 #include <evt/error.hpp>
 #include <evt/error_kind.hpp>
+#include <evt/idempotence_key.hpp>
 #include <evt/message/data_json.hpp>
 #include <evt/store/get.hpp>
 #include <evt/store/put.hpp>
@@ -10,6 +11,8 @@
 #include <evt/uuid.hpp>
 
 #include <cstdio>
+#include <iterator>
+#include <stdexcept>
 
 namespace evt::dead_letter {
 namespace {
@@ -21,6 +24,20 @@ using detail::json;
 std::string writable(const std::string& text) {
   return json::parse(json(text).dump(-1, ' ', false, json::error_handler_t::replace)).get<std::string>();
 }
+
+constexpr std::string_view parker_names[] = {"consumer", "projector", "relay"};
+
+std::string_view name_of(parker parker) { return parker_names[static_cast<std::size_t>(parker)]; }
+
+parker parker_named(std::string_view name) {
+  for (std::size_t i = 0; i < std::size(parker_names); ++i) {
+    if (parker_names[i] == name) return static_cast<parker>(i);
+  }
+  throw std::runtime_error{"unknown parker: " + std::string{name}};
+}
+
+// A stand-in type for a message that has none (the store refuses to write one).
+constexpr std::string_view untyped = "DeadLetter";
 
 // The original's time to the microsecond, as the store has it.
 std::string microsecond_time(store::time_point time) {
@@ -35,6 +52,12 @@ std::string microsecond_time(store::time_point time) {
 template <class T>
 T field(const json& letter, const char* key) {
   return letter.at(key).get<T>();
+}
+
+template <class T>
+T field_or(const json& letter, const char* key, T otherwise) {
+  const auto found = letter.find(key);
+  return found == letter.end() || found->is_null() ? otherwise : found->get<T>();
 }
 
 std::optional<std::string> optional_text(const json& letter, const char* key) {
@@ -53,17 +76,16 @@ std::string category_of(std::string_view category) {
 
 std::string stream_of(std::string_view dead_letter_category, std::string_view stream_name) {
   // The whole id, compound ones too (a reserved copy's: account:command-1+d1).
-  return std::string{dead_letter_category} + "-" + std::string{id(stream_name).value_or("none")};
+  std::string parked_id{id(stream_name).value_or("none")};
+  if (parked_id.size() > max_idempotence_key_size) parked_id = name_uuid(parked_id);
+  return std::string{dead_letter_category} + "-" + parked_id;
 }
 
-reason reason_of_current_exception(std::string by, std::int64_t attempts) {
-  reason why{.by = std::move(by), .error_class = class_name_of_current_exception(),
+reason reason_of_current_exception(dead_letter::parker parker, std::string by, std::int64_t attempts) {
+  reason why{.parker = parker, .by = std::move(by), .error_class = class_name_of_current_exception(),
              .error = message_of_current_exception(), .attempts = attempts};
-  try {
-    throw;
-  } catch (const store_error& refused) {
-    if (!refused.sqlstate().empty()) why.sqlstate = refused.sqlstate();
-  } catch (...) {
+  if (const auto* refused = current_exception_as<store_error>(); refused != nullptr && !refused->sqlstate().empty()) {
+    why.sqlstate = refused->sqlstate();
   }
   return why;
 }
@@ -73,36 +95,50 @@ store::new_message copy(const store::message_data& original, const reason& reaso
                     {"position", original.position},
                     {"globalPosition", original.global_position},
                     {"messageId", original.id},
+                    {"type", original.type},
                     {"time", microsecond_time(original.time)},
                     {"metadata", original.metadata ? json(*original.metadata) : json(nullptr)},
+                    {"parker", name_of(reason.parker)},
                     {"by", reason.by},
                     {"errorClass", writable(reason.error_class)},
                     {"error", writable(reason.error)},
                     {"sqlstate", reason.sqlstate ? json(*reason.sqlstate) : json(nullptr)},
                     {"attempts", reason.attempts}};
-  return {.type = original.type,
+  return {.type = original.type.empty() ? std::string{untyped} : original.type,
           .data = original.data,
           .metadata = detail::json_text(json{{"deadLetter", letter}}, "the dead letter of message " + original.id)};
 }
 
 parked_message read(const store::message_data& dead_letter) {
   try {
-    const auto metadata = detail::parse_json(dead_letter.metadata.value_or("null"), detail::numbers::as_doubles);
-    const auto& letter = metadata.at("deadLetter");
+    auto metadata = detail::parse_json(dead_letter.metadata.value_or("null"), detail::numbers::as_doubles);
+    const auto letter = metadata.at("deadLetter");
+    // A relay's letter from before parking was shared: the original's
+    // metadata itself, with "deadLetter" added.
+    const bool relays_own = letter.contains("relay") && !letter.contains("parker");
+    std::optional<std::string> original_metadata;
+    if (relays_own) {
+      metadata.erase("deadLetter");
+      if (!metadata.empty()) original_metadata = detail::json_text(metadata, "metadata");
+    } else {
+      original_metadata = optional_text(letter, "metadata");
+    }
+    const auto time = field_or<std::string>(letter, "time", "");
     return {.dead_letter = dead_letter,
             .original = {.id = field<std::string>(letter, "messageId"),
-                         .type = dead_letter.type,
+                         .type = field_or<std::string>(letter, "type", dead_letter.type),
                          .stream_name = field<std::string>(letter, "streamName"),
                          .position = field<std::int64_t>(letter, "position"),
                          .global_position = field<std::int64_t>(letter, "globalPosition"),
                          .data = dead_letter.data,
-                         .metadata = optional_text(letter, "metadata"),
-                         .time = parse_iso8601_instant(field<std::string>(letter, "time"))},
-            .reason = {.by = field<std::string>(letter, "by"),
-                       .error_class = field<std::string>(letter, "errorClass"),
+                         .metadata = std::move(original_metadata),
+                         .time = time.empty() ? store::time_point{} : parse_iso8601_instant(time)},
+            .reason = {.parker = relays_own ? parker::relay : parker_named(field_or<std::string>(letter, "parker", "consumer")),
+                       .by = relays_own ? field<std::string>(letter, "relay") : field<std::string>(letter, "by"),
+                       .error_class = field_or<std::string>(letter, "errorClass", ""),
                        .error = field<std::string>(letter, "error"),
                        .sqlstate = optional_text(letter, "sqlstate"),
-                       .attempts = field<std::int64_t>(letter, "attempts")}};
+                       .attempts = field_or<std::int64_t>(letter, "attempts", 1)}};
   } catch (const std::exception& failure) {  // json's errors, and a time that is not one
     throw decode_error{dead_letter.stream_name, dead_letter.position, dead_letter.type, "metadata.deadLetter",
                        failure.what()};
@@ -119,11 +155,20 @@ std::vector<parked_message> parked(store::session& session, std::string_view cat
   return found;
 }
 
+std::string replay_id(const store::message_data& dead_letter) { return name_uuid("replay of " + dead_letter.id); }
+
 std::optional<std::int64_t> replay(store::session& session, const parked_message& parked) {
+  if (parked.reason.parker != parker::consumer) {
+    throw error{"Only a message a consumer parked is replayed: this " + std::string{name_of(parked.reason.parker)} +
+                "'s would be written to its stream twice (" +
+                (parked.reason.parker == parker::projector ? "rebuild the projector once the cause is fixed; "
+                                                           : "deliver it again from its dead letter; ") +
+                "Dead Letter: " + parked.dead_letter.stream_name + "/" + std::to_string(parked.dead_letter.position) + ")"};
+  }
   const store::new_message again{.type = parked.original.type,
                                  .data = parked.original.data,
                                  .metadata = parked.original.metadata,
-                                 .id = name_uuid("replay of " + parked.dead_letter.id)};
+                                 .id = replay_id(parked.dead_letter)};
   try {
     return store::put(session, again, parked.original.stream_name);
   } catch (const duplicate_message_id_error&) {

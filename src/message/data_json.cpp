@@ -135,8 +135,11 @@ std::string exact_number_text(const json& value) {
 }
 
 std::string shown(const json& value) {
-  if (is_exact_number(value)) return exact_number_text(value);
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+  try {
+    return excerpt(json_text(value, "a value"));
+  } catch (const error&) {
+    return excerpt(value.dump(-1, ' ', false, json::error_handler_t::replace));
+  }
 }
 
 json parse_json(std::string_view text, numbers numbers) {

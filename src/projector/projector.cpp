@@ -4,13 +4,13 @@
 #include <evt/dead_letter/dead_letter.hpp>
 #include <evt/error.hpp>
 #include <evt/error_kind.hpp>
+#include <evt/log.hpp>
 #include <evt/store/get.hpp>
 #include <evt/store/put.hpp>
 #include <evt/stream_name.hpp>
 
 #include <nlohmann/json.hpp>
 
-#include <iostream>
 #include <thread>
 #include <utility>
 
@@ -44,13 +44,12 @@ projector::recorded projector::read_position() {
 std::int64_t projector::position() { return read_position().position; }
 
 void projector::record(store::transaction& transaction, const recorded& from, std::int64_t position) {
-  store::put(transaction, {.type = "Recorded", .data = nlohmann::json{{"position", position}}.dump()}, position_stream_,
-             from.version);
+  store::put(transaction, position_store::recorded(position), position_stream_, from.version);
 }
 
 std::int64_t projector::catch_up(std::optional<std::int64_t> until) { return catch_up(until, nullptr); }
 
-bool projector::apply_batch(const recorded& from, std::span<const store::message_data> events, std::size_t& applying) {
+bool projector::transaction_at(const recorded& from, const std::function<void(store::transaction&)>& work) {
   return session_.transaction([&](store::transaction& transaction) {
     // One batch of a projector's name at a time: two projectors of one
     // name never lock the application's rows in opposite orders (a
@@ -58,6 +57,13 @@ bool projector::apply_batch(const recorded& from, std::span<const store::message
     transaction.execute("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))",
                         {std::string{"evt projector"}, position_stream_});
     if (read_position().version != from.version) return false;
+    work(transaction);
+    return true;
+  });
+}
+
+bool projector::apply_batch(const recorded& from, std::span<const store::message_data> events, std::size_t& applying) {
+  return transaction_at(from, [&](store::transaction& transaction) {
     for (applying = 0; applying < events.size(); ++applying) {
       const auto& event = events[applying];
       const auto found = appliers_.find(event.type);
@@ -69,12 +75,11 @@ bool projector::apply_batch(const recorded& from, std::span<const store::message
       ++counts_.applied;
     }
     record(transaction, from, events.back().global_position);
-    return true;
   });
 }
 
 bool projector::park(const recorded& from, const store::message_data& event) {
-  const auto reason = dead_letter::reason_of_current_exception(position_stream_, 1);
+  const auto reason = dead_letter::reason_of_current_exception(dead_letter::parker::projector, position_stream_, 1);
   const auto stream = dead_letter::stream_of(dead_letter::category_of(settings_.category), event.stream_name);
   // A rebuild meets it again: parked once is enough.
   bool parked_before = false;
@@ -82,13 +87,9 @@ bool projector::park(const recorded& from, const store::message_data& event) {
     const auto parked = dead_letter::read(letter);
     parked_before = parked_before || (parked.original.id == event.id && parked.reason.by == position_stream_);
   }
-  const bool committed = session_.transaction([&](store::transaction& transaction) {
-    transaction.execute("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))",
-                        {std::string{"evt projector"}, position_stream_});
-    if (read_position().version != from.version) return false;
+  const bool committed = transaction_at(from, [&](store::transaction& transaction) {
     if (!parked_before) store::put(transaction, dead_letter::copy(event, reason), stream);
     record(transaction, from, event.global_position);
-    return true;
   });
   if (!committed) return false;
   ++counts_.parked;
@@ -96,11 +97,7 @@ bool projector::park(const recorded& from, const store::message_data& event) {
                     ", Type: " + event.type + ", Stream Name: " + event.stream_name +
                     ", GlobalPosition: " + std::to_string(event.global_position) + ", Projector: " + settings_.name +
                     (parked_before ? ", parked before)" : ", Dead Letter Stream: " + stream + ")");
-  if (settings_.log) {
-    settings_.log(line);
-  } else {
-    std::cerr << line << '\n';
-  }
+  log_or_stderr(settings_.log, line);
   return true;
 }
 
@@ -125,7 +122,8 @@ std::int64_t projector::catch_up(std::optional<std::int64_t> until, const std::f
       if (conflict.stream_name() != position_stream_) throw;
     } catch (...) {
       counts_ = before;
-      const bool poison_event = applying < batch.size() && kind_of_current_exception() == error_kind::poison;
+      const bool poison_event = applying < batch.size() && kind_of_current_exception() == error_kind::poison &&
+                                current_exception_as<store_error>() == nullptr;
       if (!settings_.park_poison_events || !poison_event) throw;
       if (applying > 0) {
         poison_at = applying;  // the events before it first, on their own

@@ -15,10 +15,6 @@
 namespace evt::relay {
 namespace {
 
-store::new_message recorded_message(std::int64_t position) {
-  return {.type = "Recorded", .data = detail::json_text(detail::json{{"position", position}}, "a relay position")};
-}
-
 constexpr std::chrono::milliseconds slice{100};
 
 std::string where(const store::message_data& message) {
@@ -91,7 +87,7 @@ bool relay::take(const store::message_data& message, recorded& at, const std::fu
       break;
     } catch (const std::exception& failure) {
       if (attempt >= settings_.max_attempts) {
-        park(message, at, evt::dead_letter::reason_of_current_exception(position_stream_, attempt));
+        park(message, at, evt::dead_letter::reason_of_current_exception(evt::dead_letter::parker::relay, position_stream_, attempt));
         return true;
       }
       ++counts_.retries;
@@ -123,7 +119,7 @@ bool relay::wait(std::chrono::milliseconds delay, const std::function<bool()>& s
 }
 
 void relay::record(const store::message_data& message, recorded& at) {
-  at.version = store::put(session_, recorded_message(message.global_position), position_stream_, at.version);
+  at.version = store::put(session_, position_store::recorded(message.global_position), position_stream_, at.version);
   at.position = message.global_position;
 }
 
@@ -132,7 +128,7 @@ void relay::park(const store::message_data& message, recorded& at, const evt::de
   const auto stream = evt::dead_letter::stream_of(dead_letter_category_, message.stream_name);
   at.version = session_.transaction([&](store::transaction& transaction) {
     store::put(transaction, copy, stream);
-    return store::put(transaction, recorded_message(message.global_position), position_stream_, at.version);
+    return store::put(transaction, position_store::recorded(message.global_position), position_stream_, at.version);
   });
   at.position = message.global_position;
   unrecorded_ = false;

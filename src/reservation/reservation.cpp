@@ -1,8 +1,10 @@
 #include <evt/reservation/reservation.hpp>
 
+#include <evt/dead_letter/dead_letter.hpp>
 #include <evt/idempotence_key.hpp>
 #include <evt/message/metadata_json.hpp>
 #include <evt/store/get.hpp>
+#include <evt/stream_name.hpp>
 
 namespace evt {
 namespace {
@@ -102,31 +104,23 @@ store::new_message reservation::copy_of(const describe& original, const std::opt
   return {.type = original.type, .data = data, .metadata = metadata_json(copy)};
 }
 
-store::message_data reservation::first_of_stream(const describe& message, std::string_view idempotence_key) {
+void reservation::check_replay(const describe& message) {
   const auto& stream = *message.metadata.stream_name;
   if (session_ == nullptr) {
-    throw reservation_error{"A reservation without a session cannot read its reservation stream (" +
+    throw reservation_error{"A reservation without a session cannot tell a replay (" +
                             where(message.type, message.metadata) + ")"};
   }
-  const auto first = store::get_stream(*session_, stream, {.position = 0, .batch_size = 1});
-  if (first.empty() || first.front().type != message.type ||
-      !is_reserved(read_metadata(first.front()), idempotence_key)) {
-    throw reservation_error{"The first message of its reservation stream is not a reserved copy (" +
-                            where(message.type, message.metadata) + ")"};
+  const auto letters = dead_letter::stream_of(dead_letter::category_of(category(stream)), stream);
+  for (const auto& letter : store::get_stream(*session_, letters, {.batch_size = -1})) {
+    if (dead_letter::replay_id(letter) == message.metadata.message_id) return;
   }
-  return first.front();
+  throw reservation_error{"A reserved copy later in its reservation stream that is no replay of a parked copy (" +
+                          where(message.type, message.metadata) + ")"};
 }
 
 reservation::outcome reservation::handled(const describe& message) {
   ++counts_.handled;
   log("Handled reserved message " + named(message.type, message.metadata));
-  return outcome::handled;
-}
-
-reservation::outcome reservation::handled(const describe& message, const store::message_data& copy) {
-  ++counts_.handled;
-  log("Handled reserved message " + message.type + " " + std::to_string(copy.global_position) + " again, for " +
-      named(message.type, message.metadata) + " written later to " + copy.stream_name);
   return outcome::handled;
 }
 

@@ -225,6 +225,17 @@ TEST(MessageJson, ANumberThatIsNotFiniteIsRefused) {
   EXPECT_THROW(evt::export_message(opened), evt::error);
 }
 
+TEST(MessageJson, ANumberBeyondTheDoubleRangeIsADecodeErrorNotACrash) {
+  // nlohmann's reader refuses a number no double holds (about 1.8e308)
+  // before it hands over its text: beyond Ruby's Floats, and any amount.
+  for (const char* amount : {"1e400", "-1e400"}) {
+    const evt::store::message_data row{.type = "Deposit", .stream_name = "account:command-1",
+                                       .data = std::string{R"({"depositId": "d1", "accountId": "a1", "amount": )"} +
+                                               amount + R"(, "time": "2026-11-22T19:57:11.268Z", "sequence": 1})"};
+    EXPECT_THROW(evt::import_message<Deposit>(row), evt::decode_error) << amount;
+  }
+}
+
 TEST(MessageJson, MoneyIsWrittenAsItsExactDecimalWhereNoDoubleHoldsIt) {
   auto deposit = some_deposit();
   deposit.amount = evt::money::parse("123456789012.123456");

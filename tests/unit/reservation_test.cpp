@@ -243,11 +243,21 @@ TEST(Reservation, AForgedMarkerIsNotTrustedTheCommandIsReservedAsAnyOther) {
 TEST(Reservation, TheCopyCarriesTheDataAsStoredValueForValueAndKeysTheTypeDoesNotDeclare) {
   evt::reservation reservation;
   auto original = deposit();
+  original.amount = evt::money::parse("0.30000000000000004");
   const std::string stored =
       R"({"accountId":"a1","amount":0.30000000000000004,"depositId":"d1","note":null,"time":"2026-11-28T04:52:15.067123+00:00","undeclared":{"x":4.0}})";
   original.metadata.stored_data = stored;
   reservation(original, &Deposit::deposit_id, block_runs{}());
   EXPECT_EQ(reservation.write().written().at(0).message.data, stored) << "not a re-encoding through Deposit";
+}
+
+TEST(Reservation, AMessageItsHandlerChangedIsCopiedAsItIsNow) {
+  evt::reservation reservation;
+  auto original = deposit();
+  original.metadata.stored_data = R"({"accountId":"a1","amount":11.5,"depositId":"d1","note":null})";
+  original.note = "added by the handler";
+  reservation(original, &Deposit::deposit_id, block_runs{}());
+  EXPECT_EQ(reservation.write().written().at(0).message.data, evt::export_message(original).data);
 }
 
 TEST(Reservation, AKeyLongerThanTheBoundIsRefusedBeforeAnythingIsWritten) {

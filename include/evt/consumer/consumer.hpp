@@ -117,7 +117,7 @@ class consumer {
   // Until stop() (from any thread): handles, records, polls.
   void run();
   // Handles everything there is now, records the position, and returns how
-  // many messages it handled.
+  // many messages it took (handled, or parked).
   std::int64_t run_until_caught_up();
   void stop() noexcept { stopping_ = true; }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <evt/store/message_data.hpp>
 #include <evt/store/session.hpp>
 
 #include <cstdint>
@@ -19,6 +20,9 @@ class position_store {
       : session_{&session}, stream_name_{std::move(stream_name)} {}
 
   static std::string stream_name(std::string_view category, std::optional<std::string_view> identifier = {});
+  // The message that records a position: Recorded {"position": N}, as
+  // Eventide writes it (projectors and relays record theirs so too).
+  static store::new_message recorded(std::int64_t position);
 
   std::optional<std::int64_t> get();
   void put(std::int64_t position);

@@ -18,15 +18,21 @@
 // The dead-letter category of a category is Eventide's compound type
 // "deadLetter" (account -> account:deadLetter, account:command ->
 // account:command+deadLetter); a message of stream "account:command-1" is
-// parked in "account:command+deadLetter-1". The copy is of the same type,
-// with the original's data as it was stored; its metadata is
+// parked in "account:command+deadLetter-1" (an id longer than 255 bytes
+// is replaced by its name-based UUID, so that the name fits the index). The
+// copy is of the same type (one without a type: DeadLetter), with the
+// original's data as it was stored; its metadata is
 //
 //   {"deadLetter": {"streamName": ..., "position": ..., "globalPosition": ...,
-//                   "messageId": ..., "time": ..., "metadata": "<the original's
-//                   metadata JSON, as text, or null>", "by": "<who parked it>",
-//                   "errorClass": ..., "error": ..., "sqlstate": ..., "attempts": N}}
+//                   "messageId": ..., "type": ..., "time": ..., "metadata":
+//                   "<the original's metadata JSON, as text, or null>",
+//                   "parker": "consumer|projector|relay", "by": "<its position
+//                   stream>", "errorClass": ..., "error": ..., "sqlstate": ...,
+//                   "attempts": N}}
 //
 // (the original's metadata as text: it may be what was wrong with it).
+// Dead letters a relay wrote before parking was shared (the original's
+// metadata plus {"deadLetter": {..., "relay": name}}) read too.
 namespace evt::dead_letter {
 
 // "<category>:deadLetter", with "+deadLetter" after a typed category.
@@ -35,16 +41,21 @@ std::string category_of(std::string_view category);
 // ("-none" for a stream without one).
 std::string stream_of(std::string_view dead_letter_category, std::string_view stream_name);
 
+// Who parks: a consumer handling commands (or any messages), a projector
+// applying events, a relay delivering them.
+enum class parker { consumer, projector, relay };
+
 // Why a message was parked.
 struct reason {
-  std::string by;           // the consumer's position stream, or the relay's
+  dead_letter::parker parker = dead_letter::parker::consumer;
+  std::string by;           // the parker's position stream
   std::string error_class;  // "evt::decode_error"
   std::string error;        // its message
   std::optional<std::string> sqlstate = std::nullopt;
   std::int64_t attempts = 1;
 };
 // The error being handled (inside a catch block).
-reason reason_of_current_exception(std::string by, std::int64_t attempts);
+reason reason_of_current_exception(dead_letter::parker parker, std::string by, std::int64_t attempts);
 
 // The copy that parks `original`.
 store::new_message copy(const store::message_data& original, const reason& reason);
@@ -59,16 +70,27 @@ struct parked_message {
 parked_message read(const store::message_data& dead_letter);
 
 // The messages parked from `category` (a consumer's or relay's category, not
-// the dead-letter one), oldest first, from a global position on.
+// the dead-letter one), oldest first, from a global position on: at most
+// batch_size of them (the next batch starts after the last one's
+// dead_letter.global_position).
 std::vector<parked_message> parked(store::session& session, std::string_view category, std::int64_t position = 1,
                                    std::int64_t batch_size = 1000);
 
-// Writes the original again to its original stream (its type, data and
-// metadata as they were; no expected version), for the consumer to handle
-// once the cause is fixed. The reservation keeps a command that already took
-// effect from taking effect again. Its id is derived from the dead letter's,
-// so replaying one dead letter twice writes it once: the second time
-// returns nothing. Otherwise the position it was written at.
+// Writes a message a consumer parked again to its original stream (its type,
+// data and metadata as they were; no expected version), for the consumer to
+// handle once the cause is fixed. The reservation keeps a command that
+// already took effect from taking effect again, and lets a replayed reserved
+// copy take effect once (see evt::reservation). Its id is derived from the
+// dead letter's (replay_id), so replaying one dead letter twice writes it
+// once: the second time returns nothing. Otherwise the position it was
+// written at.
+//
+// Events a projector parked, and messages a relay parked, are refused (an
+// evt::error): written again, an event would be in its entity's stream twice
+// (rebuild the projector once the cause is fixed), a relayed message
+// delivered as another one.
 std::optional<std::int64_t> replay(store::session& session, const parked_message& parked);
+// The id a replay of that dead letter is written with.
+std::string replay_id(const store::message_data& dead_letter);
 
 }  // namespace evt::dead_letter

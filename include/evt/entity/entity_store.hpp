@@ -3,6 +3,7 @@
 #include <evt/base64.hpp>
 #include <evt/entity/projection.hpp>
 #include <evt/expected_version.hpp>
+#include <evt/log.hpp>
 #include <evt/message/msgpack_codec.hpp>
 #include <evt/store/get.hpp>
 #include <evt/store/put.hpp>
@@ -11,8 +12,6 @@
 #include <evt/stream_name.hpp>
 
 #include <cstdint>
-#include <functional>
-#include <iostream>
 #include <map>
 #include <string>
 #include <string_view>
@@ -93,7 +92,7 @@ class entity_store {
   const std::string& category() const noexcept { return category_; }
 
   // Where it says that it ignored a snapshot; standard error without one.
-  void set_log(std::function<void(const std::string&)> log) { log_ = std::move(log); }
+  void set_log(log_sink log) { log_ = std::move(log); }
 
  private:
   struct cached {
@@ -125,20 +124,12 @@ class entity_store {
                                                   "the snapshot in " + stream);
         entry.snapshot_version = entry.value.version;
       } catch (const std::exception& failure) {
-        log("Snapshot ignored: it cannot be decoded; the entity is read from its events (Stream: " + stream +
+        log_or_stderr(log_, "Snapshot ignored: it cannot be decoded; the entity is read from its events (Stream: " + stream +
             ", Position: " + std::to_string(last->position) + ", Error: " + failure.what() + ")");
         return cached{};
       }
     }
     return entry;
-  }
-
-  void log(const std::string& line) const {
-    if (log_) {
-      log_(line);
-    } else {
-      std::cerr << line << '\n';
-    }
   }
 
   void record_snapshot(std::string_view id, cached& entry) {
@@ -155,7 +146,7 @@ class entity_store {
   store::session* session_ = nullptr;
   std::int64_t snapshot_interval_ = 0;
   std::map<std::string, cached, std::less<>> cache_;
-  std::function<void(const std::string&)> log_;
+  log_sink log_;
 };
 
 }  // namespace evt

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <evt/log.hpp>
 #include <evt/message/conversion.hpp>
 #include <evt/store/message_data.hpp>
 #include <evt/store/session.hpp>
@@ -34,8 +35,10 @@ namespace evt {
 //
 // Events of a type without an applier are passed by (counted as skipped).
 // An applier that throws rolls its batch back. A poison event (one that
-// cannot be decoded, or that the applier or the database refuses for what it
-// holds: evt::error_kind) is then parked, as consumers park messages
+// cannot be decoded, or that the applier refuses for what it holds:
+// evt::error_kind, but for the database's refusals, which in a projector are
+// the application's table and its applier's to answer) is then parked, as
+// consumers park messages
 // (evt::dead_letter, "<category>:deadLetter-<id>"): the events before it are
 // applied, and the parked copy and the position at the event commit in one
 // transaction; the projector goes on, and a rebuild passes it again without
@@ -50,7 +53,7 @@ class projector {
     std::chrono::milliseconds poll_interval{std::chrono::milliseconds{100}};
     // Off: a poison event stops the projector as any error does.
     bool park_poison_events = true;
-    std::function<void(const std::string&)> log = nullptr;  // parked events; standard error without one
+    log_sink log = nullptr;  // parked events; standard error without one
   };
 
   struct counts {
@@ -110,6 +113,9 @@ class projector {
   bool apply_batch(const recorded& from, std::span<const store::message_data> events, std::size_t& applying);
   // Called inside a catch block: the event parked and the position at it.
   bool park(const recorded& from, const store::message_data& event);
+  // `work` in one transaction, after the name's lock, if the position is
+  // still `from`; false when another projector of the name moved it on.
+  bool transaction_at(const recorded& from, const std::function<void(store::transaction&)>& work);
   void record(store::transaction& transaction, const recorded& from, std::int64_t position);
 
   store::session& session_;

@@ -31,11 +31,15 @@ namespace evt {
 //   stream is the reservation stream of the stream it was copied from (its
 //   causation stream) and its key. A marker anywhere else is not trusted:
 //   that message is reserved like any other.
-// - A marked message later in its reservation stream (a parked copy
-//   replayed, see evt::dead_letter::replay) runs the block with the
-//   stream's first message, the reserved copy, so that the handler's own
-//   sequence check (the copy's global position) sees it as the same
-//   command: it takes effect once.
+// - A marked message later in its reservation stream runs the block when
+//   it is the replay of a copy parked from that stream
+//   (evt::dead_letter::replay: its id is the dead letter's replay id), with
+//   itself: its own global position is its sequence, so the handler's
+//   sequence check neither takes it for the parked copy (which never took
+//   effect) nor swallows it behind commands of the account that took effect
+//   since. A dead letter is replayed once. Any other marked message there
+//   (written by hand or by a hostile client, to run a command twice) is
+//   refused with a reservation_error.
 // - Any other message is copied, its local property "reserved" set to the
 //   original's message id (the key when it has none, never null), and
 //   written with write.initial to "<origin category>-<origin ids>+<key>"
@@ -102,17 +106,15 @@ class reservation {
       case standing::reserved_copy:
         block(message);
         return handled(described);
-      case standing::later_in_reservation_stream: {
-        const auto first = first_of_stream(described, key);
-        const auto copy = import_message<M>(first);
-        block(copy);
-        return handled(described, first);
-      }
+      case standing::later_in_reservation_stream:
+        check_replay(described);
+        block(message);
+        return handled(described);
       case standing::original:
         break;
     }
     check_key(described, idempotence_key);
-    const auto data = message.metadata.stored_data ? message.metadata.stored_data : export_message(message).data;
+    const auto data = data_of(message);
     const auto stream = stream_name(described, key);
     try {
       write_(copy_of(described, data, key), stream, no_stream);
@@ -172,17 +174,30 @@ class reservation {
     static_assert(sizeof(Other) == 0, "evt::reservation: the idempotence key must be a std::string or std::optional<std::string> field");
     return std::nullopt;
   }
+  // The data as stored while the message still says the same; its own
+  // otherwise (made in memory, or changed by its handler).
+  template <evt::message M>
+  static std::optional<std::string> data_of(const M& message) {
+    if (message.metadata.stored_data) {
+      try {
+        const store::message_data row{.type = std::string{M::message_type}, .data = message.metadata.stored_data};
+        if (same_data(import_message<M>(row), message)) return message.metadata.stored_data;
+      } catch (const decode_error&) {
+      }
+    }
+    return export_message(message).data;
+  }
+
   enum class standing { original, reserved_copy, later_in_reservation_stream };
   static standing standing_of(const evt::metadata& metadata, std::string_view idempotence_key);
   static void check_key(const describe& message, std::optional<std::string_view> idempotence_key);
   static std::string stream_name(const describe& message, std::string_view idempotence_key);
   static store::new_message copy_of(const describe& original, const std::optional<std::string>& data,
                                     std::string_view idempotence_key);
-  // The reserved copy at the start of the message's reservation stream
-  // (a reservation_error when that is not one).
-  store::message_data first_of_stream(const describe& message, std::string_view idempotence_key);
+  // A reservation_error unless the message is the replay of a copy parked
+  // from its stream.
+  void check_replay(const describe& message);
   outcome handled(const describe& message);
-  outcome handled(const describe& message, const store::message_data& copy);
   outcome reserved(const describe& message, std::string_view idempotence_key);
   outcome ignored(const describe& message, const std::string& stream);
   void require_substitute(const char* what) const;

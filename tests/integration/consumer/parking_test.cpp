@@ -8,6 +8,7 @@
 #include <evt/error.hpp>
 #include <evt/store/get.hpp>
 #include <evt/store/put.hpp>
+#include <evt/uuid.hpp>
 
 #include "support/database.hpp"
 #include "support/names.hpp"
@@ -186,6 +187,24 @@ TEST(Parking, AParkedMessageReplayedOnceItsCauseIsFixedIsHandledAndOnlyOnce) {
   EXPECT_EQ(handled[0].stream_name, streams[0]);
   EXPECT_EQ(handled[0].data, parked[0].original.data);
   EXPECT_EQ(handled[0].metadata, parked[0].original.metadata);
+}
+
+TEST(Parking, AMessageOfAnIdTooLongForItsDeadLetterStreamIsParkedAllTheSame) {
+  fixture f;
+  const auto long_stream = stream_name(f.category, std::string(2000, 'x'));
+  evt::store::put(f.session, {.type = "SomeType", .data = "{}"}, long_stream);
+  evt::consumer consumer{f.session, f.settings()};
+  consumer.add_handler([](const evt::store::message_data&) {
+    throw evt::invalid_message_error{"refused"};
+  });
+  EXPECT_EQ(consumer.run_until_caught_up(), 1);
+  const auto parked = evt::dead_letter::parked(f.session, f.category);
+  ASSERT_EQ(parked.size(), 1u);
+  EXPECT_EQ(parked[0].original.stream_name, long_stream);
+  EXPECT_EQ(parked[0].dead_letter.stream_name,
+            evt::dead_letter::category_of(f.category) + "-" + evt::name_uuid(std::string(2000, 'x')))
+      << "an id that would not fit the index beside the dead-letter category";
+  EXPECT_EQ(parked[0].reason.error, "refused");
 }
 
 TEST(Parking, TheDeadLetterKeepsMetadataThatIsNotAnObjectAsItWasForTheReplay) {

@@ -139,21 +139,40 @@ TEST(Relay, AfterItsLastAttemptAMessageGoesToTheDeadLetterCategoryAndTheRelayGoe
   EXPECT_EQ(letter.at("attempts"), 3);
   EXPECT_EQ(relay.position(), database{}.category(o.category).back().global_position);
 
-  // The consumers' dead-letter shape: listed with its reason, and replayed
-  // to its stream once, for the relay to deliver then.
+  // The consumers' dead-letter shape: listed with its reason; not replayed
+  // into its stream, where it would be a second message.
   const auto parked = evt::dead_letter::parked(o.session, o.category);
   ASSERT_EQ(parked.size(), 1u);
   EXPECT_EQ(parked[0].original.id, o.written[0]);
   EXPECT_EQ(parked[0].original.stream_name, o.category + "-o0");
+  EXPECT_EQ(parked[0].reason.parker, evt::dead_letter::parker::relay);
   EXPECT_EQ(parked[0].reason.by, relay.position_stream_name());
   EXPECT_EQ(parked[0].reason.error_class, "std::runtime_error");
   EXPECT_EQ(parked[0].reason.error, "receiver unavailable");
   EXPECT_EQ(parked[0].reason.attempts, 3);
-  ASSERT_TRUE(evt::dead_letter::replay(o.session, parked[0]));
-  EXPECT_FALSE(evt::dead_letter::replay(o.session, parked[0])) << "replayed once";
-  EXPECT_EQ(relay.catch_up(), 1);
-  EXPECT_EQ(sink.ids.size(), 3u);
-  EXPECT_EQ(database{}.stream(o.category + "-o0").size(), 2u);
+  EXPECT_THROW(evt::dead_letter::replay(o.session, parked[0]), evt::error);
+  EXPECT_EQ(database{}.stream(o.category + "-o0").size(), 1u);
+}
+
+TEST(Relay, ReadsTheDeadLettersItWroteBeforeParkingWasShared) {
+  outbox o;
+  o.write(1);
+  const auto original = database{}.stream(o.category + "-o0").at(0);
+  // As relays wrote them: the original's metadata, "deadLetter" added.
+  database{}.sql("SELECT message_store.write_message(gen_random_uuid()::text, $1, 'OrderPlaced', $2::jsonb, $3::jsonb)",
+                 o.category + ":deadLetter-o0", *original.data,
+                 R"({"correlationStreamName": "checkout", "deadLetter": {"streamName": ")" + original.stream_name +
+                     R"(", "position": 0, "globalPosition": )" + std::to_string(original.global_position) +
+                     R"(, "messageId": ")" + original.id +
+                     R"(", "relay": "webhook", "error": "receiver unavailable", "attempts": 5}})");
+  const auto parked = evt::dead_letter::parked(o.session, o.category);
+  ASSERT_EQ(parked.size(), 1u);
+  EXPECT_EQ(parked[0].original.id, original.id);
+  EXPECT_EQ(parked[0].original.metadata, R"({"correlationStreamName":"checkout"})");
+  EXPECT_EQ(parked[0].reason.parker, evt::dead_letter::parker::relay);
+  EXPECT_EQ(parked[0].reason.by, "webhook");
+  EXPECT_EQ(parked[0].reason.error, "receiver unavailable");
+  EXPECT_EQ(parked[0].reason.attempts, 5);
 }
 
 TEST(Relay, AfterAStopBetweenDeliveryAndRecordTheMessageIsDeliveredAgainFlagged) {

@@ -112,8 +112,9 @@ TEST(AccountComponent, AMalformedCommandIsParkedAndTheNextOnesAreHandled) {
 }
 
 // The account's stream gets an event nobody can read: the commands that need
-// the account are parked with that reason; replayed once the cause is
-// fixed, the deposit takes effect once, however often it is replayed.
+// the account are parked with that reason. Once the cause is fixed, commands
+// take effect again; the parked deposit, replayed later, takes effect once,
+// however often its copy is written again.
 TEST(AccountComponent, ADepositParkedForAnAccountItCannotReadTakesEffectOnceWhenReplayedAfterTheFix) {
   fixture f;
   client::open(f.write, f.account);
@@ -128,32 +129,40 @@ TEST(AccountComponent, ADepositParkedForAnAccountItCannotReadTakesEffectOnceWhen
   f.handle_everything();
 
   const auto reservation_stream = "account:command-" + f.account + "+d1";
-  std::vector<evt::dead_letter::parked_message> parked;
-  for (auto& message : evt::dead_letter::parked(f.session, "account:command")) {
-    if (message.original.stream_name == reservation_stream) parked.push_back(std::move(message));
-  }
+  const auto parked_of = [&](const std::string& stream) {
+    std::vector<evt::dead_letter::parked_message> found;
+    for (auto& message : evt::dead_letter::parked(f.session, "account:command")) {
+      if (message.original.stream_name == stream) found.push_back(std::move(message));
+    }
+    return found;
+  };
+  const auto parked = parked_of(reservation_stream);
   ASSERT_EQ(parked.size(), 1u) << "the reserved copy, once";
   EXPECT_NE(parked[0].reason.error.find("Cannot decode the message (Stream: " + account_stream + ", Position: 2"),
             std::string::npos)
       << parked[0].reason.error;
 
-  // The cause fixed (here by a data repair as the database owner).
+  // The cause fixed (here by a data repair as the database owner), and a
+  // newer deposit takes effect before the operator replays the parked one.
   evt::test::database owner{evt::test::conninfo_as("postgres")};
   owner.sql("UPDATE message_store.messages SET data = jsonb_set(data, '{amount}', '1') WHERE stream_name = $1 AND position = 2",
             account_stream);
+  client::deposit(f.write, f.account, money{100}, "d2");
+  f.handle_everything();
+  EXPECT_EQ(f.fetch().balance, money{106});
   ASSERT_TRUE(evt::dead_letter::replay(f.session, parked[0]));
   EXPECT_FALSE(evt::dead_letter::replay(f.session, parked[0])) << "once";
   f.handle_everything();
-  EXPECT_EQ(f.fetch().balance, money{16});
+  EXPECT_EQ(f.fetch().balance, money{116}) << "not swallowed behind the newer deposit's sequence";
 
-  // Written to its stream yet again (parked and replayed twice over): the
-  // first copy's sequence is taken, nothing happens.
+  // The copy written again by hand: refused (parked), nothing happens.
   evt::store::put(f.session, {.type = parked[0].original.type, .data = parked[0].original.data,
                               .metadata = parked[0].original.metadata},
                   reservation_stream);
   f.handle_everything();
-  EXPECT_EQ(f.fetch().balance, money{16});
-  EXPECT_EQ(f.event_types(), (std::vector<std::string>{"Opened", "Deposited", "Deposited", "Deposited"}));
+  EXPECT_EQ(f.fetch().balance, money{116});
+  EXPECT_EQ(parked_of(reservation_stream).size(), 2u);
+  EXPECT_EQ(f.event_types(), (std::vector<std::string>{"Opened", "Deposited", "Deposited", "Deposited", "Deposited"}));
 }
 
 }  // namespace
