@@ -79,6 +79,12 @@ std::int64_t database::write(const std::string& stream_name, const std::string& 
       .as<std::int64_t>();
 }
 
+std::int64_t database::write_json(const std::string& stream_name, const std::string& type, const std::string& data,
+                                  const char* metadata) {
+  return sql("SELECT message_store.write_message($1, $2, $3, $4, $5)", unique_id(), stream_name, type, data, metadata)[0][0]
+      .as<std::int64_t>();
+}
+
 void database::write_many(const std::string& stream_name, int instances, const char* metadata) {
   for (int i = 0; i < instances; ++i) write(stream_name, "SomeType", metadata);
 }

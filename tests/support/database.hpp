@@ -71,6 +71,9 @@ class database {
   std::int64_t write(const std::string& stream_name, const std::string& type = "SomeType",
                      const char* metadata = nullptr,
                      std::optional<std::int64_t> expected_version = std::nullopt);
+  // A message as any client writes it: raw JSON (metadata: any JSON or NULL).
+  std::int64_t write_json(const std::string& stream_name, const std::string& type, const std::string& data,
+                          const char* metadata = nullptr);
   // Writes the same message `instances` times.
   void write_many(const std::string& stream_name, int instances, const char* metadata = nullptr);
 

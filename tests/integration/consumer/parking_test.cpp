@@ -210,8 +210,7 @@ TEST(Parking, AMessageOfAnIdTooLongForItsDeadLetterStreamIsParkedAllTheSame) {
 TEST(Parking, TheDeadLetterKeepsMetadataThatIsNotAnObjectAsItWasForTheReplay) {
   fixture f;
   const auto stream = stream_name(f.category, unique_id());
-  database{}.sql("SELECT message_store.write_message(gen_random_uuid()::text, $1, 'SomeType', '{}'::jsonb, '\"text\"'::jsonb)",
-                 stream);
+  database{}.write_json(stream, "SomeType", "{}", "\"text\"");
   evt::consumer consumer{f.session, f.settings()};
   consumer.add_handler([](const evt::store::message_data& m) {
     if (m.metadata && m.metadata->front() != '{') throw evt::decode_error{m.stream_name, m.position, m.type, "metadata", "not a JSON object"};

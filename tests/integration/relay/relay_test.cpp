@@ -159,12 +159,12 @@ TEST(Relay, ReadsTheDeadLettersItWroteBeforeParkingWasShared) {
   o.write(1);
   const auto original = database{}.stream(o.category + "-o0").at(0);
   // As relays wrote them: the original's metadata, "deadLetter" added.
-  database{}.sql("SELECT message_store.write_message(gen_random_uuid()::text, $1, 'OrderPlaced', $2::jsonb, $3::jsonb)",
-                 o.category + ":deadLetter-o0", *original.data,
-                 R"({"correlationStreamName": "checkout", "deadLetter": {"streamName": ")" + original.stream_name +
+  database{}.write_json(o.category + ":deadLetter-o0", "OrderPlaced", *original.data,
+                       (R"({"correlationStreamName": "checkout", "deadLetter": {"streamName": ")" + original.stream_name +
                      R"(", "position": 0, "globalPosition": )" + std::to_string(original.global_position) +
                      R"(, "messageId": ")" + original.id +
-                     R"(", "relay": "webhook", "error": "receiver unavailable", "attempts": 5}})");
+                     R"(", "relay": "webhook", "error": "receiver unavailable", "attempts": 5}})")
+                           .c_str());
   const auto parked = evt::dead_letter::parked(o.session, o.category);
   ASSERT_EQ(parked.size(), 1u);
   EXPECT_EQ(parked[0].original.id, original.id);

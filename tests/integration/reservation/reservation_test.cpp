@@ -60,8 +60,7 @@ struct fixture {
 
   // As another client writes it (SPEC 11): raw JSON, any metadata.
   void write_raw(const std::string& stream, const std::string& data, const char* metadata = nullptr) {
-    database{}.sql("SELECT message_store.write_message(gen_random_uuid()::text, $1, 'Deposit', $2::jsonb, $3::jsonb)",
-                   stream, data, metadata);
+    database{}.write_json(stream, "Deposit", data, metadata);
   }
 };
 
