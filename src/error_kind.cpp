@@ -35,22 +35,18 @@ error_kind kind_of_current_exception() noexcept {
   return error != nullptr ? kind_of(*error) : error_kind::other;
 }
 
-namespace {
-
-std::string demangled(const std::type_info& type) {
+std::string type_name(const std::type_info& type) {
   int status = 0;
   const std::unique_ptr<char, void (*)(void*)> readable{abi::__cxa_demangle(type.name(), nullptr, nullptr, &status),
                                                         std::free};
   return status == 0 && readable ? readable.get() : type.name();
 }
 
-}  // namespace
-
-std::string class_name_of(const std::exception& error) { return demangled(typeid(error)); }
+std::string class_name_of(const std::exception& error) { return type_name(typeid(error)); }
 
 std::string class_name_of_current_exception() {
   const auto* type = abi::__cxa_current_exception_type();
-  return type == nullptr ? "unknown" : demangled(*type);
+  return type == nullptr ? "unknown" : type_name(*type);
 }
 
 std::string message_of_current_exception() {

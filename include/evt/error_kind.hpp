@@ -2,6 +2,7 @@
 
 #include <exception>
 #include <string>
+#include <typeinfo>
 
 namespace evt {
 
@@ -39,6 +40,8 @@ const E* current_exception_as() noexcept {
   }
 }
 
+// A type's name, readable: "evt::decode_error".
+std::string type_name(const std::type_info& type);
 // The dynamic class of an error, readable: "evt::decode_error".
 std::string class_name_of(const std::exception& error);
 // Of the error being handled, inside a catch block, and its what() ("(not a

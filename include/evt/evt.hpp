@@ -1,17 +1,19 @@
 #pragma once
 
-// Everything evt-cpp offers, in one include.
+// Everything evt-cpp offers, in one include: all of evt::evt. Not the test
+// controls (evt/controls.hpp) nor the webhook sink (evt/relay/webhook_sink.hpp,
+// in evt::webhook).
 #include <evt/clock.hpp>
 #include <evt/consumer/consumer.hpp>
 #include <evt/consumer/host.hpp>
 #include <evt/consumer/position_store.hpp>
-#include <evt/controls/controls.hpp>
 #include <evt/dead_letter/dead_letter.hpp>
 #include <evt/entity/entity_store.hpp>
 #include <evt/entity/projection.hpp>
 #include <evt/error.hpp>
 #include <evt/error_kind.hpp>
 #include <evt/expected_version.hpp>
+#include <evt/handler/dependency.hpp>
 #include <evt/handler/handler.hpp>
 #include <evt/idempotence_key.hpp>
 #include <evt/idempotency/executor.hpp>
@@ -30,7 +32,6 @@
 #include <evt/recovery/atomic_phases.hpp>
 #include <evt/relay/file_sink.hpp>
 #include <evt/relay/relay.hpp>
-#include <evt/relay/webhook_sink.hpp>
 #include <evt/reservation/reservation.hpp>
 #include <evt/store/get.hpp>
 #include <evt/store/put.hpp>

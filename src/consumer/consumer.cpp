@@ -4,11 +4,10 @@
 #include <evt/error.hpp>
 #include <evt/error_kind.hpp>
 #include <evt/log.hpp>
+#include <evt/store/notifications.hpp>
 #include <evt/store/put.hpp>
+#include <evt/store/read.hpp>
 #include <evt/stream_name.hpp>
-
-#include "store/connection.hpp"
-#include "store/rows.hpp"
 
 #include <thread>
 
@@ -56,6 +55,7 @@ consumer& consumer::add_handler(handler handler) {
 }
 
 consumer& consumer::add_handler(evt::handler& handler) {
+  handler.configure(*session_);
   handlers_.push_back([&handler](const store::message_data& message) { handler(message); });
   append_name(handler_names_, handler.name());
   return *this;
@@ -105,32 +105,23 @@ std::int64_t consumer::handle_batch() {
       last_recorded_ = positions_.get();
       position_ = last_recorded_.value_or(1);
       // Listening before the first read: nothing written after it goes unannounced.
-      if (settings_.wake_on_notify) session_->connection().listen(notify_channel);
+      if (settings_.wake_on_notify) store::listen(*session_, notify_channel);
     });
     if (!started) return 0;
     started_ = true;
   }
   // What was announced so far, this read sees.
-  if (settings_.wake_on_notify) session_->connection().discard_notifications();
-  const store::category_batch batch{.position = position_,
-                                    .batch_size = settings_.batch_size,
-                                    .correlation = settings_.correlation,
-                                    .consumer_group = settings_.consumer_group,
-                                    .condition = settings_.condition};
-  pqxx::result rows;
-  if (!retrying([&] { rows = store::detail::get_rows(*session_, settings_.category, batch); })) return 0;
+  if (settings_.wake_on_notify) store::discard_notifications(*session_);
   std::int64_t handled = 0;
-  auto& message = current_;
-  for (const auto& row : rows) {
-    if (stopping_) break;
-    store::detail::assign(message, row);
+  const auto handle = [&](const store::message_data& message) {
+    if (stopping_) return false;
     // A handler that met a transient error gets the message again once it
     // has passed (handlers are idempotent: delivery is at least once anyway).
     auto outcome = dispatched::stopped;
-    if (!retrying([&] { outcome = dispatch(message); }) || outcome == dispatched::stopped) break;
+    if (!retrying([&] { outcome = dispatch(message); }) || outcome == dispatched::stopped) return false;
     position_ = message.global_position + 1;
     ++handled;
-    if (outcome == dispatched::parked) continue;  // its position is recorded
+    if (outcome == dispatched::parked) return true;  // its position is recorded
     if (settings_.log) {
       settings_.log("Handled " + message.type + " (Stream: " + message.stream_name +
                     ", Position: " + std::to_string(message.position) +
@@ -140,7 +131,18 @@ std::int64_t consumer::handle_batch() {
     record_at_ = message.global_position;
     if (++handled_since_record_ >= settings_.position_update_interval) record_due_ = true;
     if (record_due_ && gap_passed()) record_position();
-  }
+    return true;
+  };
+  // A read retried after a transient error starts after the last message
+  // handled: each message's handlers are retried on their own.
+  retrying([&] {
+    const store::category_batch batch{.position = position_,
+                                      .batch_size = settings_.batch_size,
+                                      .correlation = settings_.correlation,
+                                      .consumer_group = settings_.consumer_group,
+                                      .condition = settings_.condition};
+    store::read_batch(*session_, settings_.category, batch, handle);
+  });
   return handled;
 }
 
@@ -240,7 +242,9 @@ std::int64_t consumer::run_until_caught_up() {
 void consumer::run() {
   while (!stopping_) {
     if (handle_batch() > 0) continue;
-    if (record_due_) record_position();  // caught up: no later message will
+    // Caught up: the position stream says how far it came (for operators,
+    // and for a restart to handle nothing twice), once the gap has passed.
+    if (record_due_ || gap_passed()) record_position();
     wait_for_messages();
   }
   record_position();
@@ -254,7 +258,7 @@ void consumer::wait_for_messages() {
     const auto slice = std::min(duration_cast<milliseconds>(until - now) + milliseconds{1}, milliseconds{5});
     if (!settings_.wake_on_notify) {
       std::this_thread::sleep_for(slice);
-    } else if (session_->connection().await_notification(settings_.category, slice)) {
+    } else if (store::await_notification(*session_, settings_.category, slice)) {
       return;
     }
   }

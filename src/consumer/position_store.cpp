@@ -2,13 +2,12 @@
 
 #include <evt/error.hpp>
 #include <evt/store/get.hpp>
+#include <evt/store/put.hpp>
 #include <evt/stream_name.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-
-#include "store/put_unflushed.hpp"
 
 namespace evt {
 
@@ -45,7 +44,7 @@ store::new_message position_store::recorded(std::int64_t position) {
 void position_store::put(std::int64_t position) {
   // Losing a recorded position in a server crash only means handling a few
   // messages again (delivery is at least once anyway): not worth a flush.
-  store::detail::put_unflushed(*session_, recorded(position), stream_name_);
+  store::put_unflushed(*session_, recorded(position), stream_name_);
 }
 
 }  // namespace evt

@@ -1,5 +1,7 @@
 #include <evt/handler/handler.hpp>
 
+#include <evt/error_kind.hpp>
+
 #include <cstdlib>
 
 namespace evt {
@@ -12,7 +14,21 @@ bool strict_by_default() {
 
 }  // namespace
 
+handler::handler() : strict_{strict_by_default()} {}
+
 handler::handler(std::string name) : name_{std::move(name)}, strict_{strict_by_default()} {}
+
+std::string handler::name() const {
+  if (!name_.empty()) return name_;
+  // The class without its namespaces (those of template arguments stay).
+  const auto type = type_name(typeid(*this));
+  const auto last = type.substr(0, type.find('<')).rfind("::");
+  return last == std::string::npos ? type : type.substr(last + 2);
+}
+
+void handler::configure(store::session& session) {
+  for (const auto& build : dependencies_) build(session);
+}
 
 bool handler::operator()(const store::message_data& row) {
   if (const auto block = raw_.find(row.type); block != raw_.end()) {
@@ -23,7 +39,7 @@ bool handler::operator()(const store::message_data& row) {
     generic_(row);
     return true;
   }
-  if (strict_) throw error{name_ + " does not implement `handle'. Cannot handle message data."};
+  if (strict_) throw error{name() + " does not implement `handle'. Cannot handle message data."};
   return false;
 }
 

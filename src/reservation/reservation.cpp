@@ -30,6 +30,12 @@ reservation reservation::build(store::session& session) {
   return built;
 }
 
+void reservation::configure(store::session& session) {
+  auto log = std::move(log_);
+  *this = build(session);
+  log_ = std::move(log);
+}
+
 reservation reservation::substitute() {
   reservation double_;
   double_.substitute_ = true;

@@ -144,6 +144,20 @@ void fail(const operation& operation, const pqxx::failure& failure) {
   throw store_error{message + " (" + context(operation) + ", SQLSTATE: " + sqlstate + ")", sqlstate};
 }
 
+in_use::in_use(connection& connection, const operation& operation) : connection_{connection} {
+  auto user = std::thread::id{};
+  const auto self = std::this_thread::get_id();
+  if (connection.user.compare_exchange_strong(user, self)) {
+    claimed_ = true;
+  } else if (user != self) {
+    throw error{"This session is in use by another thread; give each thread its own session (" + context(operation) + ")"};
+  }
+}
+
+in_use::~in_use() {
+  if (claimed_) connection_.user.store(std::thread::id{});
+}
+
 pqxx::connection& connection::open(const operation& operation) {
   if (native && native->is_open() && !lost) return *native;
   drop();

@@ -1,16 +1,19 @@
 #pragma once
 
 // Internal: the libpqxx side of a session. No pqxx type leaves src/.
+#include <evt/store/session.hpp>
 #include <evt/store/settings.hpp>
 
 #include <pqxx/pqxx>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <set>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -27,6 +30,24 @@ struct operation {
 // Turns a libpqxx failure into evt's error for the operation. Throws always.
 [[noreturn]] void fail(const operation& operation, const pqxx::failure& failure);
 
+struct connection;
+
+// Held by one thread for the length of a call on a session (a whole
+// transaction included); calls it makes inside share it. Another thread's
+// call meanwhile is refused with an evt::error: two threads' statements on
+// one connection would interleave, and libpq is not made for it.
+class in_use {
+ public:
+  in_use(connection& connection, const operation& operation);
+  ~in_use();
+  in_use(const in_use&) = delete;
+  in_use& operator=(const in_use&) = delete;
+
+ private:
+  connection& connection_;
+  bool claimed_ = false;  // false when nested in this thread's own call
+};
+
 struct connection {
   explicit connection(store::settings settings) : settings{std::move(settings)} {}
 
@@ -41,6 +62,7 @@ struct connection {
   std::set<std::string, std::less<>> channels;
   std::vector<std::unique_ptr<pqxx::notification_receiver>> receivers;
   std::set<std::string, std::less<>> notified;
+  std::atomic<std::thread::id> user{};  // the thread inside a call, if any
 
   pqxx::connection& open(const operation& operation);
 
@@ -62,6 +84,7 @@ struct connection {
   // (each statement commits on its own) or inside it.
   template <class Work>
   auto run(const operation& operation, Work&& work) {
+    const in_use claim{*this, operation};
     try {
       if (transaction != nullptr) return work(static_cast<pqxx::transaction_base&>(*transaction));
       pqxx::nontransaction statements{open(operation)};
@@ -72,18 +95,18 @@ struct connection {
     }
   }
 
-  // LISTENs on `channel` now and after every reconnection.
+  // As evt/store/notifications.hpp says.
   void listen(const std::string& channel);
-  // Whether a notification with this payload came since the last call, or
-  // comes within `timeout`. Other payloads are discarded. Also true when the
-  // connection is found lost or is reopened (notifications may have been
-  // missed meanwhile); while it cannot be reopened, waits and says false.
   bool await_notification(std::string_view payload, std::chrono::milliseconds timeout);
-  // Forgets the notifications received so far (a read is about to see what
-  // they announce), so that none pile up here or in libpq while busy.
   void discard_notifications() noexcept;
 
   [[noreturn]] void lost_or_failed(const operation& operation, const pqxx::failure& failure);
+};
+
+// How the store's functions reach what a session and a transaction hide.
+struct access {
+  static connection& of(const session& session) { return session.connection(); }
+  static connection& of(transaction& transaction) noexcept { return transaction.connection_; }
 };
 
 }  // namespace evt::store::detail

@@ -56,9 +56,19 @@ time_point parse_time(std::string_view text) {
   return time;
 }
 
-std::int64_t integer(const pqxx::field& field) {
+// A column of the message_store.message type that must be a whole number:
+// anything else (a schema other than Message DB's) is an error, not a 0.
+std::int64_t integer(const pqxx::field& field, const message_data& message) {
   std::int64_t value = 0;
-  std::from_chars(field.c_str(), field.c_str() + field.size(), value);
+  const auto* end = field.c_str() + field.size();
+  const auto [last, status] = std::from_chars(field.c_str(), end, value);
+  if (field.is_null() || status != std::errc{} || last != end || field.size() == 0) {
+    throw store_error{"The message store returned " + std::string{field.name()} + " " +
+                          (field.is_null() ? std::string{"NULL"} : "'" + excerpt(field.c_str()) + "'") +
+                          ", which is not a whole number (Stream: " + message.stream_name + ", Message ID: " +
+                          message.id + ")",
+                      ""};
+  }
   return value;
 }
 
@@ -81,8 +91,8 @@ void detail::assign(message_data& message, const pqxx::row& row) {
   message.id.assign(id.c_str(), id.size());
   message.stream_name.assign(stream_name.c_str(), stream_name.size());
   message.type.assign(type.c_str(), type.size());
-  message.position = integer(row[3]);
-  message.global_position = integer(row[4]);
+  message.position = integer(row[3], message);
+  message.global_position = integer(row[4], message);
   assign_text(message.data, row[5]);
   assign_text(message.metadata, row[6]);
   message.time = parse_time(std::string_view{time.c_str(), time.size()});
@@ -117,7 +127,7 @@ pqxx::result detail::get_rows(session& session, std::string_view stream_name, co
   if (is_category(stream_name)) {
     throw stream_name_error{"Must be a stream name (Category: " + std::string{stream_name} + ")"};
   }
-  auto& connection = session.connection();
+  auto& connection = detail::access::of(session);
   return connection.run(reading("get stream batch", stream_name), [&](pqxx::transaction_base& statements) {
     return connection.prepared(statements, stream_name_, stream_sql, std::string{stream_name}, batch.position,
                                batch.batch_size, detail::text_or_null(batch.condition));
@@ -137,7 +147,7 @@ pqxx::result detail::get_rows(session& session, std::string_view category, const
                                                                   : std::nullopt);
   const auto size = detail::number_or_null(batch.consumer_group ? std::optional{batch.consumer_group->size}
                                                                 : std::nullopt);
-  auto& connection = session.connection();
+  auto& connection = detail::access::of(session);
   return connection.run(reading("get category batch", category), [&](pqxx::transaction_base& statements) {
     return connection.prepared(statements, category_name, category_sql, std::string{category}, batch.position,
                                batch.batch_size, detail::text_or_null(batch.correlation),
@@ -156,7 +166,7 @@ std::vector<message_data> get_category(session& session, std::string_view catego
 
 std::optional<message_data> get_last(session& session, std::string_view stream_name,
                                      std::optional<std::string_view> type) {
-  auto& connection = session.connection();
+  auto& connection = detail::access::of(session);
   auto found = connection.run(reading("get last", stream_name), [&](pqxx::transaction_base& statements) {
     if (!type) return messages(connection.prepared(statements, last_name, last_sql, std::string{stream_name}));
     return messages(connection.prepared(statements, last_of_type_name, last_of_type_sql, std::string{stream_name},
@@ -167,7 +177,7 @@ std::optional<message_data> get_last(session& session, std::string_view stream_n
 }
 
 std::optional<std::int64_t> stream_version(session& session, std::string_view stream_name) {
-  auto& connection = session.connection();
+  auto& connection = detail::access::of(session);
   return connection.run(reading("stream version", stream_name),
                         [&](pqxx::transaction_base& statements) -> std::optional<std::int64_t> {
                           const auto version =

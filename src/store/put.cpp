@@ -4,7 +4,6 @@
 #include <evt/uuid.hpp>
 
 #include "store/connection.hpp"
-#include "store/put_unflushed.hpp"
 #include "store/sql_text.hpp"
 
 #include <string>
@@ -95,8 +94,8 @@ std::int64_t put_batch(detail::connection& connection, std::span<const new_messa
 
 }  // namespace
 
-std::int64_t detail::put_unflushed(session& session, const new_message& message, std::string_view stream_name) {
-  auto& connection = session.connection();
+std::int64_t put_unflushed(session& session, const new_message& message, std::string_view stream_name) {
+  auto& connection = detail::access::of(session);
   // Inside the caller's transaction the setting would apply to all of it.
   const auto statement = connection.transaction != nullptr ? flushed : write_statement{unflushed_write_name, unflushed_write_sql};
   return put_one(connection, message, stream_name, {}, statement);
@@ -104,22 +103,22 @@ std::int64_t detail::put_unflushed(session& session, const new_message& message,
 
 std::int64_t put(session& session, const new_message& message, std::string_view stream_name,
                  expected_version expected) {
-  return put_one(session.connection(), message, stream_name, expected);
+  return put_one(detail::access::of(session), message, stream_name, expected);
 }
 
 std::int64_t put(transaction& transaction, const new_message& message, std::string_view stream_name,
                  expected_version expected) {
-  return put_one(transaction.connection(), message, stream_name, expected);
+  return put_one(detail::access::of(transaction), message, stream_name, expected);
 }
 
 std::int64_t put(session& session, std::span<const new_message> batch, std::string_view stream_name,
                  expected_version expected) {
-  return put_batch(session.connection(), batch, stream_name, expected);
+  return put_batch(detail::access::of(session), batch, stream_name, expected);
 }
 
 std::int64_t put(transaction& transaction, std::span<const new_message> batch, std::string_view stream_name,
                  expected_version expected) {
-  return put_batch(transaction.connection(), batch, stream_name, expected);
+  return put_batch(detail::access::of(transaction), batch, stream_name, expected);
 }
 
 }  // namespace evt::store

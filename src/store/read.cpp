@@ -7,26 +7,37 @@
 namespace evt::store {
 namespace {
 
+template <class Batch>
+std::int64_t each_of_batch(session& session, std::string_view name, const Batch& batch,
+                           const each_message_while& each) {
+  const auto rows = detail::get_rows(session, name, batch);
+  message_data message;
+  std::int64_t count = 0;
+  for (const auto& row : rows) {
+    detail::assign(message, row);
+    ++count;
+    if (!each(message)) break;
+  }
+  return count;
+}
+
 // Batch after batch until one comes back short: the next starts after the
 // last message read (its position for a stream, its global position for a
-// category). One message_data is filled row by row and handed to `each`, so
-// reading allocates nothing per message once its strings have grown.
-template <class Batch, class NextPosition>
+// category).
+template <class Batch, class LastPosition>
 std::int64_t read_batches(session& session, std::string_view name, const each_message& each, Batch batch,
-                          NextPosition next_position) {
+                          LastPosition last_position) {
   std::int64_t count = 0;
-  message_data message;
   for (;;) {
-    const auto rows = detail::get_rows(session, name, batch);
-    for (const auto& row : rows) {
-      detail::assign(message, row);
+    std::int64_t last = 0;
+    const auto read = each_of_batch(session, name, batch, [&](const message_data& message) {
       each(message);
-    }
-    count += static_cast<std::int64_t>(rows.size());
-    if (rows.empty() || batch.batch_size == -1 || static_cast<std::int64_t>(rows.size()) < batch.batch_size) {
-      return count;
-    }
-    batch.position = next_position(message) + 1;
+      last = last_position(message);
+      return true;
+    });
+    count += read;
+    if (read == 0 || batch.batch_size == -1 || read < batch.batch_size) return count;
+    batch.position = last + 1;
   }
 }
 
@@ -47,6 +58,16 @@ std::int64_t read_category(session& session, std::string_view category, const ea
 std::int64_t read(session& session, std::string_view stream_name_or_category, const each_message& each) {
   if (is_category(stream_name_or_category)) return read_category(session, stream_name_or_category, each);
   return read_stream(session, stream_name_or_category, each);
+}
+
+std::int64_t read_batch(session& session, std::string_view stream_name, const stream_batch& batch,
+                        const each_message_while& each) {
+  return each_of_batch(session, stream_name, batch, each);
+}
+
+std::int64_t read_batch(session& session, std::string_view category, const category_batch& batch,
+                        const each_message_while& each) {
+  return each_of_batch(session, category, batch, each);
 }
 
 }  // namespace evt::store

@@ -34,9 +34,17 @@ detail::connection& session::connection() const {
   return *connection_;
 }
 
+void session::connect() {
+  auto& connection = this->connection();
+  const detail::operation operation{.name = "connect"};
+  const detail::in_use claim{connection, operation};
+  connection.open(operation);
+}
+
 void session::run_transaction(const std::function<void(store::transaction&)>& work) {
   auto& connection = this->connection();
   const detail::operation operation{.name = "transaction"};  // beginning: nothing written yet
+  const detail::in_use claim{connection, operation};
   if (connection.transaction != nullptr) {
     throw error{"A transaction is already open on this session; transactions do not nest"};
   }

@@ -5,6 +5,8 @@
 
 namespace evt {
 
+writer writer::substitute() { return writer{}; }
+
 writer writer::build(store::session& session) {
   writer built;
   built.session_ = &session;
@@ -19,20 +21,8 @@ std::int64_t writer::write(std::vector<store::new_message> batch, std::string_vi
     if (!message.id) message.id = random_uuid();
   }
 
-  std::int64_t position = 0;
-  if (session_ != nullptr) {
-    position = store::put(*session_, batch, stream_name, expected);
-  } else {
-    auto version = substitute_versions_.find(stream_name);
-    const std::int64_t current = version == substitute_versions_.end() ? no_stream : version->second;
-    if (raise_expected_version_error_) {
-      raise_expected_version_error_ = false;
-      throw expected_version_error{std::string{stream_name}, expected.value_or(current), current};
-    }
-    position = current + static_cast<std::int64_t>(batch.size());
-    substitute_versions_.insert_or_assign(std::string{stream_name}, position);
-  }
-
+  const auto position = session_ != nullptr ? store::put(*session_, batch, stream_name, expected)
+                                            : substitute_write(batch.size(), stream_name, expected);
   if (!recording_) return position;
   for (auto& message : batch) {
     written_.push_back({.message = std::move(message),
@@ -40,6 +30,26 @@ std::int64_t writer::write(std::vector<store::new_message> batch, std::string_vi
                         .expected = expected,
                         .reply_stream_name = reply_stream_name});
   }
+  return position;
+}
+
+// What the store checks, in memory: the version of the stream before the
+// batch must be the expected one. A stream this substitute never wrote to
+// is at the version the write expects (what a handler test says is there,
+// it says with its other substitutes: an entity store's add()); from its
+// first write on, its version is kept.
+std::int64_t writer::substitute_write(std::size_t count, std::string_view stream_name, expected_version expected) {
+  if (stream_name.empty()) throw stream_name_error{"Stream name must not be empty"};
+  if (count == 0) throw error{"Nothing to write: the batch is empty (Stream: " + std::string{stream_name} + ")"};
+  const auto version = substitute_versions_.find(stream_name);
+  const std::int64_t current = version == substitute_versions_.end() ? expected.value_or(no_stream) : version->second;
+  if (raise_expected_version_error_) {
+    raise_expected_version_error_ = false;
+    throw expected_version_error{std::string{stream_name}, expected.value_or(current), current};
+  }
+  if (expected && *expected != current) throw expected_version_error{std::string{stream_name}, *expected, current};
+  const auto position = current + static_cast<std::int64_t>(count);
+  substitute_versions_.insert_or_assign(std::string{stream_name}, position);
   return position;
 }
 

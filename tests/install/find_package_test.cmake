@@ -1,5 +1,6 @@
 # Installs this build of evt into a scratch prefix, then configures, builds
-# and runs a project that only knows find_package(evt).
+# and runs a project that only knows find_package(evt): one program per
+# target (evt::evt, evt::webhook).
 function(run)
   execute_process(COMMAND ${ARGV} RESULT_VARIABLE failed)
   if(failed)
@@ -13,4 +14,14 @@ run(${CMAKE_COMMAND} -S ${CONSUMER_DIR} -B ${WORK_DIR}/build
     -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}")
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
 run(${WORK_DIR}/build/consumer)
+run(${WORK_DIR}/build/webhook)
+# A program of evt::evt alone does not link libcurl; one of evt::webhook does.
+execute_process(COMMAND ldd ${WORK_DIR}/build/consumer OUTPUT_VARIABLE consumer_libraries)
+execute_process(COMMAND ldd ${WORK_DIR}/build/webhook OUTPUT_VARIABLE webhook_libraries)
+if(consumer_libraries MATCHES "libcurl")
+  message(FATAL_ERROR "a program using evt::evt only links libcurl:\n${consumer_libraries}")
+endif()
+if(NOT webhook_libraries MATCHES "libcurl")
+  message(FATAL_ERROR "a program using evt::webhook does not link libcurl:\n${webhook_libraries}")
+endif()
 file(REMOVE_RECURSE ${WORK_DIR})

@@ -1,6 +1,6 @@
 #include "support/names.hpp"
 
-#include <evt/controls/controls.hpp>
+#include <evt/controls.hpp>
 
 namespace evt::test {
 

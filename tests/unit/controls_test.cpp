@@ -1,4 +1,4 @@
-#include <evt/controls/controls.hpp>
+#include <evt/controls.hpp>
 #include <evt/reservation/reservation.hpp>
 #include <evt/stream_name.hpp>
 

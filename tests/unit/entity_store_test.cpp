@@ -42,4 +42,31 @@ TEST(EntityStoreSubstitute, AnswersWhatWasAddedOrANewEntity) {
   EXPECT_EQ(added.entity.balance, evt::money{50});
 }
 
+TEST(EntityStoreCache, KeepsTheEntitiesUsedMostRecentlyUpToItsSize) {
+  evt::entity_store<Account> store{"account", account_projection()};
+  EXPECT_EQ(store.cache_size(), evt::entity_store<Account>::default_cache_size);
+  store.with_cache_size(2);
+  store.add("1", Account{.id = "1", .balance = 10}, 1);
+  store.add("2", Account{.id = "2", .balance = 20}, 2);
+  EXPECT_EQ(store.fetch("1").version, 1) << "1 is now used more recently than 2";
+  store.add("3", Account{.id = "3", .balance = 30}, 3);
+  EXPECT_EQ(store.cached_entities(), 2u);
+  EXPECT_EQ(store.fetch("2").version, evt::no_stream) << "the least recently used went";
+  EXPECT_EQ(store.fetch("1").version, evt::no_stream) << "then 1, the least recent once 2 and 3 were used";
+  EXPECT_EQ(store.cached_entities(), 2u);
+  EXPECT_THROW(store.with_cache_size(0), evt::error);
+}
+
+TEST(EntityStoreCache, ACopyOfTheStoreIsWhole) {
+  evt::entity_store<Account> store{"account", account_projection()};
+  store.with_cache_size(2);
+  store.add("1", Account{.id = "1", .balance = 1}, 1);
+  auto copy = store;
+  copy.add("2", Account{.id = "2", .balance = 2}, 2);
+  copy.add("3", Account{.id = "3", .balance = 3}, 3);
+  EXPECT_EQ(copy.fetch("3").version, 3);
+  EXPECT_EQ(copy.cached_entities(), 2u);
+  EXPECT_EQ(store.fetch("1").version, 1) << "the original is its own";
+}
+
 }  // namespace

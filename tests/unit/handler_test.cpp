@@ -1,4 +1,7 @@
+#include <evt/handler/dependency.hpp>
 #include <evt/handler/handler.hpp>
+#include <evt/reservation/reservation.hpp>
+#include <evt/write/writer.hpp>
 
 #include <gtest/gtest.h>
 
@@ -107,6 +110,34 @@ TEST(Handler, StrictnessDefaultsToHandleStrict) {
   EXPECT_FALSE(evt::handler{"H"}.is_strict());
   ASSERT_EQ(unsetenv("HANDLE_STRICT"), 0);
   EXPECT_FALSE(evt::handler{"H"}.is_strict());
+}
+
+namespace shop {
+
+struct Orders : evt::handler {
+  evt::dependency<evt::writer> write{*this};
+  evt::dependency<evt::reservation> reservation{*this};
+};
+
+}  // namespace shop
+
+TEST(Handler, IsNamedAfterItsClassUnlessGivenAName) {
+  shop::Orders orders;
+  EXPECT_EQ(orders.name(), "Orders");
+  Commands commands;
+  EXPECT_EQ(commands.name(), "Commands");
+}
+
+TEST(HandlerDependency, IsASubstituteUntilTheHandlerIsConfiguredThenBuiltOnItsSession) {
+  shop::Orders orders;
+  EXPECT_TRUE(orders.write.is_substitute());
+  EXPECT_TRUE(orders.reservation.is_substitute());
+  evt::store::session session{{.conninfo = "host=/nonexistent"}};  // building does not connect
+  orders.configure(session);
+  EXPECT_FALSE(orders.write.is_substitute());
+  EXPECT_FALSE(orders.reservation.is_substitute());
+  orders.write = evt::writer::substitute();  // a test may still put its own in
+  EXPECT_TRUE(orders.write.is_substitute());
 }
 
 }  // namespace

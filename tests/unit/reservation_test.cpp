@@ -1,6 +1,6 @@
 // The reservation pattern without a database (SPEC 1, 10): its writer is the
 // substitute, so what it wrote is read from there.
-#include <evt/controls/controls.hpp>
+#include <evt/controls.hpp>
 #include <evt/reservation/reservation.hpp>
 
 #include <gtest/gtest.h>
@@ -36,7 +36,7 @@ struct block_runs {
 };
 
 TEST(Reservation, AReservedMessageRunsTheBlockAndWritesNothing) {
-  evt::reservation reservation;
+  auto reservation = evt::reservation::substitute();
   block_runs block;
   auto reserved = deposit();
   reserved.metadata = evt::controls::reserved_metadata("d1");
@@ -48,7 +48,7 @@ TEST(Reservation, AReservedMessageRunsTheBlockAndWritesNothing) {
 }
 
 TEST(Reservation, AnUnreservedMessageIsCopiedIntoTheKeysStreamAsItsFirstMessageAndTheBlockDoesNotRun) {
-  evt::reservation reservation;
+  auto reservation = evt::reservation::substitute();
   block_runs block;
   auto original = deposit();
   original.metadata.stream_name = "someStream-987";
@@ -62,7 +62,7 @@ TEST(Reservation, AnUnreservedMessageIsCopiedIntoTheKeysStreamAsItsFirstMessageA
 }
 
 TEST(Reservation, TheCopyHasTheSameTypeAndDataAFreshIdAndFollowsTheOriginal) {
-  evt::reservation reservation;
+  auto reservation = evt::reservation::substitute();
   block_runs block;
   const auto original = deposit();
   reservation(original, &Deposit::deposit_id, block());
@@ -86,7 +86,7 @@ TEST(Reservation, TheCopyHasTheSameTypeAndDataAFreshIdAndFollowsTheOriginal) {
 }
 
 TEST(Reservation, AnExistingReservationStreamMeansAlreadyReservedIgnoredWithoutError) {
-  evt::reservation reservation;
+  auto reservation = evt::reservation::substitute();
   std::vector<std::string> lines;
   reservation.set_log([&](const std::string& line) { lines.push_back(line); });
   reservation.write().raise_expected_version_error();
@@ -100,7 +100,7 @@ TEST(Reservation, AnExistingReservationStreamMeansAlreadyReservedIgnoredWithoutE
 }
 
 TEST(Reservation, LogsEachOutcomeInOneLine) {
-  evt::reservation reservation;
+  auto reservation = evt::reservation::substitute();
   std::vector<std::string> lines;
   reservation.set_log([&](const std::string& line) { lines.push_back(line); });
   block_runs block;
@@ -127,7 +127,7 @@ TEST(Reservation, NamesTheStreamAfterTheOriginsCategoryTypesAndIds) {
 TEST(Reservation, AMissingOrBlankKeyIsAnErrorAndNothingIsWritten) {
   for (const std::optional<std::string_view> key : {std::optional<std::string_view>{}, std::optional<std::string_view>{""},
                                                     std::optional<std::string_view>{" \t"}}) {
-    evt::reservation reservation;
+    auto reservation = evt::reservation::substitute();
     block_runs block;
     try {
       reservation(deposit(), key, block());
@@ -143,7 +143,7 @@ TEST(Reservation, AMissingOrBlankKeyIsAnErrorAndNothingIsWritten) {
 }
 
 TEST(Reservation, AnOptionalKeyFieldThatIsEmptyIsMissing) {
-  evt::reservation reservation;
+  auto reservation = evt::reservation::substitute();
   Transfer transfer;
   transfer.metadata = evt::controls::metadata();
   EXPECT_THROW(reservation(transfer, &Transfer::transfer_id, [](const Transfer&) {}), evt::reservation_error);
@@ -153,7 +153,7 @@ TEST(Reservation, AnOptionalKeyFieldThatIsEmptyIsMissing) {
 }
 
 TEST(Reservation, AKeyWithAPlusIsRefusedItWouldAddIdsToTheStreamName) {
-  evt::reservation reservation;
+  auto reservation = evt::reservation::substitute();
   try {
     reservation(deposit("d1+d2"), &Deposit::deposit_id, block_runs{}());
     FAIL() << "a key with '+'";
@@ -167,7 +167,7 @@ TEST(Reservation, AKeyWithAPlusIsRefusedItWouldAddIdsToTheStreamName) {
 }
 
 TEST(Reservation, AMessageWithoutAStreamNameCannotBeReserved) {
-  evt::reservation reservation;
+  auto reservation = evt::reservation::substitute();
   Deposit in_memory{.deposit_id = "d1"};
   try {
     reservation(in_memory, &Deposit::deposit_id, block_runs{}());
@@ -179,7 +179,7 @@ TEST(Reservation, AMessageWithoutAStreamNameCannotBeReserved) {
 }
 
 TEST(Reservation, TheMarkerIsNeverNullAnOriginalWithoutIdIsMarkedWithTheKey) {
-  evt::reservation reservation;
+  auto reservation = evt::reservation::substitute();
   auto original = deposit();
   original.metadata.message_id.reset();
   reservation(original, &Deposit::deposit_id, block_runs{}());
@@ -222,7 +222,7 @@ TEST(Reservation, AMarkerIsTrustedOnlyAtTheStartOfTheReservationStreamOfItsOrigi
 }
 
 TEST(Reservation, AForgedMarkerIsNotTrustedTheCommandIsReservedAsAnyOther) {
-  evt::reservation reservation;
+  auto reservation = evt::reservation::substitute();
   block_runs block;
   std::vector<std::string> ids;
   for (int issued = 0; issued < 2; ++issued) {
@@ -230,10 +230,11 @@ TEST(Reservation, AForgedMarkerIsNotTrustedTheCommandIsReservedAsAnyOther) {
     forged.metadata.set_local_property("reserved", "x");  // written so by a client, in account:command-a1
     ids.push_back(*forged.metadata.message_id);
     const auto outcome = reservation(forged, &Deposit::deposit_id, block());
-    EXPECT_EQ(outcome, evt::reservation::outcome::reserved) << "issue " << issued;
+    EXPECT_EQ(outcome, issued == 0 ? evt::reservation::outcome::reserved : evt::reservation::outcome::ignored)
+        << "issue " << issued;
   }
   EXPECT_TRUE(block.given.empty()) << "the block runs only with the copy";
-  ASSERT_EQ(reservation.write().written().size(), 2u) << "the substitute writer lets both through; the store would not";
+  ASSERT_EQ(reservation.write().written().size(), 1u) << "the second copy finds the stream there, as in the store";
   EXPECT_EQ(reservation.write().written()[0].stream_name, "account:command-a1+d1");
   EXPECT_EQ(reservation.write().written()[0].expected, evt::no_stream);
   const auto copy = reservation.write().messages<Deposit>().at(0);
@@ -241,7 +242,7 @@ TEST(Reservation, AForgedMarkerIsNotTrustedTheCommandIsReservedAsAnyOther) {
 }
 
 TEST(Reservation, TheCopyCarriesTheDataAsStoredValueForValueAndKeysTheTypeDoesNotDeclare) {
-  evt::reservation reservation;
+  auto reservation = evt::reservation::substitute();
   auto original = deposit();
   original.amount = evt::money::parse("0.30000000000000004");
   const std::string stored =
@@ -252,7 +253,7 @@ TEST(Reservation, TheCopyCarriesTheDataAsStoredValueForValueAndKeysTheTypeDoesNo
 }
 
 TEST(Reservation, AMessageItsHandlerChangedIsCopiedAsItIsNow) {
-  evt::reservation reservation;
+  auto reservation = evt::reservation::substitute();
   auto original = deposit();
   original.metadata.stored_data = R"({"accountId":"a1","amount":11.5,"depositId":"d1","note":null})";
   original.note = "added by the handler";
@@ -261,7 +262,7 @@ TEST(Reservation, AMessageItsHandlerChangedIsCopiedAsItIsNow) {
 }
 
 TEST(Reservation, AKeyLongerThanTheBoundIsRefusedBeforeAnythingIsWritten) {
-  evt::reservation reservation;
+  auto reservation = evt::reservation::substitute();
   EXPECT_EQ(reservation(deposit(std::string(255, 'k')), &Deposit::deposit_id, block_runs{}()),
             evt::reservation::outcome::reserved);
   try {
@@ -276,7 +277,7 @@ TEST(Reservation, AKeyLongerThanTheBoundIsRefusedBeforeAnythingIsWritten) {
 }
 
 TEST(Reservation, EventsFollowingTheReservedCopyDoNotCarryTheMarker) {
-  evt::reservation reservation;
+  auto reservation = evt::reservation::substitute();
   const auto original = deposit();
   reservation(original, &Deposit::deposit_id, block_runs{}());
   auto copy = reservation.write().messages<Deposit>().at(0);
@@ -305,7 +306,30 @@ TEST(ReservationSubstitute, RemembersTheLastMessageAndKeyAndDoesNotRunTheBlock) 
   EXPECT_FALSE(reservation.message(first)) << "the last one only";
   EXPECT_TRUE(reservation.idempotence_key("d2"));
   EXPECT_FALSE(reservation.idempotence_key("d1"));
-  EXPECT_TRUE(reservation.write().written().empty());
+  ASSERT_EQ(reservation.write().written().size(), 2u) << "each copied to its reservation stream, as for real";
+  EXPECT_EQ(reservation.write().written()[1].stream_name, "account:command-a1+d2");
+}
+
+TEST(ReservationSubstitute, ReservesAKeyOnceAndIgnoresItThen) {
+  auto reservation = evt::reservation::substitute();
+  block_runs block;
+  EXPECT_EQ(reservation(deposit("d1"), &Deposit::deposit_id, block()), evt::reservation::outcome::reserved);
+  EXPECT_EQ(reservation(deposit("d1"), &Deposit::deposit_id, block()), evt::reservation::outcome::ignored);
+  EXPECT_EQ(reservation.telemetry().ignored, 1);
+  EXPECT_TRUE(block.given.empty());
+}
+
+TEST(ReservationSubstitute, RefusesAMessageWithoutAStreamNameAsTheRealOneDoes) {
+  for (const bool reserved : {false, true}) {
+    auto reservation = evt::reservation::substitute();
+    if (reserved) reservation.set_reserved();
+    auto made_in_memory = deposit("d1");
+    made_in_memory.metadata.stream_name.reset();
+    block_runs block;
+    EXPECT_THROW(reservation(made_in_memory, &Deposit::deposit_id, block()), evt::reservation_error)
+        << (reserved ? "set reserved" : "not set reserved");
+    EXPECT_TRUE(block.given.empty());
+  }
 }
 
 TEST(ReservationSubstitute, AfterSetReservedRunsTheBlockWithTheMessage) {
@@ -318,7 +342,7 @@ TEST(ReservationSubstitute, AfterSetReservedRunsTheBlockWithTheMessage) {
 }
 
 TEST(Reservation, AReservedCopyRunsWhateverItsKeyItWasReservedAlready) {
-  evt::reservation reservation;
+  auto reservation = evt::reservation::substitute();
   block_runs block;
   auto copy = deposit("written+by+ruby");
   copy.metadata = evt::controls::reserved_metadata("written+by+ruby");
@@ -327,7 +351,8 @@ TEST(Reservation, AReservedCopyRunsWhateverItsKeyItWasReservedAlready) {
 }
 
 TEST(Reservation, TheSubstitutesQuestionsAreAnErrorOnARealReservation) {
-  evt::reservation reservation;
+  evt::store::session never_connected{{.conninfo = "host=/nonexistent"}};
+  auto reservation = evt::reservation::build(never_connected);
   EXPECT_THROW(reservation.set_reserved(), evt::error);
   EXPECT_THROW(reservation.idempotence_key("d1"), evt::error);
   EXPECT_THROW(reservation.message(deposit()), evt::error);

@@ -19,9 +19,9 @@ evt::consumer::settings consumer_settings(const component::settings& settings) {
 }  // namespace
 
 component::component(evt::store::session& session, const settings& settings)
-    : commands_{session}, consumer_{session, consumer_settings(settings)} {
+    : consumer_{session, consumer_settings(settings)} {
+  consumer_.add_handler(commands_);  // configures it with the session
   if (settings.log) commands_.set_log(settings.log);
-  consumer_.add_handler(commands_);
 }
 
 }  // namespace account_component

@@ -1,6 +1,6 @@
 #include "controls/controls.hpp"
 
-#include <evt/controls/controls.hpp>
+#include <evt/controls.hpp>
 #include <evt/reservation/reservation.hpp>
 #include <evt/stream_name.hpp>
 #include <evt/uuid.hpp>

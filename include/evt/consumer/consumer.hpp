@@ -20,7 +20,8 @@ namespace evt {
 // they were added (SPEC 5). It starts at the position recorded in its
 // position stream (so the last recorded message is handled again: delivery
 // is at least once), records its position every position_update_interval
-// messages and when it stops, and polls every poll_interval once caught up.
+// messages, when it has caught up (a read finds nothing new) and when it
+// stops, and polls every poll_interval once caught up.
 //
 // When a handler fails, what the error says decides (evt::error_kind):
 // - transient (a lost connection, a serialisation failure, an expected-
@@ -111,7 +112,8 @@ class consumer {
 
   consumer& add_handler(handler handler);
   // A handler of the DSL: rows of types it does not handle pass it by
-  // (unless it is strict).
+  // (unless it is strict). Its dependencies (evt::dependency) are built on
+  // this consumer's session here: handler.configure(session).
   consumer& add_handler(evt::handler& handler);
 
   // Until stop() (from any thread): handles, records, polls.
@@ -156,7 +158,6 @@ class consumer {
   position_store positions_;
   std::vector<handler> handlers_;
   std::string handler_names_;
-  store::message_data current_;  // refilled row by row: no allocation per message
   std::string dead_letter_category_;
   std::int64_t position_ = 1;           // the next global position to read
   // The position to record: the last handled message's, or just past a parked one.

@@ -11,6 +11,7 @@
 #include <evt/store/session.hpp>
 #include <evt/stream_name.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -29,8 +30,12 @@ struct versioned {
 
 // Fetches entities by projecting their stream (<category>-<id>), keeping
 // each one in an in-process cache so the next fetch reads only newer events.
+// The cache holds at most cache_size entities (default_cache_size unless
+// with_cache_size says otherwise): past it, the one fetched longest ago is
+// dropped, and read again (from its snapshot, if any) when it is next fetched.
 // A store made without a session is the substitute handler tests use: it
-// reads nothing and answers what was add()ed (or a new entity).
+// reads nothing and answers what was add()ed (or a new entity);
+// configure(session) makes it read the store.
 //
 // Snapshots (with_snapshots(interval), for Boost.Hana struct entities):
 // whenever the entity is `interval` versions past its last snapshot, it is
@@ -41,6 +46,8 @@ struct versioned {
 template <class Entity>
 class entity_store {
  public:
+  static constexpr std::size_t default_cache_size = 10'000;
+
   entity_store(std::string category, projection<Entity> projection)
       : category_{std::move(category)}, projection_{std::move(projection)} {}
 
@@ -48,6 +55,14 @@ class entity_store {
     entity_store built{std::move(category), std::move(projection)};
     built.session_ = &session;
     return built;
+  }
+
+  // Reads the store from now on (an evt::dependency's configure): what a
+  // substitute was given is forgotten.
+  void configure(store::session& session) {
+    session_ = &session;
+    cache_.clear();
+    recency_.clear();
   }
 
   // The entity as of the latest event in its stream, or an error: all or
@@ -58,7 +73,7 @@ class entity_store {
   versioned<Entity> fetch(std::string_view id) {
     const auto stream = stream_name(category_, id);
     const auto found = cache_.find(stream);
-    auto entry = found != cache_.end() ? found->second : first_entry(id);
+    auto entry = found != cache_.end() ? found->second.entry : first_entry(id);
     const auto before = entry.value.version;
     if (session_ != nullptr) {
       read_stream(
@@ -70,17 +85,26 @@ class entity_store {
           store::stream_batch{.position = entry.value.version + 1});
     }
     if (snapshots() && entry.value.version - entry.snapshot_version >= snapshot_interval_) record_snapshot(id, entry);
-    const bool unchanged = found != cache_.end() && entry.value.version == before &&
-                           entry.snapshot_version == found->second.snapshot_version;
-    if (unchanged) return std::move(entry.value);
-    cache_.insert_or_assign(stream, entry);
+    const bool changed = found == cache_.end() || entry.value.version != before ||
+                         entry.snapshot_version != found->second.entry.snapshot_version;
+    remember(found, stream, entry, changed);
     return std::move(entry.value);
   }
 
   // Substitute: fetch(id) answers this entity at this version.
   void add(std::string_view id, Entity entity, std::int64_t version) {
-    cache_.insert_or_assign(stream_name(category_, id), cached{versioned<Entity>{std::move(entity), version}, version});
+    const auto stream = stream_name(category_, id);
+    remember(cache_.find(stream), stream, cached{versioned<Entity>{std::move(entity), version}, version}, true);
   }
+
+  entity_store& with_cache_size(std::size_t entities) {
+    if (entities < 1) throw error{"Cache size must be at least 1 (Category: " + category_ + ")"};
+    cache_size_ = entities;
+    while (cache_.size() > cache_size_) forget_least_recent();
+    return *this;
+  }
+  std::size_t cache_size() const noexcept { return cache_size_; }
+  std::size_t cached_entities() const noexcept { return cache_.size(); }
 
   entity_store& with_snapshots(std::int64_t interval) {
     static_assert(boost::hana::Struct<Entity>::value, "evt::entity_store: snapshots need a Boost.Hana struct entity");
@@ -99,6 +123,33 @@ class entity_store {
     versioned<Entity> value{};
     std::int64_t snapshot_version = no_stream;
   };
+
+  // Each entry with the tick of its last use; by tick, the least recently
+  // used comes first (ticks, not iterators: a copy of the store is whole).
+  struct slot {
+    cached entry;
+    std::uint64_t used = 0;
+  };
+  using cache = std::map<std::string, slot, std::less<>>;
+
+  void remember(typename cache::iterator found, const std::string& stream, const cached& entry, bool changed) {
+    const auto now = ++tick_;
+    if (found != cache_.end()) {
+      recency_.erase(found->second.used);
+      found->second.used = now;
+      if (changed) found->second.entry = entry;
+    } else {
+      cache_.emplace(stream, slot{entry, now});
+    }
+    recency_.emplace(now, stream);
+    if (cache_.size() > cache_size_) forget_least_recent();
+  }
+
+  void forget_least_recent() {
+    const auto oldest = recency_.begin();
+    cache_.erase(oldest->second);
+    recency_.erase(oldest);
+  }
 
   bool snapshots() const noexcept { return snapshot_interval_ > 0 && session_ != nullptr; }
 
@@ -145,7 +196,10 @@ class entity_store {
   projection<Entity> projection_;
   store::session* session_ = nullptr;
   std::int64_t snapshot_interval_ = 0;
-  std::map<std::string, cached, std::less<>> cache_;
+  std::size_t cache_size_ = default_cache_size;
+  cache cache_;
+  std::map<std::uint64_t, std::string> recency_;
+  std::uint64_t tick_ = 0;
   log_sink log_;
 };
 

@@ -3,6 +3,7 @@
 #include <evt/error.hpp>
 #include <evt/message/conversion.hpp>
 #include <evt/store/message_data.hpp>
+#include <evt/store/session.hpp>
 
 #include <functional>
 #include <map>
@@ -11,14 +12,20 @@
 #include <type_traits>
 #include <typeindex>
 #include <utility>
+#include <vector>
 
 namespace evt {
+
+template <class T>
+class dependency;
 
 // The handler DSL (SPEC 2.6). A handler declares a block per message type
 // and is called with typed messages or raw rows from the store:
 //
 //   struct Commands : evt::handler {
-//     Commands() : evt::handler{"Commands"} {
+//     evt::dependency<evt::writer> write{*this};   // see dependency.hpp
+//
+//     Commands() {
 //       handle<Deposit>([this](const Deposit& deposit) { ... });
 //       handle<Withdraw>(&Commands::withdraw);   // or a member function
 //     }
@@ -29,6 +36,8 @@ namespace evt {
 // default off), as in Eventide.
 class handler {
  public:
+  // Named after its class ("Commands" for account_component::Commands).
+  handler();
   explicit handler(std::string name);
   handler(std::string name, bool strict) : name_{std::move(name)}, strict_{strict} {}
   virtual ~handler() = default;
@@ -36,7 +45,11 @@ class handler {
   handler(const handler&) = delete;
   handler& operator=(const handler&) = delete;
 
-  const std::string& name() const noexcept { return name_; }
+  std::string name() const;
+
+  // Builds every evt::dependency the handler declared on `session`, in place
+  // of its substitute. A consumer does it when the handler is added to it.
+  void configure(store::session& session);
   bool is_strict() const noexcept { return strict_; }
   void set_strict(bool strict) noexcept { strict_ = strict; }
 
@@ -53,7 +66,7 @@ class handler {
     if (block != typed_.end()) {
       block->second(&message);
     } else if (strict_) {
-      throw error{name_ + " does not implement a handler for " + std::string{M::message_type} +
+      throw error{name() + " does not implement a handler for " + std::string{M::message_type} +
                   ". Cannot handle the message."};
     }
   }
@@ -71,7 +84,7 @@ class handler {
                   "evt::handler: a handle<M> block must take the message (const M& or M)");
     const std::type_index type{typeid(M)};
     if (typed_.contains(type) || raw_.contains(M::message_type)) {
-      throw error{std::string{M::message_type} + " is already registered (Handler: " + name_ + ")"};
+      throw error{std::string{M::message_type} + " is already registered (Handler: " + name() + ")"};
     }
     auto shared = std::make_shared<std::decay_t<Block>>(std::forward<Block>(block));
     typed_.emplace(type, [shared](const void* message) { (*shared)(*static_cast<const M*>(message)); });
@@ -93,8 +106,12 @@ class handler {
   void handle_raw(std::function<void(const store::message_data&)> block) { generic_ = std::move(block); }
 
  private:
-  std::string name_;
+  template <class T>
+  friend class dependency;
+
+  std::string name_;  // empty: the class's
   bool strict_ = false;
+  std::vector<std::function<void(store::session&)>> dependencies_;
   std::map<std::type_index, std::function<void(const void*)>> typed_;
   std::map<std::string, std::function<void(const store::message_data&)>, std::less<>> raw_;
   std::function<void(const store::message_data&)> generic_;

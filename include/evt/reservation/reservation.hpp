@@ -62,11 +62,14 @@ namespace evt {
 // was reserved already, runs whatever its key). Keys are used as
 // they are otherwise ('-' and ':' are fine after the first '-').
 //
-// A default-constructed reservation writes to a substitute writer (see
-// write()); reservation::build(session) writes to the store.
-// reservation::substitute() is the test double handlers use: it writes
-// nothing, remembers the last message and key, and runs the block only after
-// set_reserved().
+// reservation::build(session) writes to the store. reservation::substitute()
+// is the test double handlers use: the same rules and checks, writing to a
+// substitute writer (write(): what it wrote; it keeps versions, so a key
+// reserved twice is ignored the second time, as in the store). It remembers
+// the last message and key, and after set_reserved() takes every message
+// for its reserved copy and runs the block (after the checks an original
+// gets: its key, its stream name). There is no default reservation: one
+// that was never built cannot pass for one that writes.
 class reservation {
  public:
   enum class outcome { handled, reserved, ignored };
@@ -77,9 +80,11 @@ class reservation {
     std::int64_t handled = 0;   // blocks run with a reserved message
   };
 
-  reservation() = default;
   static reservation build(store::session& session);
   static reservation substitute();
+  // Reserves in the store from now on (an evt::dependency's configure);
+  // the log sink stays.
+  void configure(store::session& session);
 
   template <evt::message M, class Field, class Block>
   outcome operator()(const M& message, Field M::*key, Block&& block) {
@@ -91,13 +96,15 @@ class reservation {
     static_assert(std::is_invocable_v<Block&, const M&>, "evt::reservation: the block must take the message (const M&)");
     const describe described{std::string{M::message_type}, message.metadata};
     if (substitute_) {
-      check_key(described, idempotence_key);
       last_type_ = std::string{M::message_type};
       last_data_ = export_message(message).data;
       last_key_ = idempotence_key ? std::optional<std::string>{*idempotence_key} : std::nullopt;
-      if (!set_reserved_) return outcome::reserved;
-      block(message);
-      return outcome::handled;
+      if (set_reserved_) {
+        check_key(described, idempotence_key);
+        stream_name(described, *idempotence_key);
+        block(message);
+        return handled(described);
+      }
     }
     // A copy was reserved already, whatever its key (a Ruby service's may
     // hold '+'): only a new reservation needs a usable one.
@@ -137,12 +144,14 @@ class reservation {
   void set_log(std::function<void(const std::string&)> log) { log_ = std::move(log); }
   const counts& telemetry() const noexcept { return counts_; }
   writer& write() noexcept { return write_; }
+  bool is_substitute() const noexcept { return substitute_; }
 
   // Why a key cannot be used (missing, blank, too long, with '+' or NUL), or nothing.
   static std::optional<std::string> key_problem(std::optional<std::string_view> idempotence_key);
 
   // Substitute only (an evt::error on a reservation that is not one, where
-  // they could only mislead): run blocks from now on; what the last call was given.
+  // they could only mislead): every message is its reserved copy from now
+  // on; what the last call was given.
   void set_reserved() {
     require_substitute("set_reserved");
     set_reserved_ = true;
@@ -205,7 +214,9 @@ class reservation {
     if (log_) log_(line);
   }
 
-  writer write_{};
+  reservation() = default;
+
+  writer write_ = writer::substitute();
   store::session* session_ = nullptr;
   std::function<void(const std::string&)> log_;
   counts counts_{};

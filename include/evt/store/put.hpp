@@ -28,4 +28,13 @@ std::int64_t put(session& session, std::span<const new_message> batch, std::stri
 std::int64_t put(transaction& transaction, std::span<const new_message> batch, std::string_view stream_name,
                  expected_version expected = {});
 
+// A write committed without waiting for the WAL flush (synchronous_commit
+// off for its own autocommitted transaction), without an expected version:
+// after a crash of the server it may be missing, never half-written. For
+// writes that are cheaper to redo than to wait for (about 3x cheaper with
+// fsync on), like a consumer's recorded position. Inside a
+// session::transaction it is an ordinary put: it joins the transaction,
+// whose commit decides.
+std::int64_t put_unflushed(session& session, const new_message& message, std::string_view stream_name);
+
 }  // namespace evt::store

@@ -19,6 +19,7 @@ class transaction;
 
 namespace detail {
 struct connection;
+struct access;  // the store's own way to the connection (src/store)
 }
 
 // One connection to the message store, opened on first use. When the
@@ -27,7 +28,10 @@ struct connection;
 // unknown is never retried behind the caller's back.
 //
 // A session is used by one thread at a time (like the connection it holds);
-// give each thread its own.
+// give each thread its own. A call made while another thread is inside one
+// (or inside a transaction) on the same session is refused with an
+// evt::error before it touches the connection; handing a session from one
+// thread to another between calls is fine.
 class session {
  public:
   explicit session(store::settings settings = {});
@@ -57,9 +61,13 @@ class session {
     }
   }
 
-  detail::connection& connection() const;
+  // Connects now, if it is not connected (a connection_error if it
+  // cannot), so that a later first call does not pay for it.
+  void connect();
 
  private:
+  friend struct detail::access;
+  detail::connection& connection() const;
   void run_transaction(const std::function<void(store::transaction&)>& work);
 
   std::unique_ptr<detail::connection> connection_;
@@ -82,10 +90,10 @@ class transaction {
   using row = std::vector<std::optional<std::string>>;
   std::vector<row> query(std::string_view sql, std::initializer_list<parameter> parameters = {});
 
-  detail::connection& connection() noexcept { return connection_; }
 
  private:
   friend class session;
+  friend struct detail::access;
   explicit transaction(detail::connection& connection) : connection_{connection} {}
   detail::connection& connection_;
 };

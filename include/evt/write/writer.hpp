@@ -23,15 +23,23 @@ struct written_message {
   std::optional<std::string> reply_stream_name = std::nullopt;
 };
 
-// Writes typed messages (SPEC 2.7). A default-constructed writer is the
-// substitute tests use: it writes nothing, records everything, and answers
-// positions as if every stream started empty. writer::build(session)
-// writes to the store and records only when asked (record_telemetry), so a
-// long-running service does not accumulate every message it wrote.
+// Writes typed messages (SPEC 2.7). writer::build(session) writes to the
+// store and records only when asked (record_telemetry), so a long-running
+// service does not accumulate every message it wrote. writer::substitute()
+// is the test double: it writes nothing and records everything, and it
+// keeps the version of each stream it wrote to as the store would, so an
+// expected version such a stream is not at is an expected_version_error
+// there too (initial() twice on one stream, say). A stream it never wrote
+// to is taken to be at the version expected (the test's entity store
+// substitute says what is there). There is no default writer: one that was never
+// built cannot pass for one that writes (a handler declares it as an
+// evt::dependency, substituted until configured).
 class writer {
  public:
-  writer() = default;
   static writer build(store::session& session);
+  static writer substitute();
+  // Writes to the store from now on (an evt::dependency's configure).
+  void configure(store::session& session) { *this = build(session); }
 
   // Returns the position of the (last) message written. With a reply stream
   // name, each message is written with it in its metadata.
@@ -82,15 +90,22 @@ class writer {
     return (*this)(batch, stream_name, no_stream);
   }
 
-  // Writes `message` to its reply stream, which it then no longer carries.
+  // Writes `message` to its reply stream, which it then no longer carries
+  // (it still does when the write failed: the reply can be tried again).
   template <message M>
   std::int64_t reply(M& message) {
     if (!message.metadata.reply_stream_name) {
       throw error{"Message has no reply stream name. Cannot reply. (Message Type: " + std::string{M::message_type} + ")"};
     }
-    const auto stream_name = *message.metadata.reply_stream_name;
+    auto stream_name = std::move(*message.metadata.reply_stream_name);
     message.metadata.clear_reply_stream_name();
-    const auto position = (*this)(message, stream_name);
+    std::int64_t position = 0;
+    try {
+      position = (*this)(message, stream_name);
+    } catch (...) {
+      message.metadata.reply_stream_name = std::move(stream_name);
+      throw;
+    }
     if (recording_) replied_.push_back(written_.back());
     return position;
   }
@@ -123,10 +138,14 @@ class writer {
     return std::move(found.front());
   }
 
-  // Substitute: the next write fails with an expected_version_error.
+  // Substitute: the next write fails with an expected_version_error (as
+  // if another writer had just written to its stream).
   void raise_expected_version_error() noexcept { raise_expected_version_error_ = true; }
 
  private:
+  writer() = default;
+  std::int64_t substitute_write(std::size_t count, std::string_view stream_name, expected_version expected);
+
   std::int64_t write(std::vector<store::new_message> batch, std::string_view stream_name, expected_version expected,
                      const std::optional<std::string>& reply_stream_name);
   static store::message_data row_of(const written_message& written);

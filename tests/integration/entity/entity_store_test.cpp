@@ -219,4 +219,26 @@ TEST(EntityStoreFailures, AProjectionThatThrowsPartWayLeavesNoHalfAppliedEntityI
   EXPECT_EQ(fetched.entity.deposits, 2);
 }
 
+// More entities than the cache holds: the least recently fetched are read
+// again from their streams, and every fetch is still exact.
+TEST(EntityStore, MoreEntitiesThanTheCacheHoldsAreEachStillRight) {
+  evt::store::session session{{.conninfo = conninfo()}};
+  auto write = evt::writer::build(session);
+  const auto category = unique_category("account");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(unique_id());
+  auto store = evt::entity_store<Account>::build(session, category, account_projection());
+  store.with_cache_size(2);
+  for (int round = 1; round <= 3; ++round) {
+    for (const auto& id : ids) write(Deposited{.account_id = id, .amount = 10}, evt::stream_name(category, id));
+    for (const auto& id : ids) {
+      const auto fetched = store.fetch(id);
+      EXPECT_EQ(fetched.version, round - 1) << "round " << round;
+      EXPECT_EQ(fetched.entity.balance, evt::money{10 * round}) << "round " << round;
+      EXPECT_EQ(fetched.entity.applied, round) << "each event applied once, also when read again";
+    }
+    EXPECT_EQ(store.cached_entities(), 2u);
+  }
+}
+
 }  // namespace

@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
     evt::store::session session{{.conninfo = evt::test::conninfo()}};
     evt::idempotency::message_store_storage storage{session, category};
     evt::idempotency::manager<std::string> records{storage, {.lease = lease, .poll_interval = std::chrono::milliseconds{20}}};
-    session.connection();  // connected before the start, so that all go at once
+    session.connect();  // connected before the start, so that all go at once
     for (int waited = 0; !std::filesystem::exists(start); ++waited) {
       if (waited == 30'000) throw std::runtime_error{"no start file " + start};
       std::this_thread::sleep_for(std::chrono::milliseconds{1});

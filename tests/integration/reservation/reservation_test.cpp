@@ -5,6 +5,7 @@
 #include <evt/dead_letter/dead_letter.hpp>
 #include <evt/error.hpp>
 #include <evt/idempotence_key.hpp>
+#include <evt/handler/dependency.hpp>
 #include <evt/handler/handler.hpp>
 #include <evt/reservation/reservation.hpp>
 #include <evt/stream_name.hpp>
@@ -30,12 +31,11 @@ EVT_MESSAGE(Deposit, (std::string, deposit_id), (std::string, account_id), (evt:
             (std::optional<std::string>, note));
 
 struct Commands : evt::handler {
-  evt::reservation reservation;
+  evt::dependency<evt::reservation> reservation{*this};
   std::vector<Deposit> handled;
   std::set<std::string> originals;  // deposit ids of the commands as issued
 
-  explicit Commands(evt::store::session& session)
-      : evt::handler{"Commands"}, reservation{evt::reservation::build(session)} {
+  Commands() {
     handle<Deposit>([this](const Deposit& deposit) {
       if (!evt::reservation::is_reserved(deposit.metadata, deposit.deposit_id)) originals.insert(deposit.deposit_id);
       reservation(deposit, &Deposit::deposit_id, [this](const Deposit& reserved) { handled.push_back(reserved); });
@@ -49,7 +49,7 @@ struct fixture {
   std::string category = unique_category("account") + ":command";
   std::string account = unique_id();
   std::string command_stream = evt::stream_name(category, account);
-  Commands commands{session};
+  Commands commands;
   evt::consumer consumer{session, {.category = category}};
 
   fixture() { consumer.add_handler(commands); }
@@ -132,7 +132,7 @@ TEST(Reservation, UnderAConsumerGroupTheCopyGoesToTheMemberOfTheOriginal) {
   }
   std::set<std::string> all;
   for (std::int64_t member = 0; member < 2; ++member) {
-    Commands commands{f.session};
+    Commands commands;
     evt::consumer consumer{f.session, {.category = f.category, .identifier = "m", .consumer_group = {{.member = member, .size = 2}}}};
     consumer.add_handler(commands);
     consumer.run_until_caught_up();
@@ -174,11 +174,10 @@ TEST(Reservation, TheCopyCarriesWhatRubyWroteValueForValueUndeclaredKeysIncluded
 
 // A handler that refuses every reserved copy until told otherwise.
 struct Refusing : evt::handler {
-  evt::reservation reservation;
+  evt::dependency<evt::reservation> reservation{*this};
   bool refuse = true;
   std::vector<Deposit> handled;
-  explicit Refusing(evt::store::session& session)
-      : evt::handler{"Refusing"}, reservation{evt::reservation::build(session)} {
+  Refusing() {
     handle<Deposit>([this](const Deposit& deposit) {
       reservation(deposit, &Deposit::deposit_id, [this](const Deposit& reserved) {
         if (refuse) throw evt::invalid_message_error{"not yet"};
@@ -190,7 +189,7 @@ struct Refusing : evt::handler {
 
 TEST(Reservation, TheReplayOfAParkedCopyRunsTheBlockWithItselfOnce) {
   fixture f;
-  Refusing refusing{f.session};
+  Refusing refusing;
   evt::consumer consumer{f.session, {.category = f.category, .identifier = "refusing", .log = [](const std::string&) {}}};
   consumer.add_handler(refusing);
   f.issue("d1");

@@ -199,4 +199,33 @@ TEST(StreamVersion, IsTheLastPositionOrNothing) {
   EXPECT_EQ(evt::store::stream_version(store, stream), 2);
 }
 
+// A schema that is not Message DB's (here: a position that is not a number)
+// is an error naming what it returned, never a message at position 0.
+TEST(Get, AColumnThatIsNotAWholeNumberIsAnErrorNotZero) {
+  const auto name = "evt_not_message_db_" + unique_id().substr(0, 8);
+  database admin{conninfo_as("postgres")};
+  pqxx::nontransaction{admin.connection()}.exec("CREATE DATABASE " + name);
+  struct drop_afterwards {
+    database& admin;
+    std::string name;
+    ~drop_afterwards() { pqxx::nontransaction{admin.connection()}.exec("DROP DATABASE IF EXISTS " + name); }
+  } cleanup{admin, name};
+  {
+    database fake{conninfo_as("postgres") + " dbname=" + name};
+    fake.sql("CREATE SCHEMA message_store");
+    fake.sql(
+        "CREATE FUNCTION message_store.get_stream_messages(varchar, bigint, bigint, varchar)"
+        " RETURNS TABLE (id varchar, stream_name varchar, type varchar, position text, global_position text,"
+        " data varchar, metadata varchar, time timestamp)"
+        " AS $$ SELECT 'i1'::varchar, $1, 'T'::varchar, 'abc'::text, '7'::text, '{}'::varchar, NULL::varchar,"
+        " now()::timestamp $$ LANGUAGE sql");
+  }
+  {
+    evt::store::session store{{.conninfo = conninfo_as("postgres") + " dbname=" + name}};
+    const auto text = error_text<evt::store_error>([&] { evt::store::get_stream(store, "someStream-1"); });
+    EXPECT_NE(text.find("position 'abc'"), std::string::npos) << text;
+    EXPECT_NE(text.find("someStream-1"), std::string::npos) << text;
+  }
+}
+
 }  // namespace

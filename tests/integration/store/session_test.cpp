@@ -11,6 +11,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <future>
+#include <thread>
 #include <map>
 #include <sstream>
 #include <string>
@@ -73,6 +75,34 @@ TEST(Session, AnUnreachableServerIsAConnectionError) {
     EXPECT_EQ(std::string{error.what()}.rfind("Cannot connect to the message store (Operation: stream version, Stream: someStream-1, Cause: ", 0), 0u)
         << error.what();
   }
+}
+
+// One session is one connection: a second thread's call while a first one
+// is inside (here: in a transaction) is refused before it reaches the
+// connection; the session may change threads between calls.
+TEST(Session, ACallFromAnotherThreadWhileOneIsInsideIsRefused) {
+  evt::store::session store{{.conninfo = conninfo()}};
+  const auto stream = unique_stream_name();
+  std::promise<void> inside;
+  std::promise<void> leave;
+  std::thread holder{[&] {
+    store.transaction([&](evt::store::transaction& transaction) {
+      evt::store::put(transaction, {.type = "SomeType", .data = "{}"}, stream);
+      inside.set_value();
+      leave.get_future().wait();
+    });
+  }};
+  inside.get_future().wait();
+  std::string refusal;
+  try {
+    evt::store::stream_version(store, stream);
+  } catch (const evt::error& error) {
+    refusal = error.what();
+  }
+  leave.set_value();
+  holder.join();
+  EXPECT_NE(refusal.find("in use by another thread"), std::string::npos) << refusal;
+  EXPECT_EQ(evt::store::stream_version(store, stream), 0) << "the transaction committed; this thread may use it now";
 }
 
 }  // namespace

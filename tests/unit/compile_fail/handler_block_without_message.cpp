@@ -6,8 +6,12 @@
 EVT_MESSAGE(Deposit, (std::string, deposit_id));
 
 struct Commands : evt::handler {
-  Commands() : evt::handler{"Commands"} {
+  Commands() {
+#ifdef EVT_COMPILE_FAIL
     handle<Deposit>([](int) {});
+#else
+    handle<Deposit>([](const Deposit&) {});
+#endif
   }
 };
 

@@ -2,6 +2,10 @@
 #include <evt/money.hpp>
 
 int main() {
+#ifdef EVT_COMPILE_FAIL
   evt::money amount = 11.5;
-  return amount.units() == 11 ? 0 : 1;
+#else
+  evt::money amount = evt::money::parse("11.5");
+#endif
+  return amount.to_string() == "11.5" ? 0 : 1;
 }

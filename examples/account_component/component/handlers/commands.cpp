@@ -44,17 +44,7 @@ void check(const Command& command, const std::optional<evt::money>& amount = std
 
 }  // namespace
 
-Commands::Commands() : evt::handler{"Commands"}, accounts{substitute_store()} { declare(); }
-
-Commands::Commands(evt::store::session& session)
-    : evt::handler{"Commands"},
-      write{evt::writer::build(session)},
-      reservation{evt::reservation::build(session)},
-      accounts{build_store(session)} {
-  declare();
-}
-
-void Commands::declare() {
+Commands::Commands() {
   handle<Open>(&Commands::open);
   handle<Close>(&Commands::close);
   handle<Deposit>(&Commands::deposit);

@@ -7,6 +7,7 @@
 #include "messages/commands/withdraw.hpp"
 
 #include <evt/clock.hpp>
+#include <evt/handler/dependency.hpp>
 #include <evt/handler/handler.hpp>
 #include <evt/reservation/reservation.hpp>
 #include <evt/store/session.hpp>
@@ -31,17 +32,17 @@ namespace account_component::handlers {
 // that is not its stream's) is refused with evt::invalid_message_error
 // before anything is reserved or written, and so parked by the consumer.
 //
-// Default-constructed, its dependencies are substitutes: write (records),
-// reservation (substitute writer), store (answers what was add()ed), clock
-// (settable); quiet until given a log sink.
+// Its dependencies are substitutes until it is configured (the consumer it
+// is added to does it): write (records), reservation (the same rules,
+// writing to a substitute writer), accounts (answers what was add()ed);
+// the clock is settable. Quiet until given a log sink.
 class Commands : public evt::handler {
  public:
   Commands();
-  explicit Commands(evt::store::session& session);
 
-  evt::writer write;
-  evt::reservation reservation;
-  store accounts;
+  evt::dependency<evt::writer> write{*this};
+  evt::dependency<evt::reservation> reservation{*this};
+  evt::dependency<store> accounts{*this, substitute_store()};
   std::function<evt::time_point()> clock = evt::now;
 
   // Info lines of ignored commands, the reservation's included.
@@ -52,7 +53,6 @@ class Commands : public evt::handler {
   void close(const messages::commands::Close& close);
   void deposit(const messages::commands::Deposit& deposit);
   void withdraw(const messages::commands::Withdraw& withdraw);
-  void declare();
   void ignored(const std::string& line) const;
   // Whether the account has taken this command's sequence already (then logged as ignored).
   bool has_processed(const Account& account, std::int64_t sequence, const std::string& command) const;

@@ -83,7 +83,8 @@ TEST(AccountComponent, CommandsHandledAgainAfterACrashApplyNothingTwice) {
 
   // As after a crash before the position was recorded: every command and
   // every reserved copy is delivered again, to a fresh component.
-  account_component::handlers::Commands again{f.session};
+  account_component::handlers::Commands again;
+  again.configure(f.session);
   evt::store::read_category(f.session, "account:command", [&](const evt::store::message_data& command) {
     if (evt::id(command.stream_name).value_or("").starts_with(f.account)) again(command);
   });

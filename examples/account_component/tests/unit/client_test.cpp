@@ -2,7 +2,7 @@
 #include "client/client.hpp"
 #include "controls/controls.hpp"
 
-#include <evt/controls/controls.hpp>
+#include <evt/controls.hpp>
 #include <evt/error.hpp>
 
 #include <gtest/gtest.h>
@@ -19,7 +19,7 @@ using evt::money;
 const std::string command_stream = "account:command-" + controls::account_id;
 
 TEST(Client, DepositIsWrittenToTheAccountsCommandStreamWithTheTimeItWasIssued) {
-  evt::writer write;
+  auto write = evt::writer::substitute();
   const auto before = evt::now();
   const auto deposit = client::deposit(write, controls::account_id, controls::amount(), controls::deposit_id);
   const auto written = write.one_message<Deposit>();
@@ -33,7 +33,7 @@ TEST(Client, DepositIsWrittenToTheAccountsCommandStreamWithTheTimeItWasIssued) {
 }
 
 TEST(Client, GeneratesTheIdsThatAreNotGiven) {
-  evt::writer write;
+  auto write = evt::writer::substitute();
   const auto deposit = client::deposit(write, controls::account_id, controls::amount());
   const auto withdraw = client::withdraw(write, controls::account_id, controls::amount());
   const auto open = client::open(write, controls::account_id);
@@ -44,7 +44,7 @@ TEST(Client, GeneratesTheIdsThatAreNotGiven) {
 }
 
 TEST(Client, FollowsAPreviousMessage) {
-  evt::writer write;
+  auto write = evt::writer::substitute();
   const auto previous = evt::controls::metadata();
   const auto close = client::close(write, controls::account_id, {.previous = &previous});
   EXPECT_TRUE(write.one_message<Close>()->metadata.follows(previous));
@@ -52,7 +52,7 @@ TEST(Client, FollowsAPreviousMessage) {
 }
 
 TEST(Client, RefusesAnAmountThatIsNotPositiveAndWritesNothing) {
-  evt::writer write;
+  auto write = evt::writer::substitute();
   for (const auto* amount : {"0", "-1", "0.00"}) {
     try {
       client::deposit(write, controls::account_id, money::parse(amount));
@@ -67,7 +67,7 @@ TEST(Client, RefusesAnAmountThatIsNotPositiveAndWritesNothing) {
 }
 
 TEST(Client, RefusesAnEmptyAccountOrIdAndAnIdWithAPlus) {
-  evt::writer write;
+  auto write = evt::writer::substitute();
   EXPECT_THROW(client::open(write, ""), evt::error);
   EXPECT_THROW(client::deposit(write, controls::account_id, controls::amount(), ""), evt::error);
   EXPECT_THROW(client::withdraw(write, controls::account_id, controls::amount(), "w1+w2"), evt::error);

@@ -190,16 +190,17 @@ TEST(WithdrawCommand, ReservedButAlreadyProcessedIsIgnored) {
                                 ", Account Sequence: 6, Withdrawal Sequence: 5)");
 }
 
-TEST(WithdrawCommand, WithTheReservationSubstituteRunsOnlyWhenSetReserved) {
+TEST(WithdrawCommand, WithTheReservationSubstituteSetReservedTheCommandRunsAsItsReservedCopy) {
   handler h;
-  h.reservation = evt::reservation::substitute();
-  h.accounts.add(controls::account_id, controls::account(), controls::version());
-  h(controls::reserved_withdraw());
-  EXPECT_TRUE(h.write.written().empty());
+  auto account = controls::account();
+  account.sequence.reset();  // nothing applied yet: the command's own position is its sequence
+  h.accounts.add(controls::account_id, account, controls::version());
+  h(controls::withdraw());
+  EXPECT_TRUE(h.write.written().empty()) << "reserved only";
   EXPECT_TRUE(h.reservation.idempotence_key(controls::withdrawal_id));
-  EXPECT_TRUE(h.reservation.message(controls::reserved_withdraw()));
+  EXPECT_TRUE(h.reservation.message(controls::withdraw()));
   h.reservation.set_reserved();
-  h(controls::reserved_withdraw());
+  h(controls::withdraw());
   EXPECT_TRUE(h.write.one_message<Withdrawn>());
 }
 

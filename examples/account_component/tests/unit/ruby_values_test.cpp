@@ -6,7 +6,7 @@
 #include "controls/controls.hpp"
 #include "messages/events/deposited.hpp"
 
-#include <evt/controls/controls.hpp>
+#include <evt/controls.hpp>
 #include <evt/message/conversion.hpp>
 #include <evt/message/follow.hpp>
 
