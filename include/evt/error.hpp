@@ -118,9 +118,9 @@ class operation_pending_error : public idempotency_error {
   using idempotency_error::idempotency_error;
 };
 
-// The caller no longer holds the key's lease (it expired and another caller
-// took over, or the key was never initiated by this caller): its result is
-// not recorded.
+// The holder does not hold the key (any more: another holder took it over
+// after its lease expired, it released the key, or it recorded another
+// outcome; or it never held it): its result is not recorded.
 class lease_lost_error : public idempotency_error {
  public:
   using idempotency_error::idempotency_error;

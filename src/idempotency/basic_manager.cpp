@@ -2,7 +2,6 @@
 
 #include <evt/error.hpp>
 #include <evt/idempotence_key.hpp>
-#include <evt/uuid.hpp>
 
 #include <algorithm>
 #include <thread>
@@ -12,6 +11,12 @@ namespace evt::idempotency {
 namespace {
 
 std::string milliseconds(std::chrono::milliseconds duration) { return std::to_string(duration.count()) + " ms"; }
+
+lease_lost_error lease_lost(const char* operation, std::string_view key, const std::string& why,
+                            const std::string& details = {}) {
+  return lease_lost_error{"Cannot " + std::string{operation} + ": " + why + " (Key: " + std::string{key} + details + ")",
+                          std::string{key}};
+}
 
 }  // namespace
 
@@ -25,7 +30,7 @@ std::optional<record> basic_manager::get(std::string_view key) {
   return current;
 }
 
-bool basic_manager::initiate(std::string_view key, std::string_view context) {
+bool basic_manager::initiate(const holder& holder, std::string_view key, std::string_view context) {
   check_idempotency_key(key);
   for (;;) {
     const auto now = settings_.clock();
@@ -42,13 +47,9 @@ bool basic_manager::initiate(std::string_view key, std::string_view context) {
             std::string{key}};
       }
       if (current->status != status::pending) return false;
-      // This caller's own earlier initiate, whose reply was lost, took it.
-      const auto mine = held(key);
-      if (mine && !mine->confirmed && current->owner == mine->token && !current->lease_expired(now)) {
-        hold(key, {mine->token, true});
-        return true;
-      }
-      if (!current->lease_expired(now)) return false;
+      // Under a live lease the record alone says who holds the key: this
+      // holder's earlier initiate wrote it, whether or not its reply came back.
+      if (!current->lease_expired(now)) return current->owner == holder.token();
       next = *current;
       next.attempt = current->attempt + 1;
       expected = current->version;
@@ -58,103 +59,85 @@ bool basic_manager::initiate(std::string_view key, std::string_view context) {
       if (current) expected = current->version;  // an expired record is replaced
     }
     next.status = status::pending;
-    next.owner = random_uuid();
+    next.owner = holder.token();
     next.lease_expires_at = now + settings_.lease;
     next.expires_at = now + settings_.retention;
-    // Held, unconfirmed, before the write: if the connection is lost under
-    // it, initiating again recognises the record as this caller's.
-    hold(key, {next.owner, false});
-    if (storage_.put(next, expected, change)) {
-      hold(key, {next.owner, true});
-      return true;
-    }
-    forget(key);
+    if (storage_.put(next, expected, change)) return true;
   }
 }
 
-void basic_manager::success(std::string_view key, std::string_view format, std::string result) {
-  complete(key, status::success, format, std::move(result));
+void basic_manager::success(const holder& holder, std::string_view key, std::string_view format, std::string result) {
+  complete(holder, key, status::success, format, std::move(result));
 }
 
-void basic_manager::fail(std::string_view key, std::string_view format, std::string failure) {
-  complete(key, status::failed, format, std::move(failure));
+void basic_manager::fail(const holder& holder, std::string_view key, std::string_view format, std::string failure) {
+  complete(holder, key, status::failed, format, std::move(failure));
 }
 
-record basic_manager::held_record(std::string_view key, const char* operation) {
+record basic_manager::held_record(const holder& holder, std::string_view key, const char* operation) {
   check_idempotency_key(key);
-  const auto mine = held(key);
-  const auto lost = [&](const std::string& why) {
-    forget(key);
-    return lease_lost_error{"Cannot " + std::string{operation} + ": " + why + " (Key: " + std::string{key} + ")",
-                            std::string{key}};
-  };
-  if (!mine) throw lost("this caller does not hold the key");
   auto current = storage_.get(key);
-  if (!current) throw lost("the key has no record any more");
-  if (current->owner != mine->token) {
-    throw lost("another caller took the key over after this caller's lease expired (Attempt: " +
-               std::to_string(current->attempt) + ")");
+  if (!current) throw lease_lost(operation, key, "the key has no record");
+  if (current->owner != holder.token()) {
+    throw lease_lost(operation, key, "another holder has the key",
+                     ", Status: " + std::string{to_string(current->status)} +
+                         ", Attempt: " + std::to_string(current->attempt));
   }
   return std::move(*current);
 }
 
-void basic_manager::complete(std::string_view key, idempotency::status status, std::string_view format,
-                             std::string payload) {
+void basic_manager::complete(const holder& holder, std::string_view key, idempotency::status status,
+                             std::string_view format, std::string payload) {
   const char* operation = status == status::success ? "record a success" : "record a failure";
   for (;;) {
-    auto current = held_record(key, operation);
+    auto current = held_record(holder, key, operation);
     if (current.status != status::pending) {
-      if (current.status == status && current.result == payload) {  // a repeat of a recorded call
-        forget(key);
-        return;
-      }
-      forget(key);
-      throw lease_lost_error{"Cannot " + std::string{operation} + ": the operation completed already (Key: " +
-                                 std::string{key} + ", Status: " + std::string{to_string(current.status)} + ")",
-                             std::string{key}};
+      if (current.status == status && current.result == payload) return;  // a repeat of a recorded call
+      throw lease_lost(operation, key, "the operation completed already",
+                       ", Status: " + std::string{to_string(current.status)});
     }
+    if (current.is_released()) throw lease_lost(operation, key, "this holder released the key");
     const auto expected = current.version;
     current.status = status;
     current.format = std::string{format};
     current.result = std::move(payload);
     current.expires_at = settings_.clock() + settings_.retention;
     if (storage_.put(current, expected, status == status::success ? transition::succeeded : transition::failed)) {
-      forget(key);
       return;
     }
     payload = std::move(*current.result);  // another caller changed it first: look again
   }
 }
 
-void basic_manager::release(std::string_view key) {
+void basic_manager::release(const holder& holder, std::string_view key) {
   for (;;) {
-    auto current = held_record(key, "release the key");
-    if (current.status != status::pending || current.lease_expires_at == time_point{}) {  // done already
-      forget(key);
-      return;
-    }
+    auto current = held_record(holder, key, "release the key");
+    if (current.status != status::pending || current.is_released()) return;  // done already
     const auto expected = current.version;
     current.lease_expires_at = time_point{};  // expired: anyone may take over at once
-    if (storage_.put(current, expected, transition::released)) {
-      forget(key);
-      return;
-    }
+    if (storage_.put(current, expected, transition::released)) return;
   }
 }
 
-void basic_manager::renew(std::string_view key) {
+void basic_manager::renew(const holder& holder, std::string_view key) {
+  const char* operation = "renew the lease";
   for (;;) {
-    auto current = held_record(key, "renew the lease");
-    if (current.status != status::pending) {
-      throw lease_lost_error{"Cannot renew the lease: the operation completed already (Key: " + std::string{key} + ")",
-                             std::string{key}};
-    }
+    auto current = held_record(holder, key, operation);
+    if (current.status != status::pending) throw lease_lost(operation, key, "the operation completed already");
+    if (current.is_released()) throw lease_lost(operation, key, "this holder released the key");
     const auto expected = current.version;
     const auto now = settings_.clock();
     current.lease_expires_at = now + settings_.lease;
     current.expires_at = std::max(current.expires_at, now + settings_.retention);
     if (storage_.put(current, expected, transition::renewed)) return;
   }
+}
+
+bool basic_manager::holds(const holder& holder, std::string_view key) {
+  check_idempotency_key(key);
+  const auto current = storage_.get(key);
+  return current && current->owner == holder.token() && current->status == status::pending &&
+         !current->is_released();
 }
 
 record basic_manager::wait(std::string_view key, std::chrono::milliseconds timeout) {
@@ -180,28 +163,6 @@ void basic_manager::pause(std::chrono::milliseconds duration) const {
   } else {
     std::this_thread::sleep_for(duration);
   }
-}
-
-bool basic_manager::holds(std::string_view key) const {
-  const auto mine = held(key);
-  return mine && mine->confirmed;
-}
-
-std::optional<basic_manager::lease> basic_manager::held(std::string_view key) const {
-  const std::lock_guard lock{mutex_};
-  const auto found = held_.find({std::string{key}, std::this_thread::get_id()});
-  if (found == held_.end()) return std::nullopt;
-  return found->second;
-}
-
-void basic_manager::hold(std::string_view key, lease lease) {
-  const std::lock_guard lock{mutex_};
-  held_.insert_or_assign({std::string{key}, std::this_thread::get_id()}, std::move(lease));
-}
-
-void basic_manager::forget(std::string_view key) {
-  const std::lock_guard lock{mutex_};
-  held_.erase({std::string{key}, std::this_thread::get_id()});
 }
 
 }  // namespace evt::idempotency

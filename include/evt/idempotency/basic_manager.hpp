@@ -1,18 +1,15 @@
 #pragma once
 
 #include <evt/clock.hpp>
+#include <evt/idempotency/holder.hpp>
 #include <evt/idempotency/record.hpp>
 #include <evt/idempotency/storage.hpp>
 
 #include <chrono>
 #include <functional>
-#include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
-#include <utility>
 
 namespace evt::idempotency {
 
@@ -36,13 +33,18 @@ struct settings {
 // storage, so of callers racing for a key exactly one wins, also when they
 // race to take over an expired lease.
 //
+// The caller is a holder (evt/idempotency/holder.hpp) that it passes to
+// every call; the record names its holder, and the manager keeps nothing of
+// its own per key or per caller: the storage is the only truth, so a holder
+// may move between threads and managers, and an abandoned key costs the
+// manager nothing (its record expires, or another holder takes it over).
+// Because nothing is remembered, each call answers from the record alone:
+// repeating a call, after a lost connection or not, answers as the first
+// did once it was recorded.
+//
 // Keys: see check_idempotency_key (evt/idempotence_key.hpp); anything else
 // is an idempotency_error. A manager may be shared by threads if its storage
-// may (memory_storage; a message_store_storage may not); the caller holding
-// a key is the thread that initiated it through this manager. Logical
-// callers that share a thread (coroutines, an event loop) take a manager
-// each. A call whose write was lost keeps its hold until the same caller
-// calls again.
+// may (memory_storage; a message_store_storage may not).
 class basic_manager {
  public:
   explicit basic_manager(storage& storage, idempotency::settings settings = {});
@@ -50,58 +52,48 @@ class basic_manager {
   // The key's record, unless it has none or it has expired.
   std::optional<record> get(std::string_view key);
 
-  // True only for the one caller that now holds the key: it created the
-  // record, or took over a pending one whose lease expired or was released
-  // (attempt + 1). False when the key is held by another caller or its
-  // operation completed. A record made for a different context is a
-  // fingerprint_mismatch_error. After a lost connection, initiating again
-  // answers true if the lost attempt did take the key.
-  bool initiate(std::string_view key, std::string_view context = {});
+  // True when `holder` now holds the key: it created the record, took over
+  // a pending one whose lease expired or was released (attempt + 1), or
+  // holds it already under a live lease. The record cannot tell a retry
+  // whose first reply was lost from a second call, so both answer true: a
+  // holder is for one run of an operation. False when another holder holds
+  // the key or its operation completed. A record made for a different
+  // context is a fingerprint_mismatch_error.
+  bool initiate(const holder& holder, std::string_view key, std::string_view context = {});
 
   // Records the operation's outcome; the key is no longer held. A
-  // lease_lost_error when this caller does not hold the key (any more):
-  // then nothing was recorded. Repeating a call that was recorded (after a
-  // lost connection) does nothing.
-  void success(std::string_view key, std::string_view format, std::string result);
-  void fail(std::string_view key, std::string_view format, std::string failure);
+  // lease_lost_error when `holder` does not hold the key (any more): then
+  // nothing was recorded. Repeating a call that was recorded does nothing.
+  void success(const holder& holder, std::string_view key, std::string_view format, std::string result);
+  void fail(const holder& holder, std::string_view key, std::string_view format, std::string failure);
   // Gives the key up without an outcome (the operation may be run again,
-  // by anyone, at once), e.g. after a transient error.
-  void release(std::string_view key);
+  // by anyone, at once), e.g. after a transient error. Nothing to do once
+  // the holder completed or released it.
+  void release(const holder& holder, std::string_view key);
   // Extends the lease by settings::lease from now.
-  void renew(std::string_view key);
+  void renew(const holder& holder, std::string_view key);
 
   // Waits until the key's operation completes and returns its record. An
   // operation_pending_error when it does not within `timeout`, an
   // idempotency_error when the key has no record.
   record wait(std::string_view key, std::chrono::milliseconds timeout);
 
-  // Whether this thread holds the key through this manager (it initiated it
-  // and has not completed or released it).
-  bool holds(std::string_view key) const;
+  // Whether `holder` holds the key: its operation is pending under this
+  // holder, which has not released it (its lease may have expired, but
+  // nobody took it over).
+  bool holds(const holder& holder, std::string_view key);
 
   const idempotency::settings& settings() const noexcept { return settings_; }
   void pause(std::chrono::milliseconds duration) const;
 
  private:
-  // What this thread holds of a key: the owner token written in the record,
-  // and whether the write was seen to succeed (unconfirmed: its reply was lost).
-  struct lease {
-    std::string token;
-    bool confirmed = false;
-  };
-
-  record held_record(std::string_view key, const char* operation);
-  void complete(std::string_view key, idempotency::status status, std::string_view format, std::string payload);
-  std::optional<lease> held(std::string_view key) const;
-  void hold(std::string_view key, lease lease);
-  void forget(std::string_view key);
+  // The key's record if it names `holder`, else a lease_lost_error.
+  record held_record(const holder& holder, std::string_view key, const char* operation);
+  void complete(const holder& holder, std::string_view key, idempotency::status status, std::string_view format,
+                std::string payload);
 
   storage& storage_;
   idempotency::settings settings_;
-  mutable std::mutex mutex_;
-  // (key, thread) -> that thread's lease: the caller is the thread, so
-  // threads sharing a manager never complete each other's keys.
-  std::map<std::pair<std::string, std::thread::id>, lease> held_;
 };
 
 }  // namespace evt::idempotency

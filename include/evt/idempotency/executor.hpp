@@ -26,7 +26,8 @@ struct attempt {
 // recorded failure thrown, or, while it is pending, wait for it (or are
 // refused at once with an operation_pending_error). A waiting caller takes
 // the key over when the holder's lease expires, so a crashed holder delays
-// the key by its lease, not its retention.
+// the key by its lease, not its retention. Each call is a holder of its own:
+// calls never complete each other's runs, whatever threads they share.
 //
 //   evt::idempotency::executor charge{payments};
 //   auto receipt = charge(key, fingerprint, [&] { return gateway.charge(amount); });
@@ -59,8 +60,9 @@ class executor {
     auto& records = manager_.records();
     const auto clock = records.settings().clock;
     const auto deadline = clock() + settings_.wait_timeout;
+    const auto caller = holder::make();
     for (;;) {
-      if (manager_.initiate(key, context)) return run(key, operation);
+      if (manager_.initiate(caller, key, context)) return run(caller, key, operation);
       const auto found = manager_.get(key);
       if (!found) continue;  // expired just now: initiate again
       if (found->status() != status::pending) return manager_.outcome(*found);
@@ -78,7 +80,7 @@ class executor {
 
  private:
   template <class Operation>
-  Result run(std::string_view key, Operation& operation) {
+  Result run(const holder& caller, std::string_view key, Operation& operation) {
     const auto found = manager_.get(key);
     const idempotency::attempt current{.key = key, .number = found ? found->stored.attempt : 1};
     std::optional<Result> result;
@@ -89,33 +91,33 @@ class executor {
         result.emplace(operation());
       }
     } catch (...) {
-      settle(key, std::current_exception());
+      settle(caller, key, std::current_exception());
       throw;
     }
-    manager_.success(key, *result);
+    manager_.success(caller, key, *result);
     return std::move(*result);
   }
 
   // Records the operation's failure, or releases the key for a transient
   // one. Recording must not hide the failure: if it fails too, the lease
   // expires and another caller runs the operation again.
-  void settle(std::string_view key, const std::exception_ptr& thrown) noexcept {
+  void settle(const holder& caller, std::string_view key, const std::exception_ptr& thrown) noexcept {
     try {
       try {
         std::rethrow_exception(thrown);
       } catch (const Failure& failure) {
-        manager_.fail(key, failure);
+        manager_.fail(caller, key, failure);
         return;
       } catch (const std::exception& error) {
         if constexpr (std::is_same_v<Failure, idempotency::failure>) {
           if (settings_.is_recorded(error)) {
-            manager_.fail(key, failure_of(error));
+            manager_.fail(caller, key, failure_of(error));
             return;
           }
         }
       } catch (...) {
       }
-      manager_.release(key);
+      manager_.release(caller, key);
     } catch (...) {
     }
   }

@@ -49,13 +49,14 @@ struct typed_record {
 //
 //   evt::idempotency::memory_storage storage;   // or message_store_storage{session}
 //   evt::idempotency::manager<Receipt> payments{storage};
-//   if (payments.initiate(key, fingerprint)) {
-//     payments.success(key, charge(...));        // or fail(key, ...), release(key)
+//   const auto me = evt::idempotency::holder::make();
+//   if (payments.initiate(me, key, fingerprint)) {
+//     payments.success(me, key, charge(...));    // or fail(me, key, ...), release(me, key)
 //   } else {
 //     receipt = payments.wait(key, 5s);          // the first caller's result
 //   }
 //
-// See basic_manager for the protocol, leases and errors.
+// See basic_manager for the protocol, holders, leases and errors.
 template <class Result, class Failure = idempotency::failure, class Serializer = msgpack_serializer>
 class manager {
  public:
@@ -67,15 +68,18 @@ class manager {
     return read(std::move(*found));
   }
 
-  bool initiate(std::string_view key, std::string_view context = {}) { return records_.initiate(key, context); }
-  void success(std::string_view key, const Result& result) {
-    records_.success(key, Serializer::format, Serializer::serialize(result));
+  bool initiate(const holder& holder, std::string_view key, std::string_view context = {}) {
+    return records_.initiate(holder, key, context);
   }
-  void fail(std::string_view key, const Failure& failure) {
-    records_.fail(key, Serializer::format, Serializer::serialize(failure));
+  void success(const holder& holder, std::string_view key, const Result& result) {
+    records_.success(holder, key, Serializer::format, Serializer::serialize(result));
   }
-  void release(std::string_view key) { records_.release(key); }
-  void renew(std::string_view key) { records_.renew(key); }
+  void fail(const holder& holder, std::string_view key, const Failure& failure) {
+    records_.fail(holder, key, Serializer::format, Serializer::serialize(failure));
+  }
+  void release(const holder& holder, std::string_view key) { records_.release(holder, key); }
+  void renew(const holder& holder, std::string_view key) { records_.renew(holder, key); }
+  bool holds(const holder& holder, std::string_view key) { return records_.holds(holder, key); }
 
   // The result once the operation succeeded; its failure thrown once it
   // failed (see rethrow); an operation_pending_error after `timeout`.

@@ -21,7 +21,7 @@ struct record {
   std::string key{};
   idempotency::status status = status::pending;
   std::string context{};            // what the caller said of its request (a fingerprint)
-  std::string owner{};              // the caller that holds (or last held) the lease
+  std::string owner{};              // the token of the holder that holds (or last held) the lease
   std::int64_t attempt = 1;         // +1 each time another caller takes the key over
   time_point lease_expires_at{};    // pending: another caller may take over from then
   time_point expires_at{};          // the record is forgotten from then (its retention)
@@ -37,6 +37,8 @@ struct record {
   bool is_expired(time_point now) const noexcept;
   // Pending, and its holder's lease has run out (or was given up).
   bool lease_expired(time_point now) const noexcept { return status == status::pending && now >= lease_expires_at; }
+  // Pending, and its holder gave it up (release): its lease ends at the epoch.
+  bool is_released() const noexcept { return status == status::pending && lease_expires_at == time_point{}; }
 };
 
 // How a record changed, as a storage may keep it (the message store writes

@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(std::chrono::milliseconds{1});
     }
     if (mode == "hold") {
-      std::cout << (records.initiate(key, "same request") ? "initiated" : "not initiated") << std::endl;
+      const auto holder = evt::idempotency::holder::make();
+      std::cout << (records.initiate(holder, key, "same request") ? "initiated" : "not initiated") << std::endl;
       return 0;
     }
     evt::idempotency::executor<std::string> execute{records};

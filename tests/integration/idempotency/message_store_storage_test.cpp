@@ -54,11 +54,12 @@ TEST(IdempotencyMessageStore, EachChangeIsAMessageHoldingTheWholeRecordInTheKeys
   fixture f;
   idempotency::manager<std::string, idempotency::failure, idempotency::json_serializer> crashed{f.storage, f.settings};
   idempotency::manager<std::string, idempotency::failure, idempotency::json_serializer> rescuer{f.storage, f.settings};
-  ASSERT_TRUE(crashed.initiate(f.key, "fingerprint"));
+  ASSERT_TRUE(crashed.initiate(idempotency::holder::make(), f.key, "fingerprint"));
   f.clock.advance(2s);
-  ASSERT_TRUE(rescuer.initiate(f.key, "fingerprint"));
-  rescuer.renew(f.key);
-  rescuer.success(f.key, "receipt ünï");
+  const auto rescuing = idempotency::holder::make();
+  ASSERT_TRUE(rescuer.initiate(rescuing, f.key, "fingerprint"));
+  rescuer.renew(rescuing, f.key);
+  rescuer.success(rescuing, f.key, "receipt ünï");
 
   const auto stream = f.category + "-" + f.key;
   EXPECT_EQ(f.storage.stream_name(f.key), stream);
@@ -71,6 +72,7 @@ TEST(IdempotencyMessageStore, EachChangeIsAMessageHoldingTheWholeRecordInTheKeys
   EXPECT_EQ(last["status"], "success");
   EXPECT_EQ(last["context"], "fingerprint");
   EXPECT_EQ(last["attempt"], 2);
+  EXPECT_EQ(last["owner"], rescuing.token());
   EXPECT_EQ(last["format"], "json");
   EXPECT_EQ(last["result"], R"({"value":"receipt ünï"})");  // JSON results stay readable
   EXPECT_EQ(last["expiresAt"], evt::iso8601(f.clock.now() + 1h));
@@ -80,8 +82,9 @@ TEST(IdempotencyMessageStore, EachChangeIsAMessageHoldingTheWholeRecordInTheKeys
 TEST(IdempotencyMessageStore, ABinaryResultIsBase64InTheStoreAndReadsBackExactly) {
   fixture f;
   idempotency::manager<receipt> records{f.storage, f.settings};
-  ASSERT_TRUE(records.initiate(f.key));
-  records.success(f.key, a_receipt());
+  const auto me = idempotency::holder::make();
+  ASSERT_TRUE(records.initiate(me, f.key));
+  records.success(me, f.key, a_receipt());
   const auto last = json::parse(*f.db.stream(f.storage.stream_name(f.key)).back().data);
   EXPECT_EQ(last["format"], "msgpack");
   EXPECT_EQ(evt::base64_decode(last["result"].get<std::string>()), idempotency::msgpack_serializer::serialize(a_receipt()));
@@ -91,10 +94,11 @@ TEST(IdempotencyMessageStore, ABinaryResultIsBase64InTheStoreAndReadsBackExactly
 TEST(IdempotencyMessageStore, AnExpiredRecordIsReplacedInItsStreamNotDeleted) {
   fixture f;
   idempotency::manager<std::string> records{f.storage, f.settings};
-  ASSERT_TRUE(records.initiate(f.key, "first"));
-  records.success(f.key, "one");
+  const auto me = idempotency::holder::make();
+  ASSERT_TRUE(records.initiate(me, f.key, "first"));
+  records.success(me, f.key, "one");
   f.clock.advance(2h);
-  ASSERT_TRUE(records.initiate(f.key, "second"));
+  ASSERT_TRUE(records.initiate(me, f.key, "second"));
   const auto rows = f.db.stream(f.storage.stream_name(f.key));
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows.back().type, "Initiated");
