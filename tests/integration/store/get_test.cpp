@@ -215,8 +215,8 @@ TEST(Get, AColumnThatIsNotAWholeNumberIsAnErrorNotZero) {
     fake.sql("CREATE SCHEMA message_store");
     fake.sql(
         "CREATE FUNCTION message_store.get_stream_messages(varchar, bigint, bigint, varchar)"
-        " RETURNS TABLE (id varchar, stream_name varchar, type varchar, position text, global_position text,"
-        " data varchar, metadata varchar, time timestamp)"
+        " RETURNS TABLE (id varchar, stream_name varchar, type varchar, \"position\" text, global_position text,"
+        " data varchar, metadata varchar, \"time\" timestamp)"
         " AS $$ SELECT 'i1'::varchar, $1, 'T'::varchar, 'abc'::text, '7'::text, '{}'::varchar, NULL::varchar,"
         " now()::timestamp $$ LANGUAGE sql");
   }
