@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <ctime>
 #include <stdexcept>
 #include <thread>
 
@@ -20,7 +21,48 @@ void wait_for(const std::atomic<int>& count, int at_least) {
   for (int i = 0; i < 1000 && count < at_least; ++i) std::this_thread::sleep_for(std::chrono::milliseconds{10});
 }
 
-TEST(Host, RunsEveryConsumerUntilSigtermThenStopsThemAll) {
+// SIGTERM blocked in this thread (and the threads it starts) for its
+// lifetime; then the previous mask again, a SIGTERM still pending taken
+// first so that unblocking it does not end the test process.
+class sigterm_blocked {
+ public:
+  sigterm_blocked() {
+    sigemptyset(&sigterm_);
+    sigaddset(&sigterm_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigterm_, &previous_);
+  }
+  ~sigterm_blocked() {
+    const timespec now{};
+    while (sigtimedwait(&sigterm_, nullptr, &now) > 0) {
+    }
+    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+  }
+  sigterm_blocked(const sigterm_blocked&) = delete;
+  sigterm_blocked& operator=(const sigterm_blocked&) = delete;
+
+ private:
+  sigset_t sigterm_;
+  sigset_t previous_;
+};
+
+// Each test leaves the signal mask as it found it: a signal left blocked
+// would stay blocked for every later test in this process.
+class Host : public ::testing::Test {
+ protected:
+  void SetUp() override { pthread_sigmask(SIG_SETMASK, nullptr, &before_); }
+  void TearDown() override {
+    sigset_t after;
+    pthread_sigmask(SIG_SETMASK, nullptr, &after);
+    for (int signal = 1; signal < NSIG; ++signal) {
+      EXPECT_EQ(sigismember(&after, signal), sigismember(&before_, signal)) << "signal " << signal << " (un)blocked";
+    }
+  }
+
+ private:
+  sigset_t before_;
+};
+
+TEST_F(Host, RunsEveryConsumerUntilSigtermThenStopsThemAll) {
   evt::store::session first_session{{.conninfo = conninfo()}};
   evt::store::session second_session{{.conninfo = conninfo()}};
   const auto first_category = unique_category();
@@ -32,10 +74,7 @@ TEST(Host, RunsEveryConsumerUntilSigtermThenStopsThemAll) {
   second.add_handler([&](const evt::store::message_data&) { ++handled; });
 
   // The signal must reach the host, not end the test process.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  const sigterm_blocked blocked;
 
   evt::host host;
   host.add(first).add(second);
@@ -50,7 +89,7 @@ TEST(Host, RunsEveryConsumerUntilSigtermThenStopsThemAll) {
   EXPECT_EQ(handled, 2);
 }
 
-TEST(Host, AFailingConsumerStopsTheOthersAndTheExitCodeSaysSo) {
+TEST_F(Host, AFailingConsumerStopsTheOthersAndTheExitCodeSaysSo) {
   evt::store::session failing_session{{.conninfo = conninfo()}};
   evt::store::session healthy_session{{.conninfo = conninfo()}};
   const auto failing_category = unique_category();

@@ -12,14 +12,27 @@ trap 'rm -rf "$work"' EXIT
 category="idempotencyRace$RANDOM$RANDOM"
 key=$(cat /proc/sys/kernel/random/uuid)
 
-race() {  # race MODE: eight processes, released together
-  local mode=$1 pids=()
+race() {  # race MODE: eight processes, released together once all are connected
+  local mode=$1 pids=() connected=0
   rm -f "$work/start"
   for n in 1 2 3 4 5 6 7 8; do
-    "$initiator" "$category" "$key" "$work/start" "$mode" 1000 >"$work/$mode.$n" &
+    # Named, so that the server tells which of them are connected.
+    EVT_TEST_CONNINFO="$EVT_TEST_CONNINFO application_name=$category-$mode-$n" \
+      "$initiator" "$category" "$key" "$work/start" "$mode" 1000 >"$work/$mode.$n" &
     pids+=($!)
   done
-  sleep 0.5
+  # Within the 30 s they wait for the start file.
+  local deadline=$((SECONDS + 20))
+  until connected=$(psql -X -tA -d "$EVT_TEST_CONNINFO" -c "SELECT count(DISTINCT application_name) FROM pg_stat_activity
+                                                             WHERE application_name LIKE '$category-$mode-%'") &&
+    [[ $connected == 8 ]]; do
+    if ((SECONDS >= deadline)); then
+      echo "$mode: $connected of 8 processes connected in 20 s"
+      kill "${pids[@]}" 2>/dev/null || true
+      exit 1
+    fi
+    sleep 0.1
+  done
   touch "$work/start"
   for pid in "${pids[@]}"; do wait "$pid"; done
 }

@@ -39,7 +39,7 @@ helpers+=($!)
 projector=("$balances" run --database "$EVT_TEST_CONNINFO" --batch-size 7 --poll-interval-ms 20)
 kill_repeatedly "$kills" "$work/projector.log" "${projector[@]}"
 wait "${helpers[@]}"
-wait_for_events "$prefix" $((20 * 2 + 300)) 120
+wait_until_handled account:command account:command+position
 stop_services
 
 # Caught up by one more run, stopped cleanly.
@@ -47,16 +47,7 @@ stop_services
 pid=$!
 services+=($pid)
 wait_for_line "$work/final.log" "^Projecting"
-caught_up=""
-for _ in $(seq 600); do
-  caught_up="$(query -c "SELECT (SELECT (data->>'position')::bigint FROM message_store.messages
-                                WHERE stream_name = 'account:position-accountBalances' ORDER BY position DESC LIMIT 1)
-                         >= (SELECT max(global_position) FROM message_store.messages
-                             WHERE message_store.category(stream_name) = 'account')")"
-  [ "$caught_up" = "t" ] && break
-  sleep 0.1
-done
-[ "$caught_up" = "t" ] || fail "the projector did not catch up in 60 s: $(tail -3 "$work/final.log")"
+wait_until_handled account account:position-accountBalances
 kill -TERM "$pid"
 wait "$pid" || fail "account-balances run did not stop cleanly: $(tail -3 "$work/final.log")"
 services=()

@@ -35,9 +35,7 @@ for pid in "${issuers[@]}"; do wait "$pid" || fail "an issuing process failed"; 
 
 expect_balances
 issued="$(cat "$work"/issuer-*.sql | wc -l)"
-# 20 Opened + 20 initial Deposited + 260 distinct commands
-wait_for_events "$prefix" $((accounts * 2 + 260)) 120
-sleep 0.5  # anything applied twice would show up now
+wait_until_handled account:command account:command+position-accountComponent 2
 stop_services
 check_accounts "$prefix"
 echo "2 group members, 8 issuing processes, $issued commands issued for 260 distinct ones over $accounts accounts:" \

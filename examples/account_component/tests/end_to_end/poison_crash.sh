@@ -29,14 +29,10 @@ reissued_later 10 "$work/commands" | paste -d '\n' - "$work/poison" | sed '/^$/d
 expect_balances
 
 start_service
-wait_for_events "$prefix" $((accounts * 2)) 120
+wait_until_handled account:command account:command+position
 issue_while_killing "$work/issue.sql" "$kills_wanted"
 
-# A sentinel last: once it is applied, everything before it was handled.
-command_sql Deposit "$prefix-1" depositId "sentinel-$prefix" 1 | query >/dev/null
-echo "Deposit $prefix-1 depositId sentinel-$prefix 1" >>"$work/commands"
-expect_balances
-wait_for_events "$prefix" $((accounts * 2 + 101)) 120
+wait_until_handled account:command account:command+position
 stop_services
 check_accounts "$prefix"
 

@@ -47,23 +47,70 @@ start_service() {  # [account-component options...]; appends its pid to services
   "$bin/account-component" --database "$EVT_TEST_CONNINFO" --poll-interval-ms 20 "$@" >>"$work/service.log" 2>&1 &
   services+=($!)
 }
-stop_services() {  # SIGTERM, and each must exit 0
+stop_services() {  # SIGTERM once each takes it, and each must exit 0
   for pid in "${services[@]}"; do
+    wait_until 10 "account-component (pid $pid) taking SIGTERM" takes_sigterm "$pid"
     kill -TERM "$pid"
     wait "$pid" || fail "account-component (pid $pid) did not stop cleanly: $(tail -5 "$work/service.log")"
   done
   services=()
 }
 
-# Waits until the accounts prefixed $1 have $2 events in all, at most $3 s.
-wait_for_events() {
-  local count=0
-  for _ in $(seq $(($3 * 10))); do
-    count="$(query -c "SELECT count(*) FROM message_store.messages WHERE stream_name LIKE 'account-$1-%'")"
-    [ "$count" -ge "$2" ] && return 0
+# Runs CHECK every 0.1 s until it succeeds, for at most SECONDS, and fails
+# with what it said last; every service must keep running meanwhile.
+wait_until() {  # SECONDS WHAT CHECK...
+  local seconds=$1 what=$2 deadline=$((SECONDS + $1)) said pid
+  shift 2
+  until said="$("$@" 2>&1)"; do
+    for pid in "${services[@]}"; do
+      kill -0 "$pid" 2>/dev/null || fail "a service (pid $pid) exited while waiting for $what: $(tail -n 5 "$work"/*.log)"
+    done
+    [ "$SECONDS" -lt "$deadline" ] || fail "no $what after $seconds s: $said; logs: $(tail -n 5 "$work"/*.log)"
     sleep 0.1
   done
-  fail "$count of $2 events after $3 s; service log: $(tail -5 "$work/service.log")"
+}
+
+# Waits until the accounts prefixed $1 have $2 events in all, at most $3 s.
+wait_for_events() {  # PREFIX COUNT SECONDS
+  wait_until "$3" "$2 events of the accounts $1-*" has_events "$1" "$2"
+}
+has_events() {  # PREFIX COUNT
+  local count
+  count="$(query -c "SELECT count(*) FROM message_store.messages WHERE stream_name LIKE 'account-$1-%'")" || return 1
+  [ "$count" -ge "$2" ] || { echo "$count so far"; return 1; }
+}
+
+# Whether the consumer whose position stream is STREAM (each member of a
+# group of GROUP_SIZE: STREAM+0 ...) has handled everything in CATEGORY:
+# reading its part of the category after the position it recorded finds
+# nothing. The category is read each time, so what handling wrote there (the
+# reservation's copies) must be handled too. Consumers record their position
+# once caught up, so this comes true while they run.
+handled() {  # CATEGORY STREAM [GROUP_SIZE]
+  local behind="" member stream group
+  for member in $(seq 0 $((${3:-1} - 1))); do
+    stream="$2" group=""
+    [ $# -lt 3 ] || stream="$2+$member" group=", consumer_group_member => $member, consumer_group_size => $3"
+    behind+="$(query -c "SELECT '$stream at ' || coalesce(last.recorded::text, 'nothing') || ', next ' || next.global_position || '. '
+        FROM (SELECT (SELECT (data->>'position')::bigint FROM message_store.messages
+                      WHERE stream_name = '$stream' AND type = 'Recorded' ORDER BY position DESC LIMIT 1) AS recorded) AS last,
+             message_store.get_category_messages('$1', coalesce(last.recorded, 0) + 1, 1$group) AS next")" || return 1
+  done
+  [ -z "$behind" ] || { echo "$behind"; return 1; }
+}
+wait_until_handled() {  # CATEGORY STREAM [GROUP_SIZE]
+  wait_until 120 "$2 past the last message of $1" handled "$@"
+}
+
+# Whether process PID takes SIGTERM, so that SIGTERM stops it cleanly: it
+# catches it, or one of its threads blocks it (to wait for it; the thread
+# waiting shows it unblocked meanwhile). One just started may not yet.
+takes_sigterm() {  # PID
+  local masks=0 mask
+  for mask in $(awk '$1 == "SigBlk:" || $1 == "SigCgt:" { print $2 }' /proc/"$1"/task/*/status); do
+    masks=$((masks | 0x$mask))
+  done
+  (( masks & 1 << 14 ))  # SIGTERM is signal 15
 }
 
 # Every deposit and withdrawal of accounts prefixed $1 took effect exactly
@@ -152,9 +199,5 @@ kill_repeatedly() {  # COUNT LOG COMMAND...
 
 # Waits until FILE has a line matching PATTERN, at most 60 s.
 wait_for_line() {  # FILE PATTERN
-  for _ in $(seq 600); do
-    grep -q "$2" "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  fail "no line like '$2' in $1 after 60 s: $(tail -3 "$1")"
+  wait_until 60 "line like '$2' in $1" grep -q "$2" "$1"
 }

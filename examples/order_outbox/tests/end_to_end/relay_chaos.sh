@@ -28,12 +28,7 @@ helpers=()
 pid=$!
 services+=($pid)
 wait_for_line "$work/final.log" "^Relaying"
-for _ in $(seq 600); do
-  lines=$(sort -u <(grep -o '"id":"[^"]*"' "$work/delivered" 2>/dev/null) | wc -l)
-  total=$(query -c "SELECT count(*) FROM message_store.messages WHERE message_store.category(stream_name) = 'order'")
-  [ "$lines" -ge "$total" ] && break
-  sleep 0.1
-done
+wait_until_handled order "order:position-$name"
 kill -TERM "$pid"
 wait "$pid" || fail "the relay did not stop cleanly: $(tail -3 "$work/final.log")"
 services=()
