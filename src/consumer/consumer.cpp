@@ -141,7 +141,7 @@ std::int64_t consumer::handle_batch() {
                                       .correlation = settings_.correlation,
                                       .consumer_group = settings_.consumer_group,
                                       .condition = settings_.condition};
-    store::read_batch(*session_, settings_.category, batch, handle);
+    store::read_category_batch(*session_, settings_.category, batch, current_, handle);
   });
   return handled;
 }
@@ -240,28 +240,38 @@ std::int64_t consumer::run_until_caught_up() {
 }
 
 void consumer::run() {
+  bool quiet = false;  // a read found nothing, and nothing was announced while it waited
   while (!stopping_) {
-    if (handle_batch() > 0) continue;
-    // Caught up: the position stream says how far it came (for operators,
-    // and for a restart to handle nothing twice), once the gap has passed.
-    if (record_due_ || gap_passed()) record_position();
-    wait_for_messages();
+    if (handle_batch() > 0) {
+      quiet = false;
+      continue;
+    }
+    // Idle a moment with handled messages unrecorded: their position is
+    // recorded, so that a quiet consumer's position stream says how far it
+    // came (for operators, and for a restart to handle nothing again). A
+    // busy consumer, which catches up between messages, keeps Eventide's
+    // cadence.
+    if (record_due_ || quiet) record_position();
+    const bool unrecorded = record_at_ && record_at_ != last_recorded_;
+    quiet = !wait_for_messages(unrecorded ? std::min(settings_.poll_interval, settings_.position_idle_delay)
+                                          : settings_.poll_interval);
   }
   record_position();
 }
 
-void consumer::wait_for_messages() {
+bool consumer::wait_for_messages(std::chrono::milliseconds duration) {
   using namespace std::chrono;
   // In slices, to notice a stop within a few milliseconds.
-  const auto until = steady_clock::now() + settings_.poll_interval;
+  const auto until = steady_clock::now() + duration;
   for (auto now = steady_clock::now(); !stopping_ && now < until; now = steady_clock::now()) {
     const auto slice = std::min(duration_cast<milliseconds>(until - now) + milliseconds{1}, milliseconds{5});
     if (!settings_.wake_on_notify) {
       std::this_thread::sleep_for(slice);
     } else if (store::await_notification(*session_, settings_.category, slice)) {
-      return;
+      return true;
     }
   }
+  return false;
 }
 
 }  // namespace evt

@@ -20,14 +20,26 @@ handler::handler(std::string name) : name_{std::move(name)}, strict_{strict_by_d
 
 std::string handler::name() const {
   if (!name_.empty()) return name_;
-  // The class without its namespaces (those of template arguments stay).
+  // The class without its namespaces: after the last "::" outside template
+  // arguments and function parameters (a class local to a function).
   const auto type = type_name(typeid(*this));
-  const auto last = type.substr(0, type.find('<')).rfind("::");
-  return last == std::string::npos ? type : type.substr(last + 2);
+  int depth = 0;
+  for (auto at = type.size(); at > 1; --at) {
+    const char c = type[at - 1];
+    if (c == '>' || c == ')') ++depth;
+    if (c == '<' || c == '(') --depth;
+    if (depth == 0 && c == ':' && type[at - 2] == ':') return type.substr(at);
+  }
+  return type;
 }
 
 void handler::configure(store::session& session) {
-  for (const auto& build : dependencies_) build(session);
+  if (configured_ == &session) return;
+  if (configured_ != nullptr) {
+    throw error{"Handler " + name() + " is configured with another session already; a handler runs in one consumer's session"};
+  }
+  for (const auto& [dependency, build] : dependencies_) build(session);
+  configured_ = &session;
 }
 
 bool handler::operator()(const store::message_data& row) {

@@ -96,6 +96,7 @@ std::int64_t put_batch(detail::connection& connection, std::span<const new_messa
 
 std::int64_t put_unflushed(session& session, const new_message& message, std::string_view stream_name) {
   auto& connection = detail::access::of(session);
+  const detail::in_use claim{connection, writing(stream_name)};  // before it looks at the transaction
   // Inside the caller's transaction the setting would apply to all of it.
   const auto statement = connection.transaction != nullptr ? flushed : write_statement{unflushed_write_name, unflushed_write_sql};
   return put_one(connection, message, stream_name, {}, statement);

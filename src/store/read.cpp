@@ -8,10 +8,9 @@ namespace evt::store {
 namespace {
 
 template <class Batch>
-std::int64_t each_of_batch(session& session, std::string_view name, const Batch& batch,
+std::int64_t each_of_batch(session& session, std::string_view name, const Batch& batch, message_data& message,
                            const each_message_while& each) {
   const auto rows = detail::get_rows(session, name, batch);
-  message_data message;
   std::int64_t count = 0;
   for (const auto& row : rows) {
     detail::assign(message, row);
@@ -28,9 +27,10 @@ template <class Batch, class LastPosition>
 std::int64_t read_batches(session& session, std::string_view name, const each_message& each, Batch batch,
                           LastPosition last_position) {
   std::int64_t count = 0;
+  message_data reused;
   for (;;) {
     std::int64_t last = 0;
-    const auto read = each_of_batch(session, name, batch, [&](const message_data& message) {
+    const auto read = each_of_batch(session, name, batch, reused, [&](const message_data& message) {
       each(message);
       last = last_position(message);
       return true;
@@ -60,14 +60,14 @@ std::int64_t read(session& session, std::string_view stream_name_or_category, co
   return read_stream(session, stream_name_or_category, each);
 }
 
-std::int64_t read_batch(session& session, std::string_view stream_name, const stream_batch& batch,
-                        const each_message_while& each) {
-  return each_of_batch(session, stream_name, batch, each);
+std::int64_t read_stream_batch(session& session, std::string_view stream_name, const stream_batch& batch,
+                               message_data& message, const each_message_while& each) {
+  return each_of_batch(session, stream_name, batch, message, each);
 }
 
-std::int64_t read_batch(session& session, std::string_view category, const category_batch& batch,
-                        const each_message_while& each) {
-  return each_of_batch(session, category, batch, each);
+std::int64_t read_category_batch(session& session, std::string_view category, const category_batch& batch,
+                                 message_data& message, const each_message_while& each) {
+  return each_of_batch(session, category, batch, message, each);
 }
 
 }  // namespace evt::store

@@ -43,9 +43,9 @@ std::int64_t writer::substitute_write(std::size_t count, std::string_view stream
   if (count == 0) throw error{"Nothing to write: the batch is empty (Stream: " + std::string{stream_name} + ")"};
   const auto version = substitute_versions_.find(stream_name);
   const std::int64_t current = version == substitute_versions_.end() ? expected.value_or(no_stream) : version->second;
-  if (raise_expected_version_error_) {
+  if (raise_expected_version_error_) {  // as if another writer had just written
     raise_expected_version_error_ = false;
-    throw expected_version_error{std::string{stream_name}, expected.value_or(current), current};
+    throw expected_version_error{std::string{stream_name}, expected.value_or(current), current + 1};
   }
   if (expected && *expected != current) throw expected_version_error{std::string{stream_name}, *expected, current};
   const auto position = current + static_cast<std::int64_t>(count);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -121,11 +122,21 @@ struct Orders : evt::handler {
 
 }  // namespace shop
 
+template <class T>
+struct Generic : evt::handler {};
+
 TEST(Handler, IsNamedAfterItsClassUnlessGivenAName) {
   shop::Orders orders;
   EXPECT_EQ(orders.name(), "Orders");
-  Commands commands;
-  EXPECT_EQ(commands.name(), "Commands");
+  Generic<shop::Orders> generic;
+  EXPECT_EQ(generic.name(), "Generic<(anonymous namespace)::shop::Orders>");
+  struct Local : evt::handler {};
+  Local local;
+  EXPECT_EQ(local.name(), "Local");
+  struct Named : evt::handler {
+    Named() : evt::handler{"Deposits"} {}
+  } named;
+  EXPECT_EQ(named.name(), "Deposits");
 }
 
 TEST(HandlerDependency, IsASubstituteUntilTheHandlerIsConfiguredThenBuiltOnItsSession) {
@@ -138,6 +149,30 @@ TEST(HandlerDependency, IsASubstituteUntilTheHandlerIsConfiguredThenBuiltOnItsSe
   EXPECT_FALSE(orders.reservation.is_substitute());
   orders.write = evt::writer::substitute();  // a test may still put its own in
   EXPECT_TRUE(orders.write.is_substitute());
+}
+
+TEST(HandlerDependency, ASubstituteTheTestAssignedStaysAndAHandlerIsConfiguredForOneSessionOnly) {
+  shop::Orders orders;
+  orders.write = evt::writer::substitute();
+  evt::store::session session{{.conninfo = "host=/nonexistent"}};
+  orders.configure(session);
+  EXPECT_TRUE(orders.write.is_substitute()) << "the test's own";
+  EXPECT_FALSE(orders.reservation.is_substitute());
+  orders.configure(session);  // again, as a second consumer on the session would
+  EXPECT_FALSE(orders.reservation.is_substitute());
+  evt::store::session another{{.conninfo = "host=/nonexistent"}};
+  EXPECT_THROW(orders.configure(another), evt::error);
+}
+
+TEST(HandlerDependency, ADependencyGoneBeforeItsHandlerIsNotConfigured) {
+  shop::Orders orders;
+  {
+    std::optional<evt::dependency<evt::writer>> passing;
+    passing.emplace(orders);
+  }
+  evt::store::session session{{.conninfo = "host=/nonexistent"}};
+  orders.configure(session);  // under AddressSanitizer, a use after free if it were
+  EXPECT_FALSE(orders.write.is_substitute());
 }
 
 }  // namespace

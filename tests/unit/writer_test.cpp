@@ -89,7 +89,13 @@ TEST(WriterSubstitute, FindsTheOneMessageOfAType) {
 TEST(WriterSubstitute, CanBeToldToRefuseTheNextWrite) {
   auto write = evt::writer::substitute();
   write.raise_expected_version_error();
-  EXPECT_THROW(write(Deposited{.deposit_id = "d1"}, "account-1", 4), evt::expected_version_error);
+  try {
+    write(Deposited{.deposit_id = "d1"}, "account-1", 4);
+    FAIL() << "not refused";
+  } catch (const evt::expected_version_error& error) {
+    EXPECT_EQ(error.expected(), 4);
+    EXPECT_EQ(error.actual(), 5) << "as if another writer had just written";
+  }
   EXPECT_TRUE(write.written().empty());
   EXPECT_EQ(write(Deposited{.deposit_id = "d1"}, "account-1"), 0) << "only the next write is refused";
 }

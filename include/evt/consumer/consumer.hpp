@@ -20,8 +20,9 @@ namespace evt {
 // they were added (SPEC 5). It starts at the position recorded in its
 // position stream (so the last recorded message is handled again: delivery
 // is at least once), records its position every position_update_interval
-// messages, when it has caught up (a read finds nothing new) and when it
-// stops, and polls every poll_interval once caught up.
+// messages, once it has been idle for position_idle_delay (a read found
+// nothing, and nothing came meanwhile) and when it stops, and polls every
+// poll_interval once caught up.
 //
 // When a handler fails, what the error says decides (evt::error_kind):
 // - transient (a lost connection, a serialisation failure, an expected-
@@ -67,6 +68,12 @@ class consumer {
     // exactly at the defaults; a fast one is not slowed down by position
     // writes. Zero: always at the interval.
     std::chrono::milliseconds position_update_gap{10};
+    // Caught up, with handled messages whose position is not recorded yet:
+    // it is recorded once nothing has come for this long (at most the poll
+    // interval), so that the position stream of a quiet consumer says how
+    // far it came. Shorter than the time between messages, it writes a
+    // position per message.
+    std::chrono::milliseconds position_idle_delay{100};
     std::optional<std::string> correlation = std::nullopt;
     std::optional<store::consumer_group> consumer_group = std::nullopt;
     std::optional<std::string> condition = std::nullopt;
@@ -149,9 +156,9 @@ class consumer {
   bool retrying(Call&& call);
   // To the log sink, or else stderr.
   void log(const std::string& line) const;
-  // Caught up: until the poll interval passes, a stop, or (with
-  // wake_on_notify) a write to the category is announced.
-  void wait_for_messages();
+  // Caught up: until `duration` passes, a stop, or (with wake_on_notify) a
+  // write to the category is announced (then true).
+  bool wait_for_messages(std::chrono::milliseconds duration);
 
   store::session* session_;
   settings settings_;
@@ -159,6 +166,7 @@ class consumer {
   std::vector<handler> handlers_;
   std::string handler_names_;
   std::string dead_letter_category_;
+  store::message_data current_;  // refilled row by row: no allocation per message
   std::int64_t position_ = 1;           // the next global position to read
   // The position to record: the last handled message's, or just past a parked one.
   std::optional<std::int64_t> record_at_;

@@ -4,6 +4,7 @@
 #include <evt/store/session.hpp>
 
 #include <utility>
+#include <vector>
 
 namespace evt {
 
@@ -21,9 +22,10 @@ namespace evt {
 // added to calls it) then builds it on that session with
 // T::configure(session). So a handler is written once, tested with its
 // substitutes as it is (Commands commands; commands(deposit);), and run
-// for real by adding it to a consumer. It is a T: write(...),
-// store.fetch(...), and assigning another T (a test's own substitute) work
-// as on the T itself.
+// for real by adding it to a consumer. A handler used outside a consumer
+// must be configured by hand: until then it writes to its substitutes.
+// It is a T: write(...), store.fetch(...), and assigning another T work as
+// on the T itself; a T assigned is the test's own and stays, configured or not.
 template <class T>
 class dependency : public T {
  public:
@@ -31,9 +33,12 @@ class dependency : public T {
     requires requires { T::substitute(); }
       : dependency{owner, T::substitute()} {}
 
-  dependency(handler& owner, T substitute) : T{std::move(substitute)} {
-    owner.dependencies_.push_back([this](store::session& session) { T::configure(session); });
+  dependency(handler& owner, T substitute) : T{std::move(substitute)}, owner_{owner} {
+    owner_.dependencies_.push_back({this, [this](store::session& session) {
+                                      if (!assigned_) T::configure(session);
+                                    }});
   }
+  ~dependency() { std::erase_if(owner_.dependencies_, [this](const auto& entry) { return entry.first == this; }); }
 
   // The handler refers to this object: it stays where it is.
   dependency(const dependency&) = delete;
@@ -41,8 +46,13 @@ class dependency : public T {
 
   dependency& operator=(T replacement) {
     static_cast<T&>(*this) = std::move(replacement);
+    assigned_ = true;
     return *this;
   }
+
+ private:
+  handler& owner_;
+  bool assigned_ = false;
 };
 
 }  // namespace evt

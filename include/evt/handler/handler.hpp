@@ -49,6 +49,9 @@ class handler {
 
   // Builds every evt::dependency the handler declared on `session`, in place
   // of its substitute. A consumer does it when the handler is added to it.
+  // Once only: again with the same session it does nothing; with another
+  // (a second consumer on another session) it is an evt::error, since its
+  // dependencies cannot write through two sessions.
   void configure(store::session& session);
   bool is_strict() const noexcept { return strict_; }
   void set_strict(bool strict) noexcept { strict_ = strict; }
@@ -111,7 +114,8 @@ class handler {
 
   std::string name_;  // empty: the class's
   bool strict_ = false;
-  std::vector<std::function<void(store::session&)>> dependencies_;
+  std::vector<std::pair<const void*, std::function<void(store::session&)>>> dependencies_;  // by dependency
+  store::session* configured_ = nullptr;
   std::map<std::type_index, std::function<void(const void*)>> typed_;
   std::map<std::string, std::function<void(const store::message_data&)>, std::less<>> raw_;
   std::function<void(const store::message_data&)> generic_;

@@ -57,10 +57,18 @@ class executor {
 
   template <class Operation>
   Result operator()(std::string_view key, std::string_view context, Operation&& operation) {
+    return (*this)(holder::make(), key, context, std::forward<Operation>(operation));
+  }
+
+  // The same, for a caller that keeps its holder: called again with it after
+  // a connection_error, it is recognised as the caller whose lost initiate
+  // took the key (and runs the operation at once) instead of waiting out its
+  // own lease as another caller would.
+  template <class Operation>
+  Result operator()(const holder& caller, std::string_view key, std::string_view context, Operation&& operation) {
     auto& records = manager_.records();
     const auto clock = records.settings().clock;
     const auto deadline = clock() + settings_.wait_timeout;
-    const auto caller = holder::make();
     for (;;) {
       if (manager_.initiate(caller, key, context)) return run(caller, key, operation);
       const auto found = manager_.get(key);

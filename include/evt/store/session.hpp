@@ -31,7 +31,9 @@ struct access;  // the store's own way to the connection (src/store)
 // give each thread its own. A call made while another thread is inside one
 // (or inside a transaction) on the same session is refused with an
 // evt::error before it touches the connection; handing a session from one
-// thread to another between calls is fine.
+// thread to another between calls is fine. close(), is_connected() and
+// moving are not calls of that kind: only the thread using the session
+// makes them.
 class session {
  public:
   explicit session(store::settings settings = {});
@@ -89,7 +91,6 @@ class transaction {
   // (nullopt for NULL).
   using row = std::vector<std::optional<std::string>>;
   std::vector<row> query(std::string_view sql, std::initializer_list<parameter> parameters = {});
-
 
  private:
   friend class session;

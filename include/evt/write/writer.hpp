@@ -91,7 +91,9 @@ class writer {
   }
 
   // Writes `message` to its reply stream, which it then no longer carries
-  // (it still does when the write failed: the reply can be tried again).
+  // (it still does when the write failed: the reply can be tried again; after
+  // a connection_error whose write may have committed, trying again may
+  // write a second reply, with another id).
   template <message M>
   std::int64_t reply(M& message) {
     if (!message.metadata.reply_stream_name) {

@@ -226,6 +226,23 @@ TEST(IdempotencyExecutor, RejectingWhilePendingIsAnErrorWithoutWaiting) {
   EXPECT_THROW(run("k", "other request", [] { return std::string{"never"}; }), evt::fingerprint_mismatch_error);
 }
 
+TEST(IdempotencyExecutor, ACallerThatKeepsItsHolderRunsAtOnceAfterItsInitiateLostItsReply) {
+  fake_clock clock;
+  losing_storage storage;
+  auto long_lease = fake_time(clock);
+  long_lease.lease = 1h;
+  idempotency::manager<std::string> records{storage, long_lease};
+  idempotency::executor<std::string> run{records, {.wait_timeout = 300ms}};
+  const auto me = idempotency::holder::make();
+  storage.lose_next_reply = true;
+  EXPECT_THROW(run(me, "k", "", [] { return std::string{"never"}; }), evt::connection_error);
+  const auto before = clock.now();
+  EXPECT_EQ(run(me, "k", "", [] { return std::string{"ran"}; }), "ran") << "its own lost initiate holds the key";
+  EXPECT_EQ(clock.now(), before) << "no wait for its own lease";
+  EXPECT_EQ(records.get("k")->stored.attempt, 1);
+  EXPECT_EQ(run("k", "", [] { return std::string{"again"}; }), "ran") << "recorded once";
+}
+
 TEST(IdempotencyExecutor, WaitingGivesUpAtItsTimeout) {
   fake_clock clock;
   idempotency::memory_storage storage;

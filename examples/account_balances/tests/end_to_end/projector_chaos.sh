@@ -39,7 +39,7 @@ helpers+=($!)
 projector=("$balances" run --database "$EVT_TEST_CONNINFO" --batch-size 7 --poll-interval-ms 20)
 kill_repeatedly "$kills" "$work/projector.log" "${projector[@]}"
 wait "${helpers[@]}"
-wait_until_handled account:command account:command+position
+wait_until_component_handled
 stop_services
 
 # Caught up by one more run, stopped cleanly.

@@ -35,7 +35,7 @@ for pid in "${issuers[@]}"; do wait "$pid" || fail "an issuing process failed"; 
 
 expect_balances
 issued="$(cat "$work"/issuer-*.sql | wc -l)"
-wait_until_handled account:command account:command+position-accountComponent 2
+wait_until_component_handled 2
 stop_services
 check_accounts "$prefix"
 echo "2 group members, 8 issuing processes, $issued commands issued for 260 distinct ones over $accounts accounts:" \

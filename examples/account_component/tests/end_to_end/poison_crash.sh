@@ -29,10 +29,10 @@ reissued_later 10 "$work/commands" | paste -d '\n' - "$work/poison" | sed '/^$/d
 expect_balances
 
 start_service
-wait_until_handled account:command account:command+position
+wait_until_component_handled
 issue_while_killing "$work/issue.sql" "$kills_wanted"
 
-wait_until_handled account:command account:command+position
+wait_until_component_handled
 stop_services
 check_accounts "$prefix"
 

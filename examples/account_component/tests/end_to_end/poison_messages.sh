@@ -48,7 +48,7 @@ raw "$(uuid)" "account-$b" Deposited \
 query -f "$work/setup.sql" >/dev/null
 
 start_service
-wait_until_handled account:command account:command+position
+wait_until_component_handled
 # Account c gets an event that cannot be decoded (an amount that is text).
 query -c "$(raw "$(uuid)" "account-$c" Deposited "{\"depositId\": \"bad\", \"accountId\": \"$c\", \"amount\": \"lots\", \"sequence\": 1}")" >/dev/null
 
@@ -109,7 +109,7 @@ raw "$(uuid)" "account:command-$c" Deposit "$(deposit_data "$c" c1 5)" >>"$valid
 
 paste -d '\n' "$valid" "$work/poison.sql" | sed '/^$/d' >"$work/issue.sql"
 query -f "$work/issue.sql" >/dev/null
-wait_until_handled account:command account:command+position
+wait_until_component_handled
 kill -0 "${services[0]}" 2>/dev/null || fail "the service stopped: $(tail -5 "$work/service.log")"
 
 # Valid commands: once each, values as written (jsonb keeps numbers exactly,
@@ -177,7 +177,7 @@ wait "${services[0]}" 2>/dev/null || true
 services=()
 start_service
 command_sql Deposit "$d" depositId after-restart 1 | query >/dev/null
-wait_until_handled account:command account:command+position
+wait_until_component_handled
 applied="$(query -c "SELECT count(*) FROM message_store.messages WHERE stream_name = 'account-$d' AND data->>'depositId' = 'after-restart'")"
 [ "$applied" = 1 ] || fail "the deposit after the restart was applied $applied times"
 [ "$(parked_count)" = "$parked" ] || fail "parked again after a restart: $(parked_count) of $parked"

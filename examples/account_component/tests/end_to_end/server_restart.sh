@@ -54,7 +54,7 @@ writer() {  # W
 
 start_service --group-member 0 --group-size 2
 start_service --group-member 1 --group-size 2
-wait_until_handled account:command account:command+position-accountComponent 2
+wait_until_component_handled 2
 
 for w in 0 1 2 3; do
   writer $w &
@@ -70,7 +70,7 @@ for w in 0 1 2 3; do
   wait "${helpers[$w]}" || fail "writer $w gave up: $(tail -3 "$work/writer-$w.log")"
 done
 
-wait_until_handled account:command account:command+position-accountComponent 2
+wait_until_component_handled 2
 # Both services are still the processes started before the restarts.
 for pid in "${services[@]}"; do
   kill -0 "$pid" 2>/dev/null || fail "account-component (pid $pid) exited: $(tail -5 "$work/service.log")"

@@ -31,10 +31,10 @@ expect_balances
 # Caught up first (with whatever earlier tests left in account:command), so
 # that the kills fall on these commands.
 start_service
-wait_until_handled account:command account:command+position
+wait_until_component_handled
 issue_while_killing "$work/issue.sql" "$kills_wanted"
 
-wait_until_handled account:command account:command+position
+wait_until_component_handled
 stop_services
 check_accounts "$prefix"
 echo "killed with SIGKILL $kills times while 400 commands (200 distinct) arrived: each applied or rejected once, every balance exact"

@@ -85,7 +85,7 @@ has_events() {  # PREFIX COUNT
 # reading its part of the category after the position it recorded finds
 # nothing. The category is read each time, so what handling wrote there (the
 # reservation's copies) must be handled too. Consumers record their position
-# once caught up, so this comes true while they run.
+# once idle, so this comes true while they run.
 handled() {  # CATEGORY STREAM [GROUP_SIZE]
   local behind="" member stream group
   for member in $(seq 0 $((${3:-1} - 1))); do
@@ -100,6 +100,22 @@ handled() {  # CATEGORY STREAM [GROUP_SIZE]
 }
 wait_until_handled() {  # CATEGORY STREAM [GROUP_SIZE]
   wait_until 120 "$2 past the last message of $1" handled "$@"
+}
+
+# The same for the account component (one, or GROUP_SIZE members), and its
+# log has the last command: after parking N the position it records is
+# N + 1, the next to read, so the position alone does not tell whether a
+# last command at N + 1 was handled yet; its log line (handled or parked) does.
+component_handled() {  # [GROUP_SIZE]
+  if [ $# -eq 0 ]; then handled account:command account:command+position || return 1
+  else handled account:command account:command+position-accountComponent "$1" || return 1; fi
+  local last
+  last="$(query -c "SELECT max(global_position) FROM message_store.messages
+                    WHERE message_store.category(stream_name) = 'account:command'")" || return 1
+  [ -z "$last" ] || grep -qE "Global ?Position: $last[,)]" "$work/service.log" || { echo "command $last not in the log yet"; return 1; }
+}
+wait_until_component_handled() {  # [GROUP_SIZE]
+  wait_until 120 "the account component past the last command" component_handled "$@"
 }
 
 # Whether process PID takes SIGTERM, so that SIGTERM stops it cleanly: it
