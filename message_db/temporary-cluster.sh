@@ -5,6 +5,9 @@
 #       listening only on a unix socket in DIR (no TCP), and install the
 #       message store with INSTALLER (default: this folder's install.sh).
 #       Writes DIR/env.sh with the PG* variables that reach it.
+#   temporary-cluster.sh pooler DIR              start PgBouncer in front of that server, in
+#       transaction pooling mode with 2 server connections per user and
+#       database, on the unix socket DIR/.s.PGSQL.6432 (PGPORT=6432)
 #   temporary-cluster.sh restart DIR             restart that server (tests of reconnection)
 #   temporary-cluster.sh stop DIR                stop that server, delete DIR
 #
@@ -17,7 +20,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 marker=".evt-temporary-cluster"
 
-usage() { echo "usage: $0 start DIR [INSTALLER] | restart DIR | stop DIR" >&2; exit 2; }
+usage() { echo "usage: $0 start DIR [INSTALLER] | pooler DIR | restart DIR | stop DIR" >&2; exit 2; }
 [ $# -ge 2 ] || usage
 command="$1"
 dir="$2"
@@ -83,6 +86,12 @@ ENV
     [ -d "$dir" ] || { echo "No temporary cluster in $dir"; exit 0; }
     dir="$(cd "$dir" && pwd)"
     [ -e "$dir/$marker" ] || { echo "$dir was not made by $0; not touching it" >&2; exit 1; }
+    if [ -f "$dir/pgbouncer.pid" ]; then
+      echo "Stopping the PgBouncer in front of it"
+      pooler_pid="$(cat "$dir/pgbouncer.pid")"
+      kill "$pooler_pid" 2>/dev/null || true
+      for _ in $(seq 100); do kill -0 "$pooler_pid" 2>/dev/null || break; sleep 0.1; done
+    fi
     if [ -f "$dir/data/postmaster.pid" ]; then
       echo "Stopping the temporary PostgreSQL cluster in $dir"
       if ! as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null; then
@@ -94,6 +103,36 @@ ENV
       fi
     fi
     rm -rf "$dir"
+    ;;
+  pooler)
+    [ -e "$dir/$marker" ] || { echo "$dir was not made by $0; not touching it" >&2; exit 1; }
+    dir="$(cd "$dir" && pwd)"
+    command -v pgbouncer >/dev/null || { echo "pgbouncer not found (Debian package pgbouncer)" >&2; exit 1; }
+    # Trust, as the server: only the socket's owner reaches it. The users
+    # PgBouncer lets in are the cluster's two.
+    printf '"postgres" ""\n"message_store" ""\n' >"$dir/pgbouncer.users"
+    cat >"$dir/pgbouncer.ini" <<INI
+[databases]
+* = host=$dir port=5432
+
+[pgbouncer]
+listen_addr =
+listen_port = 6432
+unix_socket_dir = $dir
+auth_type = trust
+auth_file = $dir/pgbouncer.users
+pool_mode = transaction
+default_pool_size = 2
+max_client_conn = 500
+logfile = $dir/pgbouncer.log
+pidfile = $dir/pgbouncer.pid
+INI
+    [ "$(id -u)" != 0 ] || chown postgres "$dir/pgbouncer.users" "$dir/pgbouncer.ini"
+    # PgBouncer refuses to run as root.
+    as_owner pgbouncer -d -q "$dir/pgbouncer.ini"
+    for _ in $(seq 100); do [ -S "$dir/.s.PGSQL.6432" ] && break; sleep 0.1; done
+    [ -S "$dir/.s.PGSQL.6432" ] || { cat "$dir/pgbouncer.log" >&2; exit 1; }
+    echo "PgBouncer running (PGHOST=$dir PGPORT=6432, pool_mode = transaction, 2 server connections)"
     ;;
   restart)
     [ -e "$dir/$marker" ] || { echo "$dir was not made by $0; not touching it" >&2; exit 1; }

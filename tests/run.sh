@@ -2,8 +2,9 @@
 # Every test: installs what is missing, builds with AddressSanitizer and
 # UndefinedBehaviorSanitizer (warnings are errors), and runs ctest: unit
 # tests, the integration suite against our schema, the same suite against the
-# official Message DB 1.3 (label compat), the robustness suite (faults, bad
-# input, security, a short soak) and the install test. ctest starts and stops
+# official Message DB 1.3 (label compat), the store's users through PgBouncer
+# in transaction pooling mode (label pooler), the robustness suite (faults,
+# bad input, security, a short soak) and the install test. ctest starts and stops
 # its own throwaway PostgreSQL clusters. Then the threaded tests again under
 # ThreadSanitizer, and each fuzzer for a bounded time.
 #

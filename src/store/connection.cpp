@@ -137,6 +137,12 @@ void fail(const operation& operation, const pqxx::failure& failure) {
     throw condition_error{message + " (" + context(operation) + ")"};
   }
   if (starts_with(message, "Consumer group")) throw consumer_group_error{message};
+  if ((sqlstate == "42P05" || sqlstate == "26000") && message.find("prepared statement \"evt_") != std::string::npos) {
+    throw store_error{message + " (" + context(operation) + ", SQLSTATE: " + sqlstate +
+                          "; behind a transaction pooler such as PgBouncer's pool_mode = transaction, add"
+                          " evt_pool_mode=transaction to the conninfo)",
+                      sqlstate};
+  }
   if (sqlstate.empty()) throw store_error{message + " (" + context(operation) + ")", sqlstate};
   if (starts_with(message, "Must be a") || starts_with(message, "Correlation must be a category")) {
     throw stream_name_error{message};
@@ -163,9 +169,11 @@ pqxx::connection& connection::open(const operation& operation) {
   drop();
   try {
     auto fresh = std::make_unique<pqxx::connection>(settings.conninfo);
-    // Times are read in ISO form, whatever PGDATESTYLE or the role says.
-    pqxx::nontransaction{*fresh}.exec(settings.sql_condition ? "SET DateStyle = ISO; SET message_store.sql_condition = on"
-                                                             : "SET DateStyle = ISO");
+    // Times are read in ISO form, whatever PGDATESTYLE or the role says. A
+    // transaction pooler keeps this one setting for its client: it is among
+    // those the server reports (PgBouncer sets it on every server connection
+    // it lends).
+    pqxx::nontransaction{*fresh}.exec("SET DateStyle = ISO");
     for (const auto& channel : channels) receivers.push_back(std::make_unique<receiver>(*fresh, channel, notified));
     native = std::move(fresh);
   } catch (const pqxx::failure& failure) {
@@ -177,6 +185,8 @@ pqxx::connection& connection::open(const operation& operation) {
 }
 
 void connection::listen(const std::string& channel) {
+  // A LISTEN would stay on whichever server connection the pooler lent.
+  if (settings.pool_mode == pool_mode::transaction) return;
   if (!channels.insert(channel).second) return;
   const operation listening{.name = "listen"};
   auto& opened = open(listening);
@@ -195,6 +205,10 @@ bool connection::await_notification(std::string_view payload, std::chrono::milli
     return found;
   };
   if (take()) return true;
+  if (settings.pool_mode == pool_mode::transaction) {  // nothing is listened to: the caller polls
+    std::this_thread::sleep_for(timeout);
+    return false;
+  }
   if (!native || lost) {
     // Listen again at once: what was written while nobody listened is for
     // the caller to read, so a reconnection counts as a notification.

@@ -66,10 +66,16 @@ struct connection {
 
   pqxx::connection& open(const operation& operation);
 
-  // Executes a statement prepared once per connection under its name.
+  // Executes one of the store's statements: prepared once per connection
+  // under its name, or, through a transaction pooler (where a prepared
+  // statement stays on a server connection the next transaction may not
+  // get), sent unnamed with its parameters.
   template <class... Parameters>
-  pqxx::result prepared(pqxx::transaction_base& statements, const char* name, const char* sql,
-                        Parameters&&... parameters) {
+  pqxx::result execute(pqxx::transaction_base& statements, const char* name, const char* sql,
+                       Parameters&&... parameters) {
+    if (settings.pool_mode == pool_mode::transaction) {
+      return statements.exec_params(sql, std::forward<Parameters>(parameters)...);
+    }
     if (prepared_names.insert(name).second) native->prepare(name, sql);
     return statements.exec_prepared(name, std::forward<Parameters>(parameters)...);
   }

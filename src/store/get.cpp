@@ -14,13 +14,37 @@
 namespace evt::store {
 namespace {
 
-constexpr const char* stream_name_ = "evt_get_stream_messages";
-constexpr const char* stream_sql =
-    "SELECT * FROM message_store.get_stream_messages($1::varchar, $2::bigint, $3::bigint, $4::varchar)";
-constexpr const char* category_name = "evt_get_category_messages";
-constexpr const char* category_sql =
+struct statement {
+  const char* name;
+  const char* sql;
+};
+
+// A read with a condition, allowed by settings::sql_condition, turns
+// message_store.sql_condition on for its own transaction only (a function's
+// arguments are evaluated before it runs, inner ones first). Message DB
+// takes the setting's value outside that transaction, '' once any SET
+// LOCAL of it ended, for "on": so the session's value is made 'off' first,
+// and that is what stays on a server connection a pooler lends to others.
+constexpr statement stream_read{
+    "evt_get_stream_messages",
+    "SELECT * FROM message_store.get_stream_messages($1::varchar, $2::bigint, $3::bigint, $4::varchar)"};
+constexpr statement stream_read_with_condition{
+    "evt_get_stream_messages_with_condition",
+    "SELECT * FROM message_store.get_stream_messages($1::varchar, $2::bigint, $3::bigint, "
+    "CASE WHEN set_config('message_store.sql_condition',"
+    " CASE WHEN set_config('message_store.sql_condition', 'off', false) = 'off' THEN 'on' END, true) = 'on'"
+    " THEN $4::varchar END)"};
+constexpr statement category_read{
+    "evt_get_category_messages",
     "SELECT * FROM message_store.get_category_messages($1::varchar, $2::bigint, $3::bigint, $4::varchar,"
-    " $5::bigint, $6::bigint, $7::varchar)";
+    " $5::bigint, $6::bigint, $7::varchar)"};
+constexpr statement category_read_with_condition{
+    "evt_get_category_messages_with_condition",
+    "SELECT * FROM message_store.get_category_messages($1::varchar, $2::bigint, $3::bigint, $4::varchar,"
+    " $5::bigint, $6::bigint,"
+    " CASE WHEN set_config('message_store.sql_condition',"
+    " CASE WHEN set_config('message_store.sql_condition', 'off', false) = 'off' THEN 'on' END, true) = 'on'"
+    " THEN $7::varchar END)"};
 // Without the type argument when there is none: Message DB before 1.3 has
 // only the one-argument form.
 constexpr const char* last_name = "evt_get_last_stream_message";
@@ -128,9 +152,10 @@ pqxx::result detail::get_rows(session& session, std::string_view stream_name, co
     throw stream_name_error{"Must be a stream name (Category: " + std::string{stream_name} + ")"};
   }
   auto& connection = detail::access::of(session);
+  const auto read = batch.condition && connection.settings.sql_condition ? stream_read_with_condition : stream_read;
   return connection.run(reading("get stream batch", stream_name), [&](pqxx::transaction_base& statements) {
-    return connection.prepared(statements, stream_name_, stream_sql, std::string{stream_name}, batch.position,
-                               batch.batch_size, detail::text_or_null(batch.condition));
+    return connection.execute(statements, read.name, read.sql, std::string{stream_name}, batch.position,
+                           batch.batch_size, detail::text_or_null(batch.condition));
   });
 }
 
@@ -148,11 +173,12 @@ pqxx::result detail::get_rows(session& session, std::string_view category, const
   const auto size = detail::number_or_null(batch.consumer_group ? std::optional{batch.consumer_group->size}
                                                                 : std::nullopt);
   auto& connection = detail::access::of(session);
+  const auto read =
+      batch.condition && connection.settings.sql_condition ? category_read_with_condition : category_read;
   return connection.run(reading("get category batch", category), [&](pqxx::transaction_base& statements) {
-    return connection.prepared(statements, category_name, category_sql, std::string{category}, batch.position,
-                               batch.batch_size, detail::text_or_null(batch.correlation),
-                               detail::text_or_null(member), detail::text_or_null(size),
-                               detail::text_or_null(batch.condition));
+    return connection.execute(statements, read.name, read.sql, std::string{category}, batch.position,
+                           batch.batch_size, detail::text_or_null(batch.correlation), detail::text_or_null(member),
+                           detail::text_or_null(size), detail::text_or_null(batch.condition));
   });
 }
 
@@ -168,8 +194,8 @@ std::optional<message_data> get_last(session& session, std::string_view stream_n
                                      std::optional<std::string_view> type) {
   auto& connection = detail::access::of(session);
   auto found = connection.run(reading("get last", stream_name), [&](pqxx::transaction_base& statements) {
-    if (!type) return messages(connection.prepared(statements, last_name, last_sql, std::string{stream_name}));
-    return messages(connection.prepared(statements, last_of_type_name, last_of_type_sql, std::string{stream_name},
+    if (!type) return messages(connection.execute(statements, last_name, last_sql, std::string{stream_name}));
+    return messages(connection.execute(statements, last_of_type_name, last_of_type_sql, std::string{stream_name},
                                         std::string{*type}));
   });
   if (found.empty()) return std::nullopt;
@@ -181,7 +207,7 @@ std::optional<std::int64_t> stream_version(session& session, std::string_view st
   return connection.run(reading("stream version", stream_name),
                         [&](pqxx::transaction_base& statements) -> std::optional<std::int64_t> {
                           const auto version =
-                              connection.prepared(statements, version_name, version_sql, std::string{stream_name});
+                              connection.execute(statements, version_name, version_sql, std::string{stream_name});
                           if (version[0][0].is_null()) return std::nullopt;
                           return version[0][0].as<std::int64_t>();
                         });

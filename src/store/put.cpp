@@ -64,7 +64,7 @@ std::int64_t put_one(detail::connection& connection, const new_message& message,
   const auto version = detail::number_or_null(expected);
   return connection.run(writing(stream_name), [&](pqxx::transaction_base& statements) {
     return connection
-        .prepared(statements, statement.name, statement.sql, id, std::string{stream_name}, message.type,
+        .execute(statements, statement.name, statement.sql, id, std::string{stream_name}, message.type,
                   detail::text_or_null(message.data), detail::text_or_null(message.metadata),
                   detail::text_or_null(version))[0][0]
         .as<std::int64_t>();
@@ -84,7 +84,7 @@ std::int64_t put_batch(detail::connection& connection, std::span<const new_messa
   }
   const auto version = detail::number_or_null(expected);
   return connection.run(writing(stream_name), [&](pqxx::transaction_base& statements) {
-    const auto positions = connection.prepared(
+    const auto positions = connection.execute(
         statements, batch_name, batch_sql, std::string{stream_name}, detail::text_or_null(version),
         detail::array_literal(ids), detail::array_literal(types), detail::array_literal(data),
         detail::array_literal(metadata));

@@ -7,7 +7,7 @@
 namespace evt::store {
 
 session::session(store::settings settings)
-    : connection_{std::make_unique<detail::connection>(std::move(settings))} {}
+    : connection_{std::make_unique<detail::connection>(with_conninfo_options(std::move(settings)))} {}
 
 session::~session() = default;
 session::session(session&&) noexcept = default;

@@ -2,6 +2,8 @@
 
 #include "support/names.hpp"
 
+#include <evt/store/settings.hpp>
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -26,6 +28,19 @@ std::string conninfo() {
   }
   return value;
 }
+
+// ctest passes one variable only: the pooler (label pooler) listens on port
+// 6432 of the cluster's socket folder, the server on 5432.
+std::string direct_conninfo() {
+  auto direct = store::with_conninfo_options({.conninfo = conninfo()});
+  if (direct.pool_mode == store::pool_mode::session) return direct.conninfo;
+  if (const auto port = direct.conninfo.find("port=6432"); port != std::string::npos) {
+    direct.conninfo.replace(port, 9, "port=5432");
+  }
+  return direct.conninfo;
+}
+
+std::string session_conninfo() { return store::with_conninfo_options({.conninfo = conninfo()}).conninfo; }
 
 std::string conninfo_as(const std::string& role) { return conninfo() + " user=" + role; }
 
@@ -69,7 +84,9 @@ std::string error_of(const std::function<void()>& statement) {
   return {};
 }
 
-database::database(const std::string& conninfo) : connection_{conninfo} {}
+// libpq knows nothing of evt's own keyword (evt_pool_mode).
+database::database(const std::string& conninfo)
+    : connection_{store::with_conninfo_options({.conninfo = conninfo}).conninfo} {}
 
 std::int64_t database::write(const std::string& stream_name, const std::string& type,
                              const char* metadata, std::optional<std::int64_t> expected_version) {

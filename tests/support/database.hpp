@@ -13,6 +13,12 @@ namespace evt::test {
 // Where the database under test is: ctest passes one libpq conninfo in
 // EVT_TEST_CONNINFO (role message_store, as applications connect).
 std::string conninfo();
+// The same database reached without the pooler the suite may go through
+// (label pooler): for what only a direct connection shows.
+std::string direct_conninfo();
+// The conninfo without evt's pool mode: sessions made with it are in the
+// pool mode their settings say.
+std::string session_conninfo();
 // The same database as another role (libpq: the last "user" wins).
 std::string conninfo_as(const std::string& role);
 // True when the suite runs against the official Message DB (label compat):

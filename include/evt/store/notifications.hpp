@@ -12,7 +12,10 @@
 // it reads a new message at once instead of at its next poll.
 namespace evt::store {
 
-// LISTENs on `channel` now and again after every reconnection.
+// LISTENs on `channel` now and again after every reconnection. Through a
+// transaction pooler (pool_mode::transaction) nothing is listened to: a
+// LISTEN would stay on a server connection lent to others, so
+// await_notification only waits, and the caller polls.
 void listen(session& session, const std::string& channel);
 
 // Whether a notification with this payload came since the last call, or

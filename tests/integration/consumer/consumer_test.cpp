@@ -24,6 +24,9 @@ namespace {
 using namespace evt::test;
 
 struct fixture {
+  fixture() = default;
+  explicit fixture(evt::store::pool_mode mode) : session{{.conninfo = conninfo(), .pool_mode = mode}} {}
+
   evt::store::session session{{.conninfo = conninfo()}};
   std::string category = unique_category();
 
@@ -532,6 +535,18 @@ TEST(Consumer, AskedToWakeUpOnNotifyItStillPollsWhenNothingAnnounces) {
   // official functions need message_store's search path.)
   database writer{conninfo_as("postgres") +
                   " options='-c session_replication_role=replica -c search_path=message_store,public'"};
+  const auto elapsed = time_to_handle_when_idle(
+      f, {.category = f.category, .poll_interval = std::chrono::milliseconds{300}, .wake_on_notify = true}, writer,
+      std::chrono::seconds{20});
+  EXPECT_LT(elapsed, std::chrono::seconds{5}) << "found by the poll every 300 ms";
+}
+
+// Through a transaction pooler a LISTEN would stay on a server connection
+// lent to others: the consumer polls instead (whether the notify part is
+// installed or not), and finds the message at its poll.
+TEST(Consumer, AskedToWakeUpOnNotifyThroughATransactionPoolerItPolls) {
+  fixture f{evt::store::pool_mode::transaction};
+  database writer;
   const auto elapsed = time_to_handle_when_idle(
       f, {.category = f.category, .poll_interval = std::chrono::milliseconds{300}, .wake_on_notify = true}, writer,
       std::chrono::seconds{20});

@@ -1,6 +1,7 @@
 // evt::store::session: where it connects, as whom.
 #include <evt/error.hpp>
 #include <evt/store/get.hpp>
+#include <evt/store/notifications.hpp>
 #include <evt/store/put.hpp>
 #include <evt/store/session.hpp>
 #include <evt/stream_name.hpp>
@@ -103,6 +104,45 @@ TEST(Session, ACallFromAnotherThreadWhileOneIsInsideIsRefused) {
   holder.join();
   EXPECT_NE(refusal.find("in use by another thread"), std::string::npos) << refusal;
   EXPECT_EQ(evt::store::stream_version(store, stream), 0) << "the transaction committed; this thread may use it now";
+}
+
+// What a session leaves on its server connection, seen from that
+// connection: prepared statements, channels listened to, and whether SQL
+// conditions are on for the whole session.
+struct leftovers {
+  std::string prepared;
+  std::string listening;
+  std::string sql_condition;
+};
+
+leftovers after_a_session_of_work(evt::store::pool_mode mode) {
+  evt::store::session store{{.conninfo = direct_conninfo(), .sql_condition = true, .pool_mode = mode}};
+  const auto stream = unique_stream_name();
+  evt::store::put(store, {.type = "SomeType", .data = "{}"}, stream);
+  EXPECT_EQ(evt::store::get_stream(store, stream, {.condition = "type = 'SomeType'"}).size(), 1u);
+  EXPECT_EQ(evt::store::get_category(store, evt::category(stream), {.condition = "type = 'SomeType'"}).size(), 1u);
+  evt::store::listen(store, "message_store");
+  return store.transaction([](evt::store::transaction& t) {
+    const auto row = t.query(
+        "SELECT (SELECT count(*) FROM pg_prepared_statements), (SELECT count(*) FROM pg_listening_channels()),"
+        " coalesce(current_setting('message_store.sql_condition', true), '')")[0];
+    return leftovers{row[0].value(), row[1].value(), row[2].value()};
+  });
+}
+
+// Through a transaction pooler the next transaction may get another server
+// connection, and this one goes to another client: nothing may stay on it.
+TEST(Session, InTransactionPoolModeNothingOutlivesATransactionOnTheServer) {
+  const auto pooled = after_a_session_of_work(evt::store::pool_mode::transaction);
+  EXPECT_EQ(pooled.prepared, "0");
+  EXPECT_EQ(pooled.listening, "0");
+  EXPECT_EQ(pooled.sql_condition, "off") << "Message DB allows conditions when it is '' (what SET LOCAL leaves)";
+  // The control: a session of its own keeps its prepared statements and
+  // LISTENs; a condition is allowed read by read all the same.
+  const auto own = after_a_session_of_work(evt::store::pool_mode::session);
+  EXPECT_NE(own.prepared, "0");
+  EXPECT_EQ(own.listening, "1");
+  EXPECT_EQ(own.sql_condition, "off");
 }
 
 }  // namespace
