@@ -13,7 +13,9 @@
 #
 # As root the server runs as user postgres (PostgreSQL refuses to run as
 # root). Only the owner reaches the socket (trust authentication). The data
-# is disposable, so durability is traded for speed (fsync=off). stop and
+# is disposable, so durability is traded for speed (fsync=off) unless
+# EVT_CLUSTER_DURABLE=1 asks for durable commits (fsync, full page writes,
+# as production runs: for benchmarks of work bound by commits). stop and
 # restart only act on a directory that start made.
 set -euo pipefail
 
@@ -61,11 +63,13 @@ case "$command" in
         { echo "User postgres cannot reach $dir: choose a directory outside private folders" >&2; rm -rf "$dir"; exit 1; }
     fi
 
+    durability="-c fsync=off -c full_page_writes=off"
+    [ "${EVT_CLUSTER_DURABLE:-0}" != 1 ] || durability="-c fsync=on -c full_page_writes=on -c synchronous_commit=on"
     echo "Starting a temporary PostgreSQL cluster in $dir"
     as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust --no-locale -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 ||
       { cat "$dir/initdb.log" >&2; rm -rf "$dir"; exit 1; }
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/data/server.log" -w -t 60 \
-      -o "-c port=5432 -c listen_addresses='' -c unix_socket_directories=$dir -c unix_socket_permissions=0700 -c fsync=off -c full_page_writes=off" \
+      -o "-c port=5432 -c listen_addresses='' -c unix_socket_directories=$dir -c unix_socket_permissions=0700 $durability" \
       start >/dev/null ||
       { cat "$dir/data/server.log" >&2; exit 1; }
 

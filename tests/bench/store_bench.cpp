@@ -1,5 +1,7 @@
-// The evt::store side of tests/bench/store_benchmarks.sh. Connects through
-// libpq's environment (PGHOST, ...) and prints "<messages> <seconds>".
+// The evt::store side of tests/bench/store_benchmarks.sh and
+// pooler_benchmark.sh. Connects through libpq's environment (PGHOST, ...)
+// and EVT_BENCH_CONNINFO, which may add evt_pool_mode=transaction, and
+// prints "<messages> <seconds>".
 //
 //   evt_store_bench write CLIENTS SECONDS   single-message puts, CLIENTS threads
 //   evt_store_bench batch SIZE SECONDS      batches of SIZE messages, one thread
@@ -18,6 +20,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,6 +30,11 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 
 const evt::store::new_message message{.type = "SomeType", .data = R"({"attribute": "some value"})"};
+
+evt::store::settings settings() {
+  const char* conninfo = std::getenv("EVT_BENCH_CONNINFO");
+  return {.conninfo = conninfo != nullptr ? conninfo : ""};
+}
 
 double seconds_since(clock_type::time_point start) {
   return std::chrono::duration<double>(clock_type::now() - start).count();
@@ -40,7 +48,7 @@ void write(int clients, double seconds) {
   const auto start = clock_type::now();
   for (int client = 0; client < clients; ++client) {
     threads.emplace_back([&] {
-      evt::store::session session;
+      evt::store::session session{settings()};
       std::int64_t count = 0;
       while (seconds_since(start) < seconds) {
         evt::store::put(session, message, evt::stream_name("benchWrite", evt::random_uuid()));
@@ -54,7 +62,7 @@ void write(int clients, double seconds) {
 }
 
 void batch(int size, double seconds) {
-  evt::store::session session;
+  evt::store::session session{settings()};
   const std::vector<evt::store::new_message> batch(static_cast<std::size_t>(size), message);
   std::int64_t written = 0;
   const auto start = clock_type::now();
@@ -66,7 +74,7 @@ void batch(int size, double seconds) {
 }
 
 void fill(const std::string& category, std::int64_t count) {
-  evt::store::session session;
+  evt::store::session session{settings()};
   const std::vector<evt::store::new_message> batch(1000, message);
   for (std::int64_t written = 0; written < count; written += 1000) {
     evt::store::put(session, batch, evt::stream_name(category, std::to_string(written / 1000 % 100)));
@@ -75,7 +83,7 @@ void fill(const std::string& category, std::int64_t count) {
 
 void read(const std::string& category, std::int64_t batch_size) {
   const auto start = clock_type::now();
-  evt::store::session session;
+  evt::store::session session{settings()};
   std::size_t bytes = 0;
   const auto count = evt::store::read_category(
       session, category, [&](const evt::store::message_data& message) { bytes += message.data.value_or("").size(); },
@@ -86,7 +94,7 @@ void read(const std::string& category, std::int64_t batch_size) {
 
 void consume(const std::string& category, std::int64_t position_update_interval) {
   const auto start = clock_type::now();
-  evt::store::session session;
+  evt::store::session session{settings()};
   evt::consumer consumer{session, {.category = category,
                                    .identifier = evt::random_uuid(),
                                    .position_update_interval = position_update_interval}};
