@@ -12,6 +12,8 @@
 #include <evt/stream_name.hpp>
 #include <evt/uuid.hpp>
 
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -35,20 +37,25 @@ double percentile(std::vector<double> values, double p) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::fputs("usage: evt_consumer_latency_bench WAKE_ON_NOTIFY(0|1) POLL_MS COUNT\n", stderr);
-    return 2;
-  }
-  const bool wake = std::string{argv[1]} == "1";
-  const std::chrono::milliseconds poll{std::stoi(argv[2])};
-  const int count = std::stoi(argv[3]);
+  CLI::App app{"Consumer write-to-handler latency: prints \"<median ms> <p99 ms> <max ms>\".",
+               "evt_consumer_latency_bench"};
+  int wake = 0;
+  int poll_ms = 0;
+  int count = 0;
+  app.add_option("WAKE_ON_NOTIFY", wake, "1: the consumer wakes on LISTEN/NOTIFY, 0: it polls only")
+      ->required()
+      ->check(CLI::Range(0, 1));
+  app.add_option("POLL_MS", poll_ms, "the consumer's poll interval")->required()->check(CLI::PositiveNumber);
+  app.add_option("COUNT", count, "how many messages to write")->required()->check(CLI::PositiveNumber);
+  CLI11_PARSE(app, argc, argv);
+  const std::chrono::milliseconds poll{poll_ms};
   const auto category = "benchLatency" + evt::random_uuid().substr(0, 8);
 
   std::mutex mutex;
   std::map<std::string, clock_type::time_point> written;  // by stream name
   std::vector<double> latencies;
   evt::store::session reading;
-  evt::consumer consumer{reading, {.category = category, .poll_interval = poll, .wake_on_notify = wake}};
+  evt::consumer consumer{reading, {.category = category, .poll_interval = poll, .wake_on_notify = wake == 1}};
   consumer.add_handler([&](const evt::store::message_data& message) {
     const auto now = clock_type::now();
     std::lock_guard lock{mutex};

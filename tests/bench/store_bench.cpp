@@ -16,6 +16,8 @@
 #include <evt/stream_name.hpp>
 #include <evt/uuid.hpp>
 
+#include <CLI/CLI.hpp>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -108,23 +110,43 @@ void consume(const std::string& category, std::int64_t position_update_interval)
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.size() == 3 && args[0] == "write") {
-    write(std::stoi(args[1]), std::stod(args[2]));
-  } else if (args.size() == 3 && args[0] == "batch") {
-    batch(std::stoi(args[1]), std::stod(args[2]));
-  } else if (args.size() == 3 && args[0] == "fill") {
-    fill(args[1], std::stoll(args[2]));
-  } else if (args.size() == 3 && args[0] == "read") {
-    read(args[1], std::stoll(args[2]));
-  } else if (args.size() == 2 && args[0] == "consume") {
-    consume(args[1], 100);
-  } else if (args.size() == 3 && args[0] == "consume") {
-    consume(args[1], std::stoll(args[2]));
-  } else {
-    std::fputs("usage: evt_store_bench write CLIENTS SECONDS | batch SIZE SECONDS | fill CATEGORY COUNT | read CATEGORY BATCH | consume CATEGORY [POSITION_INTERVAL]\n",
-               stderr);
-    return 2;
-  }
+  CLI::App app{"The evt::store side of store_benchmarks.sh: prints \"<messages> <seconds>\".", "evt_store_bench"};
+  int clients = 1;
+  int size = 1;
+  double seconds = 0;
+  std::string category;
+  std::int64_t number = 0;  // fill's COUNT, read's BATCH
+  std::int64_t position_interval = 100;
+  const auto add_seconds = [&](CLI::App* command) {
+    command->add_option("SECONDS", seconds, "how long to write")->required()->check(CLI::PositiveNumber);
+  };
+  const auto add_category = [&](CLI::App* command) {
+    command->add_option("CATEGORY", category, "the category")->required();
+  };
+  auto* writing = app.add_subcommand("write", "single-message puts from CLIENTS threads");
+  writing->add_option("CLIENTS", clients, "threads, each with its session")->required()->check(CLI::PositiveNumber);
+  add_seconds(writing);
+  auto* batching = app.add_subcommand("batch", "batches of SIZE messages, one thread");
+  batching->add_option("SIZE", size, "messages in a batch")->required()->check(CLI::PositiveNumber);
+  add_seconds(batching);
+  auto* filling = app.add_subcommand("fill", "COUNT messages into CATEGORY, in batches");
+  add_category(filling);
+  filling->add_option("COUNT", number, "how many messages")->required()->check(CLI::PositiveNumber);
+  auto* reading = app.add_subcommand("read", "read the whole category");
+  add_category(reading);
+  reading->add_option("BATCH", number, "messages read at once")->required()->check(CLI::PositiveNumber);
+  auto* consuming = app.add_subcommand("consume", "a consumer with a no-op handler, to the end");
+  add_category(consuming);
+  consuming->add_option("POSITION_INTERVAL", position_interval, "record the position every so many messages")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.require_subcommand(1);
+  CLI11_PARSE(app, argc, argv);
+
+  if (*writing) write(clients, seconds);
+  if (*batching) batch(size, seconds);
+  if (*filling) fill(category, number);
+  if (*reading) read(category, number);
+  if (*consuming) consume(category, position_interval);
   return 0;
 }

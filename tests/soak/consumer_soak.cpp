@@ -4,7 +4,7 @@
 // of the messages) and at the end, and fails if it grew by more than
 // ALLOWED_GROWTH_MIB.
 //
-//   evt_consumer_soak MESSAGES ALLOWED_GROWTH_MIB   (EVT_TEST_CONNINFO)
+//   evt_consumer_soak MESSAGES ALLOWED_GROWTH_MIB   (EVT_TEST_CONNINFO or --database)
 #include <evt/consumer/consumer.hpp>
 #include <evt/consumer/host.hpp>
 #include <evt/handler/handler.hpp>
@@ -13,11 +13,12 @@
 #include <evt/store/session.hpp>
 #include <evt/uuid.hpp>
 
+#include <CLI/CLI.hpp>
+
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -49,13 +50,17 @@ struct Sensors : evt::handler {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const char* conninfo = std::getenv("EVT_TEST_CONNINFO");
-  if (argc != 3 || conninfo == nullptr) {
-    std::fputs("usage: EVT_TEST_CONNINFO=... evt_consumer_soak MESSAGES ALLOWED_GROWTH_MIB\n", stderr);
-    return 2;
-  }
-  const std::int64_t messages = std::atoll(argv[1]);
-  const double allowed = std::atof(argv[2]);
+  CLI::App app{"Soak of a consumer: fails if its resident memory grows by more than ALLOWED_GROWTH_MIB.",
+               "evt_consumer_soak"};
+  std::string conninfo;
+  std::int64_t messages = 0;
+  double allowed = 0;
+  app.add_option("--database", conninfo, "libpq conninfo of the store")->envname("EVT_TEST_CONNINFO")->required();
+  app.add_option("MESSAGES", messages, "how many messages to write and handle")->required()->check(CLI::PositiveNumber);
+  app.add_option("ALLOWED_GROWTH_MIB", allowed, "the growth allowed after warm-up")
+      ->required()
+      ->check(CLI::NonNegativeNumber);
+  CLI11_PARSE(app, argc, argv);
   const auto category = "soak" + evt::random_uuid().substr(0, 8);
 
   std::thread writing{[&] {

@@ -7,12 +7,15 @@
 //
 //   account_component_deposits_bench ACCOUNTS DEPOSITS
 #include "client/client.hpp"
+#include "command_line/program.hpp"
 #include "component/store.hpp"
 
 #include <evt/store/get.hpp>
 #include <evt/store/session.hpp>
 #include <evt/stream_name.hpp>
 #include <evt/uuid.hpp>
+
+#include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -36,19 +39,8 @@ void wait_for(evt::store::session& session, const std::vector<std::string>& acco
   }
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::fputs("usage: account_component_deposits_bench ACCOUNTS DEPOSITS\n", stderr);
-    return 2;
-  }
-  const auto account_count = std::stoll(argv[1]);
-  const auto deposits = std::stoll(argv[2]);
-  if (account_count < 1 || deposits % account_count != 0) {
-    std::fputs("DEPOSITS must be a multiple of ACCOUNTS\n", stderr);
-    return 2;
-  }
+int run(std::int64_t account_count, std::int64_t deposits) {
+  if (deposits % account_count != 0) throw CLI::ValidationError{"DEPOSITS", "must be a multiple of ACCOUNTS"};
   evt::store::session session;
   auto write = evt::writer::build(session);
   std::vector<std::string> accounts;
@@ -65,4 +57,19 @@ int main(int argc, char** argv) {
   wait_for(session, accounts, deposits / account_count);
   std::printf("%lld %.6f\n", static_cast<long long>(deposits),
               std::chrono::duration<double>(clock_type::now() - start).count());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Deposits through the running account component: prints \"<deposits> <seconds>\".",
+               "account_component_deposits_bench"};
+  std::int64_t accounts = 0;
+  std::int64_t deposits = 0;
+  app.add_option("ACCOUNTS", accounts, "accounts opened, deposited into round robin")
+      ->required()
+      ->check(CLI::Range(1, 1'000'000));
+  app.add_option("DEPOSITS", deposits, "deposits, a multiple of ACCOUNTS")->required()->check(CLI::Range(1, 100'000'000));
+  return account_component::command_line::run_program(app, argc, argv, [&] { return run(accounts, deposits); });
 }

@@ -10,34 +10,42 @@
 // is a positive decimal like 11.50. Exit status 0 on success, 2 on bad
 // input (usage, amount, ids, account stream name), 1 for anything else.
 #include "client/client.hpp"
-#include "command_line/arguments.hpp"
+#include "command_line/program.hpp"
+#include "command_line/validators.hpp"
 #include "component/store.hpp"
 
 #include <evt/error.hpp>
 #include <evt/message/conversion.hpp>
 #include <evt/store/session.hpp>
 
+#include <CLI/CLI.hpp>
+
 #include <iostream>
+#include <optional>
 #include <typeinfo>
 
 namespace {
 
-using account_component::command_line::arguments;
+// What the command line said; one command is given, so its words share these.
+struct words {
+  std::string database;
+  std::string account;
+  std::string amount;
+  std::optional<std::string> id;  // --customer-id, --deposit-id or --withdrawal-id
+};
 
-constexpr const char* usage =
-    "usage: account-client [--database CONNINFO] COMMAND\n"
-    "  open ACCOUNT [--customer-id ID]\n"
-    "  deposit ACCOUNT AMOUNT [--deposit-id ID]\n"
-    "  withdraw ACCOUNT AMOUNT [--withdrawal-id ID]\n"
-    "  close ACCOUNT\n"
-    "  show ACCOUNT\n";
+CLI::App* add_command(CLI::App& app, const std::string& name, const std::string& description, words& given) {
+  auto* command = app.add_subcommand(name, description);
+  command->add_option("ACCOUNT", given.account, "the account's id (its stream: account-ACCOUNT)")->required();
+  return command;
+}
 
-evt::money amount_of(const std::string& text) {
-  try {
-    return evt::money::parse(text);
-  } catch (const evt::error& error) {
-    throw arguments::usage_error{"AMOUNT must be a decimal number like 11.50 (given: " + text + ")"};
-  }
+void add_amount(CLI::App* command, words& given) {
+  command->add_option("AMOUNT", given.amount, "a positive decimal number like 11.50")->required()->check(account_component::command_line::decimal());
+}
+
+void add_id(CLI::App* command, const std::string& name, const std::string& description, words& given) {
+  command->add_option_function<std::string>(name, [&given](const std::string& id) { given.id = id; }, description);
 }
 
 // The client's own refusals (amount, ids) are plain evt::errors; the
@@ -53,61 +61,50 @@ std::string account_json(const account_component::Account& account, std::int64_t
   return text + ",\"version\":" + std::to_string(version) + "}";
 }
 
-int run(const arguments& args) {
-  const auto& words = args.positional();
-  if (words.size() < 2) throw arguments::usage_error{"COMMAND and ACCOUNT are required"};
-  const auto& command = words[0];
-  const auto& account = words[1];
-  const auto expect_words = [&](std::size_t count) {
-    if (words.size() != count) throw arguments::usage_error{"Wrong number of arguments for " + command};
-  };
-  const auto refuse_options = [&](const std::vector<std::string>& options) {
-    for (const auto& option : options) {
-      if (args.option(option)) throw arguments::usage_error{"--" + option + " does not apply to " + command};
-    }
-  };
-
-  evt::store::session session{{.conninfo = args.option("database").value_or("")}};
-  auto write = evt::writer::build(session);
-  namespace client = account_component::client;
-  if (command == "open") {
-    expect_words(2);
-    refuse_options({"deposit-id", "withdrawal-id"});
-    const auto open = client::open(write, account, args.option("customer-id"));
-    std::cout << "Open written (Account ID: " << account << ", Customer ID: " << open.customer_id << ")\n";
-  } else if (command == "deposit") {
-    expect_words(3);
-    refuse_options({"customer-id", "withdrawal-id"});
-    const auto deposit = client::deposit(write, account, amount_of(words[2]), args.option("deposit-id"));
-    std::cout << "Deposit written (Account ID: " << account << ", Deposit ID: " << deposit.deposit_id
-              << ", Amount: " << deposit.amount.to_string() << ")\n";
-  } else if (command == "withdraw") {
-    expect_words(3);
-    refuse_options({"customer-id", "deposit-id"});
-    const auto withdraw = client::withdraw(write, account, amount_of(words[2]), args.option("withdrawal-id"));
-    std::cout << "Withdraw written (Account ID: " << account << ", Withdrawal ID: " << withdraw.withdrawal_id
-              << ", Amount: " << withdraw.amount.to_string() << ")\n";
-  } else if (command == "close") {
-    expect_words(2);
-    refuse_options({"customer-id", "deposit-id", "withdrawal-id"});
-    client::close(write, account);
-    std::cout << "Close written (Account ID: " << account << ")\n";
-  } else if (command == "show") {
-    expect_words(2);
-    refuse_options({"customer-id", "deposit-id", "withdrawal-id"});
-    auto accounts = account_component::build_store(session);
-    const auto [entity, version] = accounts.fetch(account);
-    std::cout << account_json(entity, version) << "\n";
-  } else {
-    throw arguments::usage_error{"Unknown command " + command};
-  }
-  return 0;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  return account_component::command_line::run_program(
-      "account-client", usage, argc, argv, {"database", "customer-id", "deposit-id", "withdrawal-id"}, run,
-      [](const std::exception& error) { return bad_input(error) ? 2 : 1; });
+  CLI::App app{"Issues account commands to the account component and shows accounts.", "account-client"};
+  words given;
+  app.add_option("--database", given.database, "libpq conninfo of the store (default: libpq's PG* variables)");
+  auto* open = add_command(app, "open", "open an account", given);
+  add_id(open, "--customer-id", "the customer's id (default: a new UUID)", given);
+  auto* deposit = add_command(app, "deposit", "deposit AMOUNT into the account", given);
+  add_amount(deposit, given);
+  add_id(deposit, "--deposit-id", "the deposit's id, which makes it idempotent (default: a new UUID)", given);
+  auto* withdraw = add_command(app, "withdraw", "withdraw AMOUNT from the account", given);
+  add_amount(withdraw, given);
+  add_id(withdraw, "--withdrawal-id", "the withdrawal's id, which makes it idempotent (default: a new UUID)", given);
+  auto* close = add_command(app, "close", "close the account", given);
+  auto* show = add_command(app, "show", "print the account as JSON, with its version", given);
+  app.require_subcommand(1);
+
+  const auto run = [&] {
+    evt::store::session session{{.conninfo = given.database}};
+    auto write = evt::writer::build(session);
+    namespace client = account_component::client;
+    const auto& account = given.account;
+    if (*open) {
+      const auto written = client::open(write, account, given.id);
+      std::cout << "Open written (Account ID: " << account << ", Customer ID: " << written.customer_id << ")\n";
+    } else if (*deposit) {
+      const auto written = client::deposit(write, account, evt::money::parse(given.amount), given.id);
+      std::cout << "Deposit written (Account ID: " << account << ", Deposit ID: " << written.deposit_id
+                << ", Amount: " << written.amount.to_string() << ")\n";
+    } else if (*withdraw) {
+      const auto written = client::withdraw(write, account, evt::money::parse(given.amount), given.id);
+      std::cout << "Withdraw written (Account ID: " << account << ", Withdrawal ID: " << written.withdrawal_id
+                << ", Amount: " << written.amount.to_string() << ")\n";
+    } else if (*close) {
+      client::close(write, account);
+      std::cout << "Close written (Account ID: " << account << ")\n";
+    } else if (*show) {
+      auto accounts = account_component::build_store(session);
+      const auto [entity, version] = accounts.fetch(account);
+      std::cout << account_json(entity, version) << "\n";
+    }
+    return 0;
+  };
+  return account_component::command_line::run_program(app, argc, argv, run,
+                                                      [](const std::exception& error) { return bad_input(error) ? 2 : 1; });
 }

@@ -1,51 +1,51 @@
 // account-component: the account service. Runs until SIGINT or SIGTERM,
 // then finishes the current message, records its position and exits 0;
-// exits 1 when it fails.
+// exits 1 when it fails, 2 on bad usage (--help says what it takes).
 //
 //   account-component [--database CONNINFO] [--group-member N --group-size M]
 //                     [--poll-interval-ms MS] [--batch-size N]
 //
 // Without --database, libpq's PG* variables say where the store is. One log
 // line per handled message on stdout, ignored commands included.
-#include "command_line/arguments.hpp"
+#include "command_line/program.hpp"
 #include "component/component.hpp"
 
 #include <evt/consumer/host.hpp>
 #include <evt/error.hpp>
 #include <evt/store/session.hpp>
 
+#include <CLI/CLI.hpp>
+
 #include <iostream>
 #include <mutex>
 
 namespace {
 
-using account_component::command_line::arguments;
+struct options {
+  std::string database;
+  std::int64_t group_member = 0;
+  std::int64_t group_size = 1;
+  std::int64_t poll_interval_ms = account_component::component::settings{}.poll_interval.count();
+  std::int64_t batch_size = account_component::component::settings{}.batch_size;
+};
 
-constexpr const char* usage =
-    "usage: account-component [--database CONNINFO] [--group-member N --group-size M]\n"
-    "                         [--poll-interval-ms MS] [--batch-size N]\n";
-
-int run(const arguments& args) {
-  if (!args.positional().empty()) throw arguments::usage_error{"Unexpected argument " + args.positional().front()};
+int run(const options& given, bool in_group) {
   account_component::component::settings settings;
-  const auto member = args.number("group-member", 0, 1'000'000);
-  const auto size = args.number("group-size", 1, 1'000'000);
-  if (member.has_value() != size.has_value()) {
-    throw arguments::usage_error{"--group-member and --group-size go together"};
+  if (in_group) {
+    if (given.group_member >= given.group_size) {
+      throw CLI::ValidationError{"--group-member", "must be less than --group-size"};
+    }
+    settings.consumer_group = evt::store::consumer_group{.member = given.group_member, .size = given.group_size};
   }
-  if (member) {
-    if (*member >= *size) throw arguments::usage_error{"--group-member must be less than --group-size"};
-    settings.consumer_group = evt::store::consumer_group{.member = *member, .size = *size};
-  }
-  if (const auto poll = args.number("poll-interval-ms", 1, 3'600'000)) settings.poll_interval = std::chrono::milliseconds{*poll};
-  if (const auto batch = args.number("batch-size", 1, 1'000'000)) settings.batch_size = *batch;
+  settings.poll_interval = std::chrono::milliseconds{given.poll_interval_ms};
+  settings.batch_size = given.batch_size;
   std::mutex output;
   settings.log = [&output](const std::string& line) {
     const std::lock_guard lock{output};
     std::cout << line << std::endl;
   };
 
-  evt::store::session session{{.conninfo = args.option("database").value_or("")}};
+  evt::store::session session{{.conninfo = given.database}};
   account_component::component component{session, settings};
   settings.log("Account component started (Category: account:command, Position Stream: " +
                component.consumer().position_stream_name() + ")");
@@ -59,7 +59,21 @@ int run(const arguments& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  return account_component::command_line::run_program(
-      "account-component", usage, argc, argv,
-      {"database", "group-member", "group-size", "poll-interval-ms", "batch-size"}, run);
+  CLI::App app{"The account service: handles the account:command category until SIGINT or SIGTERM (then exit 0).",
+               "account-component"};
+  options given;
+  app.add_option("--database", given.database, "libpq conninfo of the store (default: libpq's PG* variables)");
+  auto* member = app.add_option("--group-member", given.group_member, "this process's member of a consumer group")
+                     ->check(CLI::Range(0, 1'000'000));
+  auto* size = app.add_option("--group-size", given.group_size, "the consumer group's size")
+                   ->check(CLI::Range(1, 1'000'000));
+  member->needs(size);
+  size->needs(member);
+  app.add_option("--poll-interval-ms", given.poll_interval_ms, "how often to read the category when idle")
+      ->check(CLI::Range(1, 3'600'000))
+      ->capture_default_str();
+  app.add_option("--batch-size", given.batch_size, "messages read at once")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  return account_component::command_line::run_program(app, argc, argv, [&] { return run(given, member->count() > 0); });
 }

@@ -12,8 +12,11 @@
 //   account-opening check --key K --account ID --customer ID --amount X [--database CONNINFO]
 //       Exit 0 when that opening's effects are each exactly once.
 //
+// Bad usage (--help says what each command takes) exits 2.
+//
 // Without --database, libpq's PG* variables say where the store is.
-#include "command_line/arguments.hpp"
+#include "command_line/program.hpp"
+#include "command_line/validators.hpp"
 #include "crash/crash_points.hpp"
 #include "driver/driver.hpp"
 #include "driver/effects.hpp"
@@ -23,53 +26,42 @@
 #include <evt/error.hpp>
 #include <evt/store/session.hpp>
 
-#include <charconv>
+#include <CLI/CLI.hpp>
+
 #include <iostream>
+#include <limits>
 
 namespace {
 
-using account_component::command_line::arguments;
 using namespace account_opening;
+namespace command_line = account_component::command_line;
 
-constexpr const char* usage =
-    "usage: account-opening open --key K --account ID --customer ID --amount X\n"
-    "                       [--crash-at POINT] [--payment-failure-rate R] [--seed N] [--database CONNINFO]\n"
-    "       account-opening drive [--openings N] [--payment-failure-rate R] [--seed N] [--database CONNINFO]\n"
-    "       account-opening check --key K --account ID --customer ID --amount X [--database CONNINFO]\n";
+// What the request options said; --amount is checked to be a decimal.
+struct request_words {
+  std::string key;
+  std::string account;
+  std::string customer;
+  std::string amount;
 
-std::string required(const arguments& args, const std::string& name) {
-  auto value = args.option(name);
-  if (!value || value->empty()) throw arguments::usage_error{"--" + name + " is required"};
-  return *value;
-}
-
-request request_of(const arguments& args) {
-  return request{.key = required(args, "key"),
-                 .account_id = required(args, "account"),
-                 .customer_id = required(args, "customer"),
-                 .amount = evt::money::parse(required(args, "amount"))};
-}
-
-double rate_of(const arguments& args) {
-  const auto text = args.option("payment-failure-rate").value_or("0");
-  double rate = -1;
-  const auto [end, status] = std::from_chars(text.data(), text.data() + text.size(), rate);
-  if (status != std::errc{} || end != text.data() + text.size() || rate < 0 || rate > 0.9) {
-    throw arguments::usage_error{"--payment-failure-rate must be a number from 0 to 0.9 (given: " + text + ")"};
+  request parse() const {
+    return request{.key = key, .account_id = account, .customer_id = customer, .amount = evt::money::parse(amount)};
   }
-  return rate;
-}
+};
 
-evt::store::settings store_settings(const arguments& args) { return {.conninfo = args.option("database").value_or("")}; }
+struct options {
+  std::string database;
+  request_words request;
+  std::string crash_at;
+  payments::payment_service::settings payments;
+  drive_settings drive;  // its program and database: this program, --database
+};
 
-int open(const arguments& args) {
-  const auto request = request_of(args);
-  const crash_at crash{args.option("crash-at").value_or("")};
-  evt::store::session session{store_settings(args)};
-  evt::store::session payments_session{store_settings(args)};
-  payments::payment_service payments{
-      payments_session,
-      {.failure_rate = rate_of(args), .seed = static_cast<std::uint64_t>(args.number("seed", 0, INT64_MAX).value_or(1))}};
+int open(const options& given) {
+  const auto request = given.request.parse();
+  const crash_at crash{given.crash_at};
+  evt::store::session session{{.conninfo = given.database}};
+  evt::store::session payments_session{{.conninfo = given.database}};
+  payments::payment_service payments{payments_session, given.payments};
   account_opening::account_opening opening{session, payments, crash};
   try {
     const auto outcome = opening.run(request);
@@ -82,36 +74,68 @@ int open(const arguments& args) {
   }
 }
 
-int drive(const arguments& args, const char* program) {
-  return account_opening::drive({.program = program,
-                                 .database = args.option("database").value_or(""),
-                                 .openings = args.number("openings", 1, 100'000).value_or(15),
-                                 .payment_failure_rate = args.option("payment-failure-rate") ? rate_of(args) : 0.3,
-                                 .seed = static_cast<std::uint64_t>(args.number("seed", 0, INT64_MAX).value_or(1))},
-                                std::cout);
-}
-
-int check(const arguments& args) {
-  const auto request = request_of(args);
-  evt::store::session session{store_settings(args)};
+int check(const options& given) {
+  const auto request = given.request.parse();
+  evt::store::session session{{.conninfo = given.database}};
   const auto problems = read_effects(session, request).problems(request);
   for (const auto& problem : problems) std::cout << "WRONG: " << problem << "\n";
   if (problems.empty()) std::cout << "Exactly once: " << request.key << "\n";
   return problems.empty() ? 0 : 1;
 }
 
-int run(const arguments& args) {
-  const auto& command = args.command();
-  if (command == "open") return open(args);
-  if (command == "drive") return drive(args, "/proc/self/exe");
-  if (command == "check") return check(args);
-  throw arguments::usage_error{"Unknown command " + command};
+void add_request(CLI::App* command, request_words& request) {
+  const auto& not_blank = command_line::not_blank();
+  command->add_option("--key", request.key, "the idempotency key of the opening")->required()->check(not_blank);
+  command->add_option("--account", request.account, "the account's id")->required()->check(not_blank);
+  command->add_option("--customer", request.customer, "the customer's id")->required()->check(not_blank);
+  command->add_option("--amount", request.amount, "the initial deposit, a decimal like 100.25")
+      ->required()
+      ->check(command_line::decimal());
+}
+
+void add_payments(CLI::App* command, double& failure_rate, std::uint64_t& seed) {
+  command->add_option("--payment-failure-rate", failure_rate, "how often the payment service fails, of each kind")
+      ->check(CLI::Range(0.0, 0.9))
+      ->capture_default_str();
+  command->add_option("--seed", seed, "the seed of the payment service's failures")
+      ->check(CLI::Range(std::int64_t{0}, std::numeric_limits<std::int64_t>::max()))
+      ->capture_default_str();
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  return account_component::command_line::run_program(
-      "account-opening", usage, argc, argv,
-      {"key", "account", "customer", "amount", "crash-at", "payment-failure-rate", "seed", "database", "openings"}, run);
+  CLI::App app{"Opens an account with an initial deposit, once per idempotency key, in atomic phases with recovery "
+               "points.",
+               "account-opening"};
+  options given;
+  app.add_option("--database", given.database, "libpq conninfo of the store (default: libpq's PG* variables)");
+
+  auto* opening = app.add_subcommand(
+      "open", "open the account; prints the response. Exit 3 when the payment service failed (run again: it resumes)");
+  add_request(opening, given.request);
+  opening->add_option("--crash-at", given.crash_at, "kill this process (SIGKILL) when it reaches this point")
+      ->check(CLI::IsMember(crash_points()));
+  add_payments(opening, given.payments.failure_rate, given.payments.seed);
+
+  auto* driving = app.add_subcommand(
+      "drive", "crash openings at every recovery point, retry them, and check every effect happened exactly once");
+  driving->add_option("--openings", given.drive.openings, "how many openings")
+      ->check(CLI::Range(1, 100'000))
+      ->capture_default_str();
+  add_payments(driving, given.drive.payment_failure_rate, given.drive.seed);
+
+  auto* checking = app.add_subcommand("check", "exit 0 when that opening's effects are each exactly once, 1 otherwise");
+  add_request(checking, given.request);
+  app.require_subcommand(1);
+
+  return command_line::run_program(app, argc, argv, [&] {
+    if (*opening) return open(given);
+    if (*driving) {
+      given.drive.program = "/proc/self/exe";
+      given.drive.database = given.database;
+      return drive(given.drive, std::cout);
+    }
+    return check(given);
+  });
 }

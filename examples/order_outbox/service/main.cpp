@@ -9,13 +9,19 @@
 //   order-outbox verify --file PATH [--database CONNINFO]
 //       exit 0 when the file holds every message, first deliveries in the
 //       order written, and every duplicate flagged as a possible redelivery
-#include "command_line/arguments.hpp"
+//
+// Without --database, libpq's PG* variables say where the store is. Bad
+// usage (--help says what each command takes) exits 2, an error 1.
+#include "command_line/program.hpp"
+#include "command_line/signals.hpp"
 #include "orders/orders.hpp"
 
 #include <evt/relay/file_sink.hpp>
 #include <evt/relay/relay.hpp>
 #include <evt/relay/webhook_sink.hpp>
 #include <evt/store/session.hpp>
+
+#include <CLI/CLI.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -25,73 +31,105 @@
 
 namespace {
 
-using account_component::command_line::arguments;
+struct options {
+  std::string database;
+  // place
+  std::string prefix;
+  std::int64_t orders = 0;
+  std::int64_t amount = 0;  // 0: each order's number
+  std::int64_t interval_ms = 0;
+  // relay and verify
+  std::string file;
+  std::string webhook;
+  std::string name = "orders";
+  std::int64_t max_attempts = 5;
+};
 
-constexpr const char* usage =
-    "usage: order-outbox install [--database CONNINFO]\n"
-    "       order-outbox place --prefix P --orders N [--amount A] [--interval-ms MS] [--database CONNINFO]\n"
-    "       order-outbox relay (--file PATH | --webhook URL) [--name NAME] [--max-attempts N] [--database CONNINFO]\n"
-    "       order-outbox verify --file PATH [--database CONNINFO]\n";
+int place(evt::store::session& session, const options& given) {
+  const std::chrono::milliseconds interval{given.interval_ms};
+  for (std::int64_t n = 1; n <= given.orders; ++n) {
+    order_outbox::place(session, given.prefix + "-" + std::to_string(n), given.amount == 0 ? n : given.amount);
+    std::this_thread::sleep_for(interval);
+  }
+  return 0;
+}
 
-int run(const arguments& args) {
-  const auto& command = args.command();
+int relay(evt::store::session& session, const options& given) {
   const auto& stopping = account_component::command_line::stop_on_signals();
-  evt::store::session session{{.conninfo = args.option("database").value_or("")}};
-  if (command == "install") {
-    order_outbox::install(session);
-    return 0;
+  std::unique_ptr<evt::relay::sink> sink;
+  if (!given.file.empty()) {
+    sink = std::make_unique<evt::relay::file_sink>(given.file);
+  } else {
+    sink = std::make_unique<evt::relay::webhook_sink>(evt::relay::webhook_sink::settings{.url = given.webhook});
   }
-  if (command == "place") {
-    const auto prefix = args.option("prefix");
-    const auto orders = args.number("orders", 1, 1'000'000);
-    if (!prefix || !orders) throw arguments::usage_error{"place needs --prefix and --orders"};
-    const std::chrono::milliseconds interval{args.number("interval-ms", 0, 60'000).value_or(0)};
-    for (std::int64_t n = 1; n <= *orders; ++n) {
-      order_outbox::place(session, *prefix + "-" + std::to_string(n), args.number("amount", 1, 1'000'000).value_or(n));
-      std::this_thread::sleep_for(interval);
-    }
-    return 0;
-  }
-  if (command == "relay") {
-    std::unique_ptr<evt::relay::sink> sink;
-    if (const auto file = args.option("file")) {
-      sink = std::make_unique<evt::relay::file_sink>(*file);
-    } else if (const auto url = args.option("webhook")) {
-      sink = std::make_unique<evt::relay::webhook_sink>(evt::relay::webhook_sink::settings{.url = *url});
-    } else {
-      throw arguments::usage_error{"relay needs --file or --webhook"};
-    }
-    evt::relay::relay relay{session, *sink,
-                            {.name = args.option("name").value_or("orders"),
-                             .category = order_outbox::category,
-                             .poll_interval = std::chrono::milliseconds{20},
-                             .max_attempts = args.number("max-attempts", 1, 1000).value_or(5),
-                             .log = [](const std::string& line) { std::cerr << line << std::endl; }}};
-    std::cerr << "Relaying " << order_outbox::category << " from global position " << relay.position() + 1 << std::endl;
-    relay.run([&stopping] { return stopping.load(); });
-    const auto& done = relay.telemetry();
-    std::cout << "Delivered " << done.delivered << " (" << done.possible_redeliveries << " possible redeliveries), "
-              << done.retries << " retries, " << done.dead_lettered << " dead-lettered" << std::endl;
-    return 0;
-  }
-  if (command == "verify") {
-    const auto file = args.option("file");
-    if (!file) throw arguments::usage_error{"verify needs --file"};
-    const auto verdict = order_outbox::verify(session, *file);
-    std::cout << verdict.messages << " messages in the store, " << verdict.lines << " deliveries: every message "
-              << (verdict.problems.empty() ? "delivered, in order, no gap; " : "NOT delivered as it should be; ")
-              << verdict.duplicates << " duplicates, " << verdict.duplicates_flagged
-              << " of them flagged as possible redeliveries" << std::endl;
-    for (const auto& problem : verdict.problems) std::cout << "WRONG: " << problem << std::endl;
-    return verdict.problems.empty() ? 0 : 1;
-  }
-  throw arguments::usage_error{"Unknown command " + command};
+  evt::relay::relay relay{session, *sink,
+                          {.name = given.name,
+                           .category = order_outbox::category,
+                           .poll_interval = std::chrono::milliseconds{20},
+                           .max_attempts = given.max_attempts,
+                           .log = [](const std::string& line) { std::cerr << line << std::endl; }}};
+  std::cerr << "Relaying " << order_outbox::category << " from global position " << relay.position() + 1 << std::endl;
+  relay.run([&stopping] { return stopping.load(); });
+  const auto& done = relay.telemetry();
+  std::cout << "Delivered " << done.delivered << " (" << done.possible_redeliveries << " possible redeliveries), "
+            << done.retries << " retries, " << done.dead_lettered << " dead-lettered" << std::endl;
+  return 0;
+}
+
+int verify(evt::store::session& session, const options& given) {
+  const auto verdict = order_outbox::verify(session, given.file);
+  std::cout << verdict.messages << " messages in the store, " << verdict.lines << " deliveries: every message "
+            << (verdict.problems.empty() ? "delivered, in order, no gap; " : "NOT delivered as it should be; ")
+            << verdict.duplicates << " duplicates, " << verdict.duplicates_flagged
+            << " of them flagged as possible redeliveries" << std::endl;
+  for (const auto& problem : verdict.problems) std::cout << "WRONG: " << problem << std::endl;
+  return verdict.problems.empty() ? 0 : 1;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  return account_component::command_line::run_program(
-      "order-outbox", usage, argc, argv,
-      {"database", "prefix", "orders", "amount", "interval-ms", "file", "webhook", "name", "max-attempts"}, run);
+  CLI::App app{"Orders written with their messages in one transaction, and the outbox relay that delivers them.",
+               "order-outbox"};
+  options given;
+  app.add_option("--database", given.database, "libpq conninfo of the store (default: libpq's PG* variables)");
+
+  auto* install = app.add_subcommand("install", "create the orders table");
+
+  auto* placing = app.add_subcommand("place", "place orders P-1 .. P-N: each an orders row and OrderPlaced, OrderPaid "
+                                              "in order-<id>");
+  placing->add_option("--prefix", given.prefix, "P, the orders' ids' prefix")->required();
+  placing->add_option("--orders", given.orders, "N, how many orders")->required()->check(CLI::Range(1, 1'000'000));
+  placing->add_option("--amount", given.amount, "each order's amount (default: the order's number)")
+      ->check(CLI::Range(1, 1'000'000));
+  placing->add_option("--interval-ms", given.interval_ms, "the pause after each order")
+      ->check(CLI::Range(0, 60'000))
+      ->capture_default_str();
+
+  auto* relaying = app.add_subcommand(
+      "relay", "deliver the order category until SIGINT or SIGTERM (exit 0), then print what was delivered");
+  auto* sink = relaying->add_option_group("sink", "where to deliver: one of");
+  sink->add_option("--file", given.file, "append each message to this file, one JSON line each");
+  sink->add_option("--webhook", given.webhook, "post each message to this URL");
+  sink->require_option(1);
+  relaying->add_option("--name", given.name, "the relay's name (its position stream)")->capture_default_str();
+  relaying->add_option("--max-attempts", given.max_attempts, "deliveries of one message before it is dead-lettered")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+
+  auto* verifying = app.add_subcommand("verify", "exit 0 when the file holds every message, first deliveries in the "
+                                                 "order written, and every duplicate flagged as a possible redelivery");
+  verifying->add_option("--file", given.file, "the relay's file")->required();
+  app.require_subcommand(1);
+
+  return account_component::command_line::run_program(app, argc, argv, [&] {
+    evt::store::session session{{.conninfo = given.database}};
+    if (*install) {
+      order_outbox::install(session);
+      return 0;
+    }
+    if (*placing) return place(session, given);
+    if (*relaying) return relay(session, given);
+    return verify(session, given);
+  });
 }

@@ -11,21 +11,30 @@
 
 #include "support/database.hpp"
 
+#include <CLI/CLI.hpp>
+
 #include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <unistd.h>
 
 int main(int argc, char** argv) {
-  if (argc != 6) {
-    std::cerr << "usage: evt_idempotency_initiator CATEGORY KEY START_FILE hold|execute LEASE_MS\n";
-    return 2;
-  }
-  const std::string category = argv[1], key = argv[2], start = argv[3], mode = argv[4];
-  const std::chrono::milliseconds lease{std::stoll(argv[5])};
+  CLI::App app{"One process of the idempotency process race.", "evt_idempotency_initiator"};
+  std::string category, key, start, mode;
+  std::int64_t lease_ms = 0;
+  app.add_option("CATEGORY", category, "the idempotency records' category")->required();
+  app.add_option("KEY", key, "the idempotency key")->required();
+  app.add_option("START_FILE", start, "begin once this file exists")->required();
+  app.add_option("MODE", mode, "hold: initiate and exit (a crash); execute: run through the executor")
+      ->required()
+      ->check(CLI::IsMember(std::vector<std::string>{"hold", "execute"}));
+  app.add_option("LEASE_MS", lease_ms, "the records' lease")->required()->check(CLI::PositiveNumber);
+  CLI11_PARSE(app, argc, argv);
+  const std::chrono::milliseconds lease{lease_ms};
   try {
     evt::store::session session{{.conninfo = evt::test::conninfo()}};
     evt::idempotency::message_store_storage storage{session, category};
