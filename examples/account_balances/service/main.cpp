@@ -41,7 +41,8 @@ void print(const std::vector<std::string>& rows) {
 }
 
 evt::projector build_projector(evt::store::session& session, const options& given) {
-  return account_balances::build_projector(session, given.batch_size, std::chrono::milliseconds{given.poll_interval_ms});
+  const std::chrono::milliseconds poll_interval{given.poll_interval_ms};
+  return account_balances::build_projector(session, given.batch_size, poll_interval);
 }
 
 int run(evt::store::session& session, const options& given) {

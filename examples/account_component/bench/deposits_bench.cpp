@@ -70,6 +70,8 @@ int main(int argc, char** argv) {
   app.add_option("ACCOUNTS", accounts, "accounts opened, deposited into round robin")
       ->required()
       ->check(CLI::Range(1, 1'000'000));
-  app.add_option("DEPOSITS", deposits, "deposits, a multiple of ACCOUNTS")->required()->check(CLI::Range(1, 100'000'000));
+  app.add_option("DEPOSITS", deposits, "deposits, a multiple of ACCOUNTS")
+      ->required()
+      ->check(CLI::Range(1, 100'000'000));
   return account_component::command_line::run_program(app, argc, argv, [&] { return run(accounts, deposits); });
 }

@@ -41,7 +41,9 @@ CLI::App* add_command(CLI::App& app, const std::string& name, const std::string&
 }
 
 void add_amount(CLI::App* command, words& given) {
-  command->add_option("AMOUNT", given.amount, "a positive decimal number like 11.50")->required()->check(account_component::command_line::decimal());
+  command->add_option("AMOUNT", given.amount, "a positive decimal number like 11.50")
+      ->required()
+      ->check(account_component::command_line::decimal());
 }
 
 void add_id(CLI::App* command, const std::string& name, const std::string& description, words& given) {
@@ -105,6 +107,6 @@ int main(int argc, char** argv) {
     }
     return 0;
   };
-  return account_component::command_line::run_program(app, argc, argv, run,
-                                                      [](const std::exception& error) { return bad_input(error) ? 2 : 1; });
+  return account_component::command_line::run_program(
+      app, argc, argv, run, [](const std::exception& error) { return bad_input(error) ? 2 : 1; });
 }

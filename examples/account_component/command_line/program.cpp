@@ -10,7 +10,7 @@ namespace {
 
 constexpr int usage_status = 2;
 
-void give_manners(CLI::App& app) {
+void apply_conventions(CLI::App& app) {
   app.failure_message([](const CLI::App* failed, const CLI::Error& error) {
     return failed->get_name() + ": " + CLI::FailureMessage::simple(failed, error);
   });
@@ -33,7 +33,7 @@ int exit_on(const CLI::App& app, const CLI::Error& error) { return app.exit(erro
 
 int run_program(CLI::App& app, int argc, char** argv, const std::function<int()>& program,
                 const std::function<int(const std::exception&)>& status_of) {
-  give_manners(app);
+  apply_conventions(app);
   try {
     app.parse(argc, argv);
     return program();

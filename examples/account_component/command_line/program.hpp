@@ -11,9 +11,9 @@ namespace account_component::command_line {
 
 // A program's main: parses the words into `app` (its options, positionals
 // and subcommands, with descriptions for --help), then runs `program`.
-// Before parsing, it gives every example program the same manners: options
-// of the program are accepted after a subcommand too ("account-opening open
-// ... --database D"), and an error names the program.
+// Before parsing, it applies the examples' conventions: the program's own
+// options are accepted after a subcommand too ("account-opening open ...
+// --database D"), and an error message starts with the program's name.
 //
 // Exit statuses: --help prints the usage (0); a CLI::ParseError, from the
 // parse or thrown by `program` for a check CLI11 cannot express, prints its
