@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <string>
 #include <thread>
 #include <vector>
@@ -134,7 +135,9 @@ int main(int argc, char** argv) {
   filling->add_option("COUNT", number, "how many messages")->required()->check(CLI::PositiveNumber);
   auto* reading = app.add_subcommand("read", "read the whole category");
   add_category(reading);
-  reading->add_option("BATCH", number, "messages read at once")->required()->check(CLI::PositiveNumber);
+  reading->add_option("BATCH", number, "messages read at once (-1: all in one)")
+      ->required()
+      ->check(CLI::Range(std::int64_t{-1}, std::numeric_limits<std::int64_t>::max()));
   auto* consuming = app.add_subcommand("consume", "a consumer with a no-op handler, to the end");
   add_category(consuming);
   consuming->add_option("POSITION_INTERVAL", position_interval, "record the position every so many messages")
