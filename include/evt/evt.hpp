@@ -34,6 +34,7 @@
 #include <evt/relay/relay.hpp>
 #include <evt/reservation/reservation.hpp>
 #include <evt/store/get.hpp>
+#include <evt/store/lag.hpp>
 #include <evt/store/put.hpp>
 #include <evt/store/read.hpp>
 #include <evt/store/session.hpp>

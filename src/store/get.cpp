@@ -62,24 +62,6 @@ constexpr int digits(std::string_view text, std::size_t from, std::size_t count)
   return value;
 }
 
-// "2026-11-24 14:43:40.632554": timestamp without time zone, in UTC; the
-// fraction has up to six digits and is left out when zero.
-time_point parse_time(std::string_view text) {
-  if (text.size() < 19) throw error{"Unreadable message time: " + std::string{text}};
-  const std::chrono::year_month_day date{std::chrono::year{digits(text, 0, 4)},
-                                         std::chrono::month{static_cast<unsigned>(digits(text, 5, 2))},
-                                         std::chrono::day{static_cast<unsigned>(digits(text, 8, 2))}};
-  auto time = time_point{std::chrono::sys_days{date}} + std::chrono::hours{digits(text, 11, 2)} +
-              std::chrono::minutes{digits(text, 14, 2)} + std::chrono::seconds{digits(text, 17, 2)};
-  if (text.size() > 20 && text[19] == '.') {
-    const auto count = std::min<std::size_t>(text.size() - 20, 6);
-    auto fraction = digits(text, 20, count);
-    for (auto scale = count; scale < 6; ++scale) fraction *= 10;
-    time += std::chrono::microseconds{fraction};
-  }
-  return time;
-}
-
 // A column of the message_store.message type that must be a whole number:
 // anything else (a schema other than Message DB's) is an error, not a 0.
 std::int64_t integer(const pqxx::field& field, const message_data& message) {
@@ -108,6 +90,24 @@ void assign_text(std::optional<std::string>& target, const pqxx::field& field) {
 
 }  // namespace
 
+// "2026-11-24 14:43:40.632554": timestamp without time zone, in UTC; the
+// fraction has up to six digits and is left out when zero.
+time_point detail::parse_time(std::string_view text) {
+  if (text.size() < 19) throw error{"Unreadable message time: " + std::string{text}};
+  const std::chrono::year_month_day date{std::chrono::year{digits(text, 0, 4)},
+                                         std::chrono::month{static_cast<unsigned>(digits(text, 5, 2))},
+                                         std::chrono::day{static_cast<unsigned>(digits(text, 8, 2))}};
+  auto time = time_point{std::chrono::sys_days{date}} + std::chrono::hours{digits(text, 11, 2)} +
+              std::chrono::minutes{digits(text, 14, 2)} + std::chrono::seconds{digits(text, 17, 2)};
+  if (text.size() > 20 && text[19] == '.') {
+    const auto count = std::min<std::size_t>(text.size() - 20, 6);
+    auto fraction = digits(text, 20, count);
+    for (auto scale = count; scale < 6; ++scale) fraction *= 10;
+    time += std::chrono::microseconds{fraction};
+  }
+  return time;
+}
+
 // Columns in the order of the message_store.message type. Assigning into an
 // existing message reuses its strings' memory (read() relies on that).
 void detail::assign(message_data& message, const pqxx::row& row) {
@@ -119,7 +119,7 @@ void detail::assign(message_data& message, const pqxx::row& row) {
   message.global_position = integer(row[4], message);
   assign_text(message.data, row[5]);
   assign_text(message.metadata, row[6]);
-  message.time = parse_time(std::string_view{time.c_str(), time.size()});
+  message.time = detail::parse_time(std::string_view{time.c_str(), time.size()});
 }
 
 namespace {
@@ -134,7 +134,9 @@ detail::operation reading(std::string_view what, std::string_view name) {
   return {.name = what, .stream_name = name};
 }
 
-void check_group(const std::optional<consumer_group>& group) {
+}  // namespace
+
+void detail::check_group(const std::optional<consumer_group>& group) {
   if (!group) return;
   const auto arguments = " (Consumer Group Member: " + std::to_string(group->member) +
                          ", Consumer Group Size: " + std::to_string(group->size) + ")";
@@ -145,7 +147,12 @@ void check_group(const std::optional<consumer_group>& group) {
   }
 }
 
-}  // namespace
+void detail::check_category(std::string_view category) {
+  if (category.empty()) throw stream_name_error{"Category must not be empty"};
+  if (!is_category(category)) {
+    throw stream_name_error{"Must be a category (Stream Name: " + std::string{category} + ")"};
+  }
+}
 
 pqxx::result detail::get_rows(session& session, std::string_view stream_name, const stream_batch& batch) {
   if (is_category(stream_name)) {
@@ -160,10 +167,7 @@ pqxx::result detail::get_rows(session& session, std::string_view stream_name, co
 }
 
 pqxx::result detail::get_rows(session& session, std::string_view category, const category_batch& batch) {
-  if (category.empty()) throw stream_name_error{"Category must not be empty"};
-  if (!is_category(category)) {
-    throw stream_name_error{"Must be a category (Stream Name: " + std::string{category} + ")"};
-  }
+  check_category(category);
   if (batch.correlation && !is_category(*batch.correlation)) {
     throw stream_name_error{"Correlation must be a category (Correlation: " + *batch.correlation + ")"};
   }
