@@ -36,7 +36,7 @@ std::string position_stream(const consumer::settings& settings) {
 consumer::consumer(store::session& session, settings settings)
     : session_{&session},
       settings_{std::move(settings)},
-      positions_{session, position_stream(settings_)},
+      positions_{session, position_stream(settings_), settings_.consumer_group},
       dead_letter_category_{dead_letter::category_of(settings_.category)} {}
 
 namespace {

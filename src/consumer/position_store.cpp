@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace evt {
 
@@ -27,24 +28,57 @@ std::string position_store::stream_name(std::string_view category, std::optional
   return name;
 }
 
-std::optional<std::int64_t> position_store::get() {
-  const auto last = store::get_last(*session_, stream_name_, "Recorded");
-  if (!last) return std::nullopt;
+namespace {
+
+// The group as the metadata's local properties hold it; nothing when they
+// do not say (a position recorded by another writer, or before groups were
+// recorded): that is no error, an operator's tool then says it cannot tell.
+std::optional<store::consumer_group> group_of(const std::optional<std::string>& metadata) {
+  if (!metadata) return std::nullopt;
+  const auto json = nlohmann::json::parse(*metadata, nullptr, false);
+  if (!json.is_object() || !json.contains("localProperties")) return std::nullopt;
+  const auto& local = json["localProperties"];
+  if (!local.is_object()) return std::nullopt;
+  const auto member = local.find("consumerGroupMember");
+  const auto size = local.find("consumerGroupSize");
+  if (member == local.end() || size == local.end() || !member->is_number_integer() || !size->is_number_integer()) {
+    return std::nullopt;
+  }
+  return store::consumer_group{.member = member->get<std::int64_t>(), .size = size->get<std::int64_t>()};
+}
+
+}  // namespace
+
+position_store::record position_store::read(const store::message_data& recorded) {
   try {
-    return nlohmann::json::parse(last->data.value_or("{}")).at("position").get<std::int64_t>();
-  } catch (const nlohmann::json::exception& failure) {
-    throw decode_error{stream_name_, last->position, last->type, "position", failure.what()};
+    if (recorded.type != "Recorded") throw std::invalid_argument{"not a Recorded message"};
+    const auto position = nlohmann::json::parse(recorded.data.value_or("{}")).at("position").get<std::int64_t>();
+    return {.position = position, .group = group_of(recorded.metadata)};
+  } catch (const std::exception& failure) {  // json's errors too
+    throw decode_error{recorded.stream_name, recorded.position, recorded.type, "position", failure.what()};
   }
 }
 
-store::new_message position_store::recorded(std::int64_t position) {
-  return {.type = "Recorded", .data = nlohmann::json{{"position", position}}.dump()};
+std::optional<std::int64_t> position_store::get() {
+  const auto last = store::get_last(*session_, stream_name_, "Recorded");
+  if (!last) return std::nullopt;
+  return read(*last).position;
+}
+
+store::new_message position_store::recorded(std::int64_t position, std::optional<store::consumer_group> group) {
+  store::new_message message{.type = "Recorded", .data = nlohmann::json{{"position", position}}.dump()};
+  if (group) {
+    message.metadata = nlohmann::json{{"localProperties",
+                                       {{"consumerGroupMember", group->member}, {"consumerGroupSize", group->size}}}}
+                           .dump();
+  }
+  return message;
 }
 
 void position_store::put(std::int64_t position) {
   // Losing a recorded position in a server crash only means handling a few
   // messages again (delivery is at least once anyway): not worth a flush.
-  store::put_unflushed(*session_, recorded(position), stream_name_);
+  store::put_unflushed(*session_, recorded(position, group_), stream_name_);
 }
 
 }  // namespace evt

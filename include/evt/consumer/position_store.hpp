@@ -1,5 +1,6 @@
 #pragma once
 
+#include <evt/store/get.hpp>
 #include <evt/store/message_data.hpp>
 #include <evt/store/session.hpp>
 
@@ -14,15 +15,29 @@ namespace evt {
 // Recorded {"position": N} messages, named as Eventide names it:
 // "account:command" -> "account:command+position", "accountTransaction" ->
 // "accountTransaction:position", with an identifier "...:position-<identifier>".
+//
+// A consumer group member's position also says which share of the category
+// it reads, in the metadata's local properties (never followed; Eventide's
+// readers of the stream look at the data only):
+// {"localProperties": {"consumerGroupMember": 1, "consumerGroupSize": 2}},
+// so that an operator's tool can count what the member has left to read.
 class position_store {
  public:
-  position_store(store::session& session, std::string stream_name)
-      : session_{&session}, stream_name_{std::move(stream_name)} {}
+  position_store(store::session& session, std::string stream_name,
+                 std::optional<store::consumer_group> group = std::nullopt)
+      : session_{&session}, stream_name_{std::move(stream_name)}, group_{group} {}
 
   static std::string stream_name(std::string_view category, std::optional<std::string_view> identifier = {});
   // The message that records a position: Recorded {"position": N}, as
   // Eventide writes it (projectors and relays record theirs so too).
-  static store::new_message recorded(std::int64_t position);
+  static store::new_message recorded(std::int64_t position, std::optional<store::consumer_group> group = std::nullopt);
+
+  // A Recorded message read back: a decode_error when it is not one.
+  struct record {
+    std::int64_t position = 0;
+    std::optional<store::consumer_group> group = std::nullopt;  // when the writer recorded it
+  };
+  static record read(const store::message_data& recorded);
 
   std::optional<std::int64_t> get();
   void put(std::int64_t position);
@@ -32,6 +47,7 @@ class position_store {
  private:
   store::session* session_;
   std::string stream_name_;
+  std::optional<store::consumer_group> group_;
 };
 
 }  // namespace evt

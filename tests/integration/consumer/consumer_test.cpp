@@ -2,6 +2,7 @@
 // errors, groups and correlation.
 #include <evt/consumer/consumer.hpp>
 #include <evt/error.hpp>
+#include <evt/store/get.hpp>
 #include <evt/store/put.hpp>
 
 #include "support/database.hpp"
@@ -362,6 +363,35 @@ TEST(Consumer, GroupMembersPartitionTheCategoryWithTheirOwnPositions) {
   }
   EXPECT_EQ(seen, std::set<std::int64_t>(positions.begin(), positions.end()));
   EXPECT_EQ(position_streams.size(), 3u);
+}
+
+TEST(Consumer, AGroupMemberRecordsItsShareWithItsPosition) {
+  fixture f;
+  const auto positions = f.write(3);
+  evt::consumer consumer{f.session, {.category = f.category, .identifier = "worker",
+                                     .consumer_group = {{.member = 1, .size = 2}}}};
+  consumer.add_handler([](const evt::store::message_data&) {});
+  consumer.run_until_caught_up();
+  EXPECT_EQ(consumer.position_stream_name(), f.category + ":position-worker+1");
+  const auto last = evt::store::get_last(f.session, consumer.position_stream_name());
+  ASSERT_TRUE(last);
+  EXPECT_EQ(nlohmann::json::parse(last->metadata.value_or("null")),
+            (nlohmann::json{{"localProperties", {{"consumerGroupMember", 1}, {"consumerGroupSize", 2}}}}));
+  const auto record = evt::position_store::read(*last);
+  ASSERT_TRUE(record.group);
+  EXPECT_EQ(record.group->member, 1);
+  EXPECT_EQ(record.group->size, 2);
+}
+
+TEST(PositionStore, ReadsAPositionWithoutAGroupAndRefusesWhatIsNotOne) {
+  const evt::store::message_data ruby{.type = "Recorded", .stream_name = "account:position", .position = 3,
+                                      .data = R"({"position": 12})", .metadata = R"({"schemaVersion": null})"};
+  const auto record = evt::position_store::read(ruby);
+  EXPECT_EQ(record.position, 12);
+  EXPECT_FALSE(record.group);
+  auto other = ruby;
+  other.data = R"({"globalPosition": 12})";
+  EXPECT_THROW(evt::position_store::read(other), evt::decode_error);
 }
 
 TEST(Consumer, ReadsACategoryNotAStream) {
