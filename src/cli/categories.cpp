@@ -1,5 +1,9 @@
 #include "cli/categories.hpp"
 
+#include <evt/stream_name.hpp>
+
+#include <algorithm>
+
 namespace evt::cli {
 namespace {
 
@@ -33,6 +37,17 @@ std::vector<std::string> categories(store::session& session) { return first_colu
 
 std::vector<std::string> stream_names(store::session& session, std::string_view category) {
   return first_column(session, streams_sql, {std::string{category}});
+}
+
+bool has_type(std::string_view category, std::string_view type) {
+  const auto types = category_types(category);
+  return std::find(types.begin(), types.end(), type) != types.end();
+}
+
+std::string without_type(std::string_view category, std::string_view type) {
+  auto types = category_types(category);
+  std::erase(types, type);
+  return category_stream_name(entity_name(category), types);
 }
 
 }  // namespace evt::cli

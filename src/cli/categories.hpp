@@ -17,4 +17,11 @@ std::vector<std::string> categories(store::session& session);
 // Every stream of a category that has a message, in order.
 std::vector<std::string> stream_names(store::session& session, std::string_view category);
 
+// The streams the library writes for operators are named with a compound
+// type after the category's own: "account:position", "account:command+position",
+// "account:command+deadLetter". Whether a category has that type, and the
+// category without it (the one read, or parked from).
+bool has_type(std::string_view category, std::string_view type);
+std::string without_type(std::string_view category, std::string_view type);
+
 }  // namespace evt::cli

@@ -26,17 +26,9 @@ namespace {
 constexpr const char* server_time_sql =
     "SELECT to_char(clock_timestamp() AT TIME ZONE 'utc', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
 
-bool is_position_category(std::string_view category) {
-  const auto types = category_types(category);
-  return std::find(types.begin(), types.end(), "position") != types.end();
-}
-
-// "account:command+position" -> "account:command"; "account:position" -> "account".
-std::string consumed_category(std::string_view position_category) {
-  auto types = category_types(position_category);
-  std::erase(types, std::string_view{"position"});
-  return category_stream_name(entity_name(position_category), types);
-}
+// Position streams are named after the category read, with the compound
+// type "position" (position_store::stream_name).
+constexpr std::string_view position_type = "position";
 
 // Our consumer group members are "<identifier>+<member>".
 bool looks_like_group_member(std::string_view position_stream) {
@@ -60,7 +52,7 @@ struct consumer_state {
 
 consumer_state look_at(store::session& session, const std::string& position_stream) {
   consumer_state consumer{.position_stream = position_stream,
-                          .category = consumed_category(evt::category(position_stream))};
+                          .category = without_type(evt::category(position_stream), position_type)};
   const auto last = store::get_last(session, position_stream, "Recorded");
   if (!last) {
     consumer.note = "no Recorded position in the stream";
@@ -114,7 +106,7 @@ void run(const common_options& options, const std::optional<std::string>& catego
     position_categories.push_back(position_store::stream_name(*category));
   } else {
     for (auto& found : categories(session)) {
-      if (is_position_category(found)) position_categories.push_back(std::move(found));
+      if (has_type(found, position_type)) position_categories.push_back(std::move(found));
     }
   }
   std::vector<consumer_state> consumers;

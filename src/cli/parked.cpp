@@ -14,7 +14,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,26 +24,17 @@ namespace {
 constexpr const char* message_by_id_sql =
     "SELECT stream_name, position FROM message_store.messages WHERE id = $1::uuid";
 
-bool is_dead_letter_category(std::string_view category) {
-  const auto types = category_types(category);
-  return std::find(types.begin(), types.end(), "deadLetter") != types.end();
-}
-
-// "account:command+deadLetter" -> "account:command": the category whose
-// messages were parked there (what dead_letter::category_of undoes).
-std::string parked_from(std::string_view dead_letter_category) {
-  auto types = category_types(dead_letter_category);
-  std::erase(types, std::string_view{"deadLetter"});
-  return category_stream_name(entity_name(dead_letter_category), types);
-}
+// Dead-letter streams are named after the category parked from, with the
+// compound type "deadLetter" (dead_letter::category_of).
+constexpr std::string_view dead_letter_type = "deadLetter";
 
 // The categories to look at: the one given (its own, or its dead-letter
 // category), or every category with a dead letter.
 std::vector<std::string> parked_categories(store::session& session, const std::optional<std::string>& category) {
-  if (category) return {is_dead_letter_category(*category) ? parked_from(*category) : *category};
+  if (category) return {has_type(*category, dead_letter_type) ? without_type(*category, dead_letter_type) : *category};
   std::vector<std::string> found;
   for (const auto& name : categories(session)) {
-    if (is_dead_letter_category(name)) found.push_back(parked_from(name));
+    if (has_type(name, dead_letter_type)) found.push_back(without_type(name, dead_letter_type));
   }
   return found;
 }
@@ -218,7 +208,7 @@ void replay(const common_options& options, const replay_arguments& arguments) {
   } else {
     const auto letter = message_by_id(session, *arguments.target);
     if (!letter) throw error{"No message has this id (ID: " + *arguments.target + ")"};
-    if (!is_dead_letter_category(evt::category(letter->stream_name))) {
+    if (!has_type(evt::category(letter->stream_name), dead_letter_type)) {
       throw error{"Not a parked message: it is not in a dead-letter stream (ID: " + letter->id +
                   ", Stream: " + letter->stream_name + ")"};
     }

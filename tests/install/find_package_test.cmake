@@ -1,6 +1,6 @@
 # Installs this build of evt into a scratch prefix, then configures, builds
 # and runs a project that only knows find_package(evt): one program per
-# target (evt::evt, evt::webhook).
+# target (evt::evt, evt::webhook); and the installed evt command line.
 function(run)
   execute_process(COMMAND ${ARGV} RESULT_VARIABLE failed)
   if(failed)
@@ -15,6 +15,9 @@ run(${CMAKE_COMMAND} -S ${CONSUMER_DIR} -B ${WORK_DIR}/build
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
 run(${WORK_DIR}/build/consumer)
 run(${WORK_DIR}/build/webhook)
+if(WITH_CLI)
+  run(${WORK_DIR}/prefix/bin/evt --help)
+endif()
 # A program of evt::evt alone does not link libcurl; one of evt::webhook does.
 execute_process(COMMAND ldd ${WORK_DIR}/build/consumer OUTPUT_VARIABLE consumer_libraries)
 execute_process(COMMAND ldd ${WORK_DIR}/build/webhook OUTPUT_VARIABLE webhook_libraries)

@@ -227,6 +227,12 @@ test_summary() {
   expect 0 summary --by stream "$category" "${db[@]}"
   same "heading" "$(head -1 "$work/out" | tr -s ' ')" "stream messages percent first_global_position last_global_position last_time"
   has out "Total: 3 messages"
+  # Aligned: each count (a number, to the right) ends where its heading does.
+  local end
+  end="$(head -1 "$work/out" | awk '{ print index($0, "messages") + length("messages") }')"
+  sed -n '2,3p' "$work/out" | while IFS= read -r line; do
+    [ "${line:$((end - 2)):1}" != " " ] && [ "${line:$((end - 1)):1}" = " " ] || fail "not aligned at $end: '$line'"
+  done
   expect 0 summary "${category}Empty" "${db[@]}"
   has out "No messages in ${category}Empty"
 
