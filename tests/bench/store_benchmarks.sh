@@ -20,16 +20,10 @@ seconds="${2:-10}"
 # shellcheck source=throwaway_server.sh
 . "$(dirname "${BASH_SOURCE[0]}")/throwaway_server.sh"
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
 
 echo "evt::store benchmarks, PostgreSQL $(psql -X -tAc 'SHOW server_version'), $(nproc) cores, ${seconds}s per run"
 echo
 
-cat >"$scratch/write.sql" <<'SQL'
-\set id random(1, 1000000000)
-SELECT message_store.write_message(gen_random_uuid()::varchar, 'benchWrite-' || :id, 'SomeType', '{"attribute": "some value"}', NULL, NULL);
-SQL
 printf '%-34s %14s %14s %7s\n' "single-message writes" "evt msg/s" "pgbench msg/s" ratio
 for clients in 1 8; do
   read -r count elapsed < <("$bench" write "$clients" "$seconds")
@@ -59,25 +53,14 @@ printf '%-34s %14s %14s %7s\n' "  1 writer" "$ours" "$limit" "$(ratio "$ours" "$
 echo
 
 "$bench" fill benchRead 100000
-best() {  # best wall-clock seconds of 5 runs of a command
-  local best=""
-  for _ in 1 2 3 4 5; do
-    local start end
-    start=$(date +%s.%N)
-    "$@" >/dev/null
-    end=$(date +%s.%N)
-    best="$(awk -v b="$best" -v s="$start" -v e="$end" 'BEGIN { t = e - s; if (b == "" || t < b) b = t; printf "%.4f", b }')"
-  done
-  echo "$best"
-}
-limit="$(best psql -X -q -c "\\copy (SELECT * FROM message_store.get_category_messages('benchRead', 1, -1)) TO '/dev/null'")"
+limit="$(best_seconds psql -X -q -c "\\copy (SELECT * FROM message_store.get_category_messages('benchRead', 1, -1)) TO '/dev/null'")"
 printf '%-34s %14s %14s %7s\n' "read 100,000 messages" "evt s" "psql \\copy s" ratio
 for batch in 1000 -1; do
-  ours="$(best "$bench" read benchRead "$batch")"
+  ours="$(best_seconds "$bench" read benchRead "$batch")"
   printf '%-34s %14s %14s %7s\n' "  batch size $batch" "$ours" "$limit" "$(ratio "$limit" "$ours")"
 done
 for interval in 100 1000; do
-  ours="$(best "$bench" consume benchRead "$interval")"
+  ours="$(best_seconds "$bench" consume benchRead "$interval")"
   printf '%-34s %14s %14s %7s\n' "  consumer, position every $interval" "$ours" "$limit" "$(ratio "$limit" "$ours")"
 done
 echo
