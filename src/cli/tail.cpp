@@ -50,7 +50,9 @@ void run(const common_options& options, const arguments& arguments) {
   sigaction(SIGTERM, &action, nullptr);
 
   auto session = options.session();
+  // Through a transaction pooler nothing is listened to (the store polls).
   const bool notified =
+      session.settings().pool_mode == store::pool_mode::session &&
       session.transaction([](store::transaction& t) { return !t.query(notify_installed_sql).empty(); });
   if (notified) store::listen(session, notify_channel);  // before the first read: nothing written after it is missed
   std::int64_t position = arguments.from.value_or(0);
