@@ -104,6 +104,7 @@ std::int64_t consumer::handle_batch() {
       // Resume at the recorded position itself: that message is handled again.
       last_recorded_ = positions_.get();
       position_ = last_recorded_.value_or(1);
+      counts_.resume_at(position_ - 1);
       // Listening before the first read: nothing written after it goes unannounced.
       if (settings_.wake_on_notify) store::listen(*session_, notify_channel);
     });
@@ -120,14 +121,15 @@ std::int64_t consumer::handle_batch() {
     auto outcome = dispatched::stopped;
     if (!retrying([&] { outcome = dispatch(message); }) || outcome == dispatched::stopped) return false;
     position_ = message.global_position + 1;
+    counts_.took(message.global_position);
     ++handled;
     if (outcome == dispatched::parked) return true;  // its position is recorded
+    ++counts_.handled;
     if (settings_.log) {
       settings_.log("Handled " + message.type + " (Stream: " + message.stream_name +
                     ", Position: " + std::to_string(message.position) +
                     ", Global Position: " + std::to_string(message.global_position) + ", Handlers: " + handler_names_ + ")");
     }
-    ++counts_.handled;
     record_at_ = message.global_position;
     if (++handled_since_record_ >= settings_.position_update_interval) record_due_ = true;
     if (record_due_ && gap_passed()) record_position();
@@ -166,6 +168,7 @@ consumer::dispatched consumer::dispatch(const store::message_data& message) {
       for (const auto& handle : handlers_) handle(message);
       return dispatched::handled;
     } catch (...) {
+      ++counts_.errors;
       const auto kind = kind_of_current_exception();
       if (kind == error_kind::transient && settings_.transient_retry_delay.count() > 0) throw;  // for retrying()
       if (kind == error_kind::poison && settings_.parking != parking::none) {

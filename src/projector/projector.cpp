@@ -63,19 +63,28 @@ bool projector::transaction_at(const recorded& from, const std::function<void(st
 }
 
 bool projector::apply_batch(const recorded& from, std::span<const store::message_data> events, std::size_t& applying) {
-  return transaction_at(from, [&](store::transaction& transaction) {
+  // Counted once committed: a batch rolled back never shows in the counts
+  // (which a metrics endpoint may be reading meanwhile).
+  std::int64_t applied = 0;
+  std::int64_t skipped = 0;
+  const bool committed = transaction_at(from, [&](store::transaction& transaction) {
     for (applying = 0; applying < events.size(); ++applying) {
       const auto& event = events[applying];
       const auto found = appliers_.find(event.type);
       if (found == appliers_.end()) {
-        ++counts_.skipped;
+        ++skipped;
         continue;
       }
       found->second(transaction, event);
-      ++counts_.applied;
+      ++applied;
     }
     record(transaction, from, events.back().global_position);
   });
+  if (committed) {
+    counts_.applied += applied;
+    counts_.skipped += skipped;
+  }
+  return committed;
 }
 
 bool projector::park(const recorded& from, const store::message_data& event) {
@@ -93,6 +102,7 @@ bool projector::park(const recorded& from, const store::message_data& event) {
   });
   if (!committed) return false;
   ++counts_.parked;
+  counts_.took(event.global_position);
   const auto line = "Event parked (Error Class: " + reason.error_class + ", Error Message: " + reason.error +
                     ", Type: " + event.type + ", Stream Name: " + event.stream_name +
                     ", GlobalPosition: " + std::to_string(event.global_position) + ", Projector: " + settings_.name +
@@ -106,22 +116,20 @@ std::int64_t projector::catch_up(std::optional<std::int64_t> until, const std::f
   std::optional<std::size_t> poison_at;  // in the next batch: apply only the events before it
   while (!stopping || !stopping()) {
     const auto from = read_position();
+    counts_.resume_at(from.position);
     auto batch = store::get_category(session_, settings_.category,
                                      {.position = from.position + 1, .batch_size = settings_.batch_size});
     if (until) std::erase_if(batch, [&](const store::message_data& event) { return event.global_position > *until; });
     if (batch.empty()) return handled;
     if (poison_at && *poison_at < batch.size()) batch.resize(*poison_at);
     poison_at.reset();
-    counts before = counts_;
     std::size_t applying = 0;
     bool committed = false;
     try {
       committed = apply_batch(from, batch, applying);
     } catch (const expected_version_error& conflict) {
-      counts_ = before;  // rolled back
       if (conflict.stream_name() != position_stream_) throw;
     } catch (...) {
-      counts_ = before;
       const bool poison_event = applying < batch.size() && kind_of_current_exception() == error_kind::poison &&
                                 current_exception_as<store_error>() == nullptr;
       if (!settings_.park_poison_events || !poison_event) throw;
@@ -141,6 +149,7 @@ std::int64_t projector::catch_up(std::optional<std::int64_t> until, const std::f
       continue;
     }
     ++counts_.transactions;
+    counts_.took(batch.back().global_position);
     handled += static_cast<std::int64_t>(batch.size());
   }
   return handled;

@@ -54,6 +54,7 @@ std::int64_t relay::position() { return read_position().position; }
 std::int64_t relay::catch_up(const std::function<bool()>& stopping) {
   std::int64_t taken = 0;
   auto at = read_position();
+  counts_.resume_at(at.position);
   for (;;) {
     const auto batch = store::get_category(session_, settings_.category,
                                            {.position = at.position + 1, .batch_size = settings_.batch_size});
@@ -121,6 +122,7 @@ bool relay::wait(std::chrono::milliseconds delay, const std::function<bool()>& s
 void relay::record(const store::message_data& message, recorded& at) {
   at.version = store::put(session_, position_store::recorded(message.global_position), position_stream_, at.version);
   at.position = message.global_position;
+  counts_.took(message.global_position);
 }
 
 void relay::park(const store::message_data& message, recorded& at, const evt::dead_letter::reason& reason) {
@@ -133,6 +135,7 @@ void relay::park(const store::message_data& message, recorded& at, const evt::de
   at.position = message.global_position;
   unrecorded_ = false;
   ++counts_.dead_lettered;
+  counts_.took(message.global_position);
   log("Dead-lettered after " + std::to_string(reason.attempts) + " attempts: " + reason.error + " (" + where(message) +
       ", Dead Letter Stream: " + stream + ")");
 }

@@ -4,6 +4,8 @@
 #include <evt/handler/handler.hpp>
 #include <evt/store/get.hpp>
 #include <evt/store/session.hpp>
+#include <evt/telemetry/counter.hpp>
+#include <evt/telemetry/progress.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -48,9 +50,15 @@ class consumer {
     all,     // handler errors too, once handler_retries are used up
   };
 
-  struct counts {
-    std::int64_t handled = 0;
-    std::int64_t parked = 0;
+  // What it did, for tests and metrics (read from any thread): where it
+  // got (telemetry::progress: the last message handled or parked) and how
+  // many messages it handled and parked, and how often a handler failed.
+  struct counts : telemetry::progress {
+    telemetry::counter handled;
+    telemetry::counter parked;
+    // Errors raised by its handlers: every failed attempt, whatever came
+    // of it (retried, parked, skipped, or stopping the consumer).
+    telemetry::counter errors;
   };
 
   struct settings {
@@ -134,6 +142,9 @@ class consumer {
   // Where it parks messages: "<category>:deadLetter" (evt::dead_letter).
   const std::string& dead_letter_category() const noexcept { return dead_letter_category_; }
   const counts& telemetry() const noexcept { return counts_; }
+  const std::string& category() const noexcept { return settings_.category; }
+  const std::optional<store::consumer_group>& consumer_group() const noexcept { return settings_.consumer_group; }
+  std::chrono::milliseconds poll_interval() const noexcept { return settings_.poll_interval; }
 
  private:
   // One batch from the current position; returns how many were handled.

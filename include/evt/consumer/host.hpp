@@ -20,6 +20,8 @@ class host {
   // consumers' threads) while it runs.
   int run();
   void stop() noexcept { stopping_ = true; }
+  // What it runs (a metrics endpoint reports on them: evt::metrics::registry).
+  const std::vector<consumer*>& consumers() const noexcept { return consumers_; }
 
  private:
   std::vector<consumer*> consumers_;

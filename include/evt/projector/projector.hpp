@@ -4,6 +4,8 @@
 #include <evt/message/conversion.hpp>
 #include <evt/store/message_data.hpp>
 #include <evt/store/session.hpp>
+#include <evt/telemetry/counter.hpp>
+#include <evt/telemetry/progress.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -56,12 +58,15 @@ class projector {
     log_sink log = nullptr;  // parked events; standard error without one
   };
 
-  struct counts {
-    std::int64_t applied = 0;       // events given to an applier
-    std::int64_t skipped = 0;       // events of types without one
-    std::int64_t transactions = 0;  // batches committed
-    std::int64_t conflicts = 0;     // batches rolled back: another projector of this name was ahead
-    std::int64_t parked = 0;        // poison events parked
+  // What it did, for tests and metrics (read from any thread): where it
+  // got (telemetry::progress: the last event committed, applied or parked)
+  // and these counts.
+  struct counts : telemetry::progress {
+    telemetry::counter applied;       // events given to an applier
+    telemetry::counter skipped;       // events of types without one
+    telemetry::counter transactions;  // batches committed
+    telemetry::counter conflicts;     // batches rolled back: another projector of this name was ahead
+    telemetry::counter parked;        // poison events parked
   };
 
   using applier = std::function<void(store::transaction&, const store::message_data&)>;
@@ -99,6 +104,8 @@ class projector {
 
   const std::string& position_stream_name() const noexcept { return position_stream_; }
   const counts& telemetry() const noexcept { return counts_; }
+  const std::string& category() const noexcept { return settings_.category; }
+  std::chrono::milliseconds poll_interval() const noexcept { return settings_.poll_interval; }
 
  private:
   struct recorded {

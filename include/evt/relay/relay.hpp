@@ -3,6 +3,8 @@
 #include <evt/dead_letter/dead_letter.hpp>
 #include <evt/relay/sink.hpp>
 #include <evt/store/session.hpp>
+#include <evt/telemetry/counter.hpp>
+#include <evt/telemetry/progress.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -47,11 +49,14 @@ class relay {
     std::function<void(std::chrono::milliseconds)> sleep = nullptr;  // default: this thread sleeps
   };
 
-  struct counts {
-    std::int64_t delivered = 0;
-    std::int64_t possible_redeliveries = 0;  // deliveries flagged redelivery
-    std::int64_t retries = 0;
-    std::int64_t dead_lettered = 0;
+  // What it did, for tests and metrics (read from any thread): where it
+  // got (telemetry::progress: the last message delivered or dead-lettered)
+  // and these counts.
+  struct counts : telemetry::progress {
+    telemetry::counter delivered;
+    telemetry::counter possible_redeliveries;  // deliveries flagged redelivery
+    telemetry::counter retries;
+    telemetry::counter dead_lettered;
   };
 
   relay(store::session& session, evt::relay::sink& sink, settings settings);
@@ -67,6 +72,8 @@ class relay {
   const std::string& position_stream_name() const noexcept { return position_stream_; }
   const std::string& dead_letter_category() const noexcept { return dead_letter_category_; }
   const counts& telemetry() const noexcept { return counts_; }
+  const std::string& category() const noexcept { return settings_.category; }
+  std::chrono::milliseconds poll_interval() const noexcept { return settings_.poll_interval; }
 
  private:
   struct recorded {

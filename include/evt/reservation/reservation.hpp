@@ -5,6 +5,7 @@
 #include <evt/message/follow.hpp>
 #include <evt/store/message_data.hpp>
 #include <evt/store/session.hpp>
+#include <evt/telemetry/counter.hpp>
 #include <evt/write/writer.hpp>
 
 #include <cstdint>
@@ -74,10 +75,12 @@ class reservation {
  public:
   enum class outcome { handled, reserved, ignored };
 
+  // What it did, for tests and metrics (read from any thread; the
+  // handler's thread counts).
   struct counts {
-    std::int64_t reserved = 0;  // copies written
-    std::int64_t ignored = 0;   // copies that existed already
-    std::int64_t handled = 0;   // blocks run with a reserved message
+    telemetry::counter reserved;  // copies written
+    telemetry::counter ignored;   // copies that existed already
+    telemetry::counter handled;   // blocks run (to their end) with a reserved message
   };
 
   static reservation build(store::session& session);
