@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config
-  libpqxx-dev libpq-dev libboost-dev libmsgpack-cxx-dev nlohmann-json3-dev libcurl4-openssl-dev libcli11-dev
+  libpqxx-dev libpq-dev libboost-dev libmsgpack-cxx-dev nlohmann-json3-dev libcurl4-openssl-dev libcli11-dev libcpp-httplib-dev curl
   googletest libgtest-dev libbenchmark-dev
   postgresql-15 postgresql-client-15 openssl jq
   clang libclang-rt-14-dev procps
