@@ -3,7 +3,9 @@
 //
 //   account-balances install [--database CONNINFO]     create the table
 //   account-balances run [--database CONNINFO] [--batch-size N] [--poll-interval-ms MS]
-//       keeps the table until SIGINT/SIGTERM (exit 0)
+//                        [--metrics-port PORT [--metrics-address ADDRESS]]
+//       keeps the table until SIGINT/SIGTERM (exit 0), serving the projector's
+//       metrics with --metrics-port
 //   account-balances rebuild [--database CONNINFO] [--batch-size N]
 //       empties the table, applies every event again
 //   account-balances show [--database CONNINFO]        the rows, one per line
@@ -17,6 +19,7 @@
 // table lives in the store's database, so that events and rows commit
 // together. Exit 2 on bad usage (--help says what each command takes), 1
 // on an error.
+#include "command_line/metrics.hpp"
 #include "command_line/program.hpp"
 #include "command_line/signals.hpp"
 #include "read_model/account_balances.hpp"
@@ -34,6 +37,7 @@ struct options {
   std::string database;
   std::int64_t batch_size = 100;
   std::int64_t poll_interval_ms = 100;
+  account_component::command_line::metrics_options metrics;  // run
 };
 
 void print(const std::vector<std::string>& rows) {
@@ -48,6 +52,10 @@ evt::projector build_projector(evt::store::session& session, const options& give
 int run(evt::store::session& session, const options& given) {
   const auto& stopping = account_component::command_line::stop_on_signals();
   auto projector = build_projector(session, given);
+  evt::metrics::registry metrics;
+  metrics.add(projector);
+  const auto endpoint = account_component::command_line::serve_metrics(
+      given.metrics, metrics, session.settings(), [](const std::string& line) { std::cout << line << std::endl; });
   std::cout << "Projecting the account category into account_balances from global position " << projector.position() + 1
             << std::endl;
   projector.run([&stopping] { return stopping.load(); });
@@ -106,6 +114,7 @@ int main(int argc, char** argv) {
                  "libpq conninfo of the store, where the table lives too (default: libpq's PG* variables)");
   auto* install = app.add_subcommand("install", "create the table");
   auto* keep = add_projecting(app, "run", "keep the table until SIGINT or SIGTERM (exit 0)", given);
+  account_component::command_line::add_metrics_options(*keep, given.metrics);
   auto* again = add_projecting(app, "rebuild", "empty the table and apply every event again", given);
   auto* show = app.add_subcommand("show", "print the rows, one per line");
   auto* compare = add_projecting(app, "check",

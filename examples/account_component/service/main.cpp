@@ -4,9 +4,13 @@
 //
 //   account-component [--database CONNINFO] [--group-member N --group-size M]
 //                     [--poll-interval-ms MS] [--batch-size N]
+//                     [--metrics-port PORT [--metrics-address ADDRESS]]
 //
 // Without --database, libpq's PG* variables say where the store is. One log
-// line per handled message on stdout, ignored commands included.
+// line per handled message on stdout, ignored commands included. With
+// --metrics-port, Prometheus metrics on http://ADDRESS:PORT/metrics (the
+// consumer's and the Commands handler's reservation's; README, Metrics).
+#include "command_line/metrics.hpp"
 #include "command_line/program.hpp"
 #include "component/component.hpp"
 
@@ -27,6 +31,7 @@ struct options {
   std::int64_t group_size = 1;
   std::int64_t poll_interval_ms = account_component::component::settings{}.poll_interval.count();
   std::int64_t batch_size = account_component::component::settings{}.batch_size;
+  account_component::command_line::metrics_options metrics;
 };
 
 int run(const options& given, bool in_group) {
@@ -51,6 +56,10 @@ int run(const options& given, bool in_group) {
                component.consumer().position_stream_name() + ")");
   evt::host host;
   host.add(component.consumer());
+  evt::metrics::registry metrics;
+  metrics.add(host).add(component.commands().reservation, component.commands().name());
+  const auto endpoint =
+      account_component::command_line::serve_metrics(given.metrics, metrics, session.settings(), settings.log);
   const auto status = host.run();
   settings.log(status == 0 ? "Account component stopped" : "Account component failed");
   return status;
@@ -75,5 +84,6 @@ int main(int argc, char** argv) {
   app.add_option("--batch-size", given.batch_size, "messages read at once")
       ->check(CLI::Range(1, 1'000'000))
       ->capture_default_str();
+  account_component::command_line::add_metrics_options(app, given.metrics);
   return account_component::command_line::run_program(app, argc, argv, [&] { return run(given, member->count() > 0); });
 }

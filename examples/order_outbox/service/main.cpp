@@ -5,13 +5,16 @@
 //   order-outbox place --prefix P --orders N [--amount A] [--interval-ms MS] [--database CONNINFO]
 //       orders P-1 .. P-N: each an orders row and OrderPlaced, OrderPaid in order-<id>
 //   order-outbox relay (--file PATH | --webhook URL) [--name NAME] [--max-attempts N] [--database CONNINFO]
-//       delivers the order category until SIGINT/SIGTERM (exit 0), then prints what it did
+//                      [--metrics-port PORT [--metrics-address ADDRESS]]
+//       delivers the order category until SIGINT/SIGTERM (exit 0), then prints
+//       what it did; serves the relay's metrics with --metrics-port
 //   order-outbox verify --file PATH [--database CONNINFO]
 //       exit 0 when the file holds every message, first deliveries in the
 //       order written, and every duplicate flagged as a possible redelivery
 //
 // Without --database, libpq's PG* variables say where the store is. Bad
 // usage (--help says what each command takes) exits 2, an error 1.
+#include "command_line/metrics.hpp"
 #include "command_line/program.hpp"
 #include "command_line/signals.hpp"
 #include "orders/orders.hpp"
@@ -43,6 +46,7 @@ struct options {
   std::string webhook;
   std::string name = "orders";
   std::int64_t max_attempts = 5;
+  account_component::command_line::metrics_options metrics;
 };
 
 int place(evt::store::session& session, const options& given) {
@@ -68,6 +72,10 @@ int relay(evt::store::session& session, const options& given) {
                            .poll_interval = std::chrono::milliseconds{20},
                            .max_attempts = given.max_attempts,
                            .log = [](const std::string& line) { std::cerr << line << std::endl; }}};
+  evt::metrics::registry metrics;
+  metrics.add(relay);
+  const auto endpoint = account_component::command_line::serve_metrics(given.metrics, metrics, session.settings(),
+                                                                       nullptr);  // to standard error
   std::cerr << "Relaying " << order_outbox::category << " from global position " << relay.position() + 1 << std::endl;
   relay.run([&stopping] { return stopping.load(); });
   const auto& done = relay.telemetry();
@@ -116,6 +124,7 @@ int main(int argc, char** argv) {
   relaying->add_option("--max-attempts", given.max_attempts, "deliveries of one message before it is dead-lettered")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
+  account_component::command_line::add_metrics_options(*relaying, given.metrics);
 
   auto* verifying = app.add_subcommand("verify", "exit 0 when the file holds every message, first deliveries in the "
                                                  "order written, and every duplicate flagged as a possible redelivery");
