@@ -6,6 +6,7 @@
 #include <evt/store/session.hpp>
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <cerrno>
@@ -56,6 +57,13 @@ endpoint::endpoint(metrics::registry& registry, settings settings)
   // a time anyway), and a second thread keeps a lingering keep-alive
   // connection from holding the next scraper up.
   s.http.new_task_queue = [] { return new httplib::ThreadPool(2); };
+  // SO_REUSEADDR only (a restart need not wait out TIME_WAIT): httplib's
+  // default adds SO_REUSEPORT, with which a second service started on the
+  // same port would share it, and scrapes would reach either.
+  s.http.set_socket_options([](socket_t socket) {
+    const int yes = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   s.http.Get("/metrics", [&s](const httplib::Request&, httplib::Response& response) {
     const auto text = s.registry.scrape(
         [&s](const registry::reader& reader, std::int64_t position) { return s.lag(reader, position); });
