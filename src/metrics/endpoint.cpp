@@ -32,8 +32,8 @@ struct endpoint::server {
     try {
       return store::category_lag(session, reader.category, position, reader.consumer_group);
     } catch (const std::exception& failure) {
-      log_or_stderr(settings.log, "Lag not measured (Category: " + reader.category +
-                                      ", Position Stream: " + reader.position_stream + ", Error: " + failure.what() + ")");
+      log_or_stderr(settings.log, "Lag not measured (Category: " + reader.category + ", Position Stream: " +
+                                      reader.position_stream + ", Error: " + failure.what() + ")");
       return std::nullopt;
     }
   }

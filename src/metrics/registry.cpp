@@ -31,7 +31,8 @@ constexpr std::array consumer_families{
                                     "Errors its handlers raised: every failed attempt, retried, parked or not.",
                                     &consumer_counts::errors},
     counter_family<consumer_counts>{"evt_consumer_messages_parked_total",
-                                    "Messages the consumer parked in its dead-letter category.", &consumer_counts::parked},
+                                    "Messages the consumer parked in its dead-letter category.",
+                                    &consumer_counts::parked},
 };
 constexpr std::array projector_families{
     counter_family<projector_counts>{"evt_projector_events_applied_total", "Events given to an applier, committed.",
@@ -49,13 +50,15 @@ constexpr std::array projector_families{
 constexpr std::array relay_families{
     counter_family<relay_counts>{"evt_relay_deliveries_total", "Messages delivered to the sink.",
                                  &relay_counts::delivered},
-    counter_family<relay_counts>{"evt_relay_possible_redeliveries_total",
-                                 "Deliveries flagged as possible redeliveries (after a start, a failed record, a retry).",
-                                 &relay_counts::possible_redeliveries},
+    counter_family<relay_counts>{
+        "evt_relay_possible_redeliveries_total",
+        "Deliveries flagged as possible redeliveries (after a start, a failed record, a retry).",
+        &relay_counts::possible_redeliveries},
     counter_family<relay_counts>{"evt_relay_retries_total", "Deliveries that failed and were tried again.",
                                  &relay_counts::retries},
     counter_family<relay_counts>{"evt_relay_dead_letters_total",
-                                 "Messages dead-lettered after their last attempt failed.", &relay_counts::dead_lettered},
+                                 "Messages dead-lettered after their last attempt failed.",
+                                 &relay_counts::dead_lettered},
 };
 
 exposition::labels labels_of(const registry::reader& reader) {

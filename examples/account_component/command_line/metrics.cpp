@@ -16,7 +16,8 @@ std::unique_ptr<evt::metrics::endpoint> serve_metrics(const metrics_options& opt
                                                       const evt::store::settings& store, const evt::log_sink& log) {
   if (!options.port) return nullptr;
   auto endpoint = std::make_unique<evt::metrics::endpoint>(
-      registry, evt::metrics::endpoint::settings{.address = options.address, .port = *options.port, .store = store, .log = log});
+      registry,
+      evt::metrics::endpoint::settings{.address = options.address, .port = *options.port, .store = store, .log = log});
   evt::log_or_stderr(log, "Metrics on " + endpoint->url());
   return endpoint;
 }

@@ -42,10 +42,16 @@ value() {  # NAME_AND_LABELS: its sample's value in $work/scrape (there must be 
 reservations() {  # OUTCOME
   value "evt_reservations_total{handler=\"Commands\",outcome=\"$1\"}"
 }
+consumer_value() {  # METRIC: the consumer's sample of it
+  value "$1$consumer"
+}
+changed_by() {  # WHAT NOW BEFORE EXPECTED: the change from BEFORE to NOW must be EXPECTED
+  [ "$(($2 - $3))" = "$4" ] || fail "$1 changed by $(($2 - $3)), expected $4"
+}
 lag_is() {  # MESSAGES: a fresh scrape says so (the lag is measured at most once per poll interval)
   scrape || return 1
   local lag
-  lag="$(value "evt_consumer_lag_messages$consumer")"
+  lag="$(consumer_value evt_consumer_lag_messages)"
   [ "$lag" = "$1" ] || { echo "lag $lag"; return 1; }
 }
 category_sql="message_store.category(stream_name) = 'account:command'"
@@ -70,9 +76,9 @@ for family in evt_consumer_messages_handled_total:counter evt_consumer_errors_to
   [ "$(grep -c "^# HELP $name " "$work/scrape")" = 1 ] || fail "no single HELP line of $name"
   grep -qx "# TYPE $name ${family#*:}" "$work/scrape" || fail "no TYPE line of $name as a ${family#*:}"
 done
-handled0="$(value "evt_consumer_messages_handled_total$consumer")"
-parked0="$(value "evt_consumer_messages_parked_total$consumer")"
-errors0="$(value "evt_consumer_errors_total$consumer")"
+handled0="$(consumer_value evt_consumer_messages_handled_total)"
+parked0="$(consumer_value evt_consumer_messages_parked_total)"
+errors0="$(consumer_value evt_consumer_errors_total)"
 reserved0="$(reservations reserved)"
 ignored0="$(reservations ignored)"
 applied0="$(reservations handled)"
@@ -91,23 +97,23 @@ written="$(query -c "SELECT count(*) FROM message_store.messages WHERE $category
 parked="$(parked_in_store)"
 [ "$written" = 16 ] || fail "$written commands and copies written, expected 10 issued and 6 copies"
 [ "$parked" = 1 ] || fail "$parked parked in the store, expected the poison command"
-[ "$(($(value "evt_consumer_messages_handled_total$consumer") - handled0))" = $((written - parked)) ] ||
-  fail "handled $(($(value "evt_consumer_messages_handled_total$consumer") - handled0)), the store has $((written - parked))"
-[ "$(($(value "evt_consumer_messages_parked_total$consumer") - parked0))" = "$parked" ] ||
-  fail "parked $(($(value "evt_consumer_messages_parked_total$consumer") - parked0)), the store has $parked"
-[ "$(($(value "evt_consumer_errors_total$consumer") - errors0))" = 1 ] || fail "errors: not the poison command's one"
+changed_by "handled (the store: written less parked)" "$(consumer_value evt_consumer_messages_handled_total)" \
+  "$handled0" $((written - parked))
+changed_by "parked (the store's dead letters)" "$(consumer_value evt_consumer_messages_parked_total)" \
+  "$parked0" "$parked"
+changed_by "errors (the poison command's)" "$(consumer_value evt_consumer_errors_total)" "$errors0" 1
 copies="$(query -c "SELECT count(*) FROM message_store.messages WHERE stream_name LIKE 'account:command-$account+k%'")"
 [ "$copies" = 6 ] || fail "$copies reservation copies in the store"
-[ "$(($(reservations reserved) - reserved0))" = "$copies" ] || fail "reserved $(($(reservations reserved) - reserved0)), not $copies"
-[ "$(($(reservations ignored) - ignored0))" = 3 ] || fail "ignored $(($(reservations ignored) - ignored0)), not the 3 issued twice"
-deposited="$(query -c "SELECT count(*) FROM message_store.messages WHERE stream_name = 'account-$account' AND type = 'Deposited'
-                       AND data->>'depositId' LIKE 'k%'")"
-[ "$(($(reservations handled) - applied0))" = "$deposited" ] || fail "handled reserved $(($(reservations handled) - applied0)), $deposited deposited"
-[ "$(value "evt_consumer_position$consumer")" = "$(recorded)" ] ||
-  fail "position $(value "evt_consumer_position$consumer"), its position stream records $(recorded)"
+changed_by "reserved (the store's copies)" "$(reservations reserved)" "$reserved0" "$copies"
+changed_by "ignored (the commands issued twice)" "$(reservations ignored)" "$ignored0" 3
+deposited="$(query -c "SELECT count(*) FROM message_store.messages
+                       WHERE stream_name = 'account-$account' AND type = 'Deposited' AND data->>'depositId' LIKE 'k%'")"
+changed_by "handled reserved (the store's Deposited)" "$(reservations handled)" "$applied0" "$deposited"
+[ "$(consumer_value evt_consumer_position)" = "$(recorded)" ] ||
+  fail "position $(consumer_value evt_consumer_position), its position stream records $(recorded)"
 [ "$(recorded)" = "$(last_command)" ] || fail "recorded $(recorded), the last command is $(last_command)"
 wait_until 10 "a lag of 0" lag_is 0
-[ "$(value "evt_consumer_lag_seconds$consumer")" = 0 ] || fail "lag seconds $(value "evt_consumer_lag_seconds$consumer")"
+[ "$(consumer_value evt_consumer_lag_seconds)" = 0 ] || fail "lag seconds $(consumer_value evt_consumer_lag_seconds)"
 
 # 2. The account category's write lock held by a session of this script:
 # a psql reading from a FIFO, idle once it has the lock. Closing the FIFO
@@ -133,23 +139,24 @@ query -1 -f "$work/phase2.sql" >/dev/null
 wait_until 30 "the consumer waiting for the lock" account_locks false 1
 
 wait_until 10 "a lag of $k" lag_is "$k"
-position="$(value "evt_consumer_position$consumer")"
+position="$(consumer_value evt_consumer_position)"
 last_deposit="$(query -c "SELECT max(global_position) FROM message_store.messages
                           WHERE stream_name = 'account:command-$account' AND data->>'depositId' LIKE 'l%'")"
 [ "$position" = "$last_deposit" ] || fail "position $position while blocked, the last deposit is at $last_deposit"
 behind="$(query -c "SELECT count(*) FROM message_store.messages WHERE $category_sql AND global_position > $position")"
 [ "$behind" = "$k" ] || fail "the store has $behind commands after $position, expected the $k copies"
-[ "$(($(reservations reserved) - reserved1))" = "$k" ] || fail "reserved $(($(reservations reserved) - reserved1)) of $k"
-age="$(value "evt_consumer_lag_seconds$consumer")"
+changed_by "reserved while blocked" "$(reservations reserved)" "$reserved1" "$k"
+age="$(consumer_value evt_consumer_lag_seconds)"
 awk -v age="$age" 'BEGIN { exit !(age > 0 && age < 300) }' || fail "lag seconds $age while $k copies wait"
-lag_is "$k" || fail "the lag moved while the consumer was blocked: $(value "evt_consumer_lag_messages$consumer")"
+lag_is "$k" || fail "the lag moved while the consumer was blocked: $(consumer_value evt_consumer_lag_messages)"
 
 # Released, it catches up.
 exec 3>&-
 wait "$locker" || fail "the session holding the lock failed"
 wait_until_component_handled
 wait_until 10 "a lag of 0" lag_is 0
-[ "$(value "evt_consumer_position$consumer")" = "$(recorded)" ] || fail "position after catching up: not the recorded one"
-[ "$(($(reservations handled) - applied0))" = $((6 + k)) ] || fail "handled reserved $(($(reservations handled) - applied0))"
+[ "$(consumer_value evt_consumer_position)" = "$(recorded)" ] || fail "position after catching up: not the recorded one"
+changed_by "handled reserved" "$(reservations handled)" "$applied0" $((6 + k))
 stop_services
-echo "scraped while working: handled, parked, errors, reservations and position as in the store; lag 0, then $k while blocked, then 0"
+echo "scraped while working: handled, parked, errors, reservations and position as in the store;" \
+  "lag 0, then $k while blocked, then 0"
