@@ -9,7 +9,7 @@ packages=(
   googletest libgtest-dev libbenchmark-dev
   postgresql-15 postgresql-client-15 openssl jq
   clang libclang-rt-14-dev procps
-  pgbouncer libcpp-httplib-dev
+  pgbouncer
 )
 command -v npm >/dev/null || packages+=(npm)  # fetches the official Message DB for the compat run
 
