@@ -234,7 +234,13 @@ void add_parked(CLI::App& app) {
   replay_command->add_option("ID|CATEGORY", given->target,
                              "the id of a parked message (as evt parked lists it); with --all, a category");
   replay_command->add_flag("--all", given->all, "every parked message (of the category, if one is given)");
-  replay_command->callback([replay_options, given] { replay(*replay_options, *given); });
+  // `evt parked --database X replay ID` means X as much as `evt parked replay ID --database X`.
+  replay_command->callback([options, replay_options, given] {
+    auto merged = *replay_options;
+    if (merged.database.empty()) merged.database = options->database;
+    merged.json = merged.json || options->json;
+    replay(merged, *given);
+  });
 
   command->callback([options, category, replay_command = replay_command] {
     if (replay_command->parsed()) return;  // `evt parked replay` ran instead

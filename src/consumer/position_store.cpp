@@ -44,7 +44,10 @@ std::optional<store::consumer_group> group_of(const std::optional<std::string>& 
   if (member == local.end() || size == local.end() || !member->is_number_integer() || !size->is_number_integer()) {
     return std::nullopt;
   }
-  return store::consumer_group{.member = member->get<std::int64_t>(), .size = size->get<std::int64_t>()};
+  const store::consumer_group group{.member = member->get<std::int64_t>(), .size = size->get<std::int64_t>()};
+  // Another writer's nonsense is as good as nothing: it must not stop a tool.
+  if (group.size < 1 || group.member < 0 || group.member >= group.size) return std::nullopt;
+  return group;
 }
 
 }  // namespace

@@ -76,7 +76,11 @@ struct connection {
     if (settings.pool_mode == pool_mode::transaction) {
       return statements.exec_params(sql, std::forward<Parameters>(parameters)...);
     }
-    if (prepared_names.insert(name).second) native->prepare(name, sql);
+    // Recorded once prepared: a prepare that failed is tried again next time.
+    if (!prepared_names.contains(name)) {
+      native->prepare(name, sql);
+      prepared_names.insert(name);
+    }
     return statements.exec_prepared(name, std::forward<Parameters>(parameters)...);
   }
   void drop() noexcept {

@@ -10,20 +10,32 @@
 #include <evt/error.hpp>
 #include <evt/store/session.hpp>
 
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
 int main(int argc, char** argv) {
-  if ((argc != 2 && argc != 5) || std::getenv("EVT_TEST_CONNINFO") == nullptr) {
-    std::fputs("usage: EVT_TEST_CONNINFO=... evt_cli_catch_up_consumer CATEGORY [IDENTIFIER MEMBER SIZE]\n", stderr);
-    return 2;
-  }
-  evt::store::session session{{.conninfo = std::getenv("EVT_TEST_CONNINFO")}};
-  evt::consumer::settings settings{.category = argv[1]};
-  if (argc == 5) {
-    settings.identifier = argv[2];
-    settings.consumer_group = {{.member = std::stoll(argv[3]), .size = std::stoll(argv[4])}};
+  CLI::App app{"Catches up with a category once, parking messages of type Poison", "evt_cli_catch_up_consumer"};
+  std::string category;
+  std::string identifier;
+  std::int64_t member = 0;
+  std::int64_t size = 0;
+  std::string conninfo = std::getenv("EVT_TEST_CONNINFO") != nullptr ? std::getenv("EVT_TEST_CONNINFO") : "";
+  app.add_option("CATEGORY", category, "the category")->required();
+  auto* as_member = app.add_option("IDENTIFIER", identifier, "a consumer group member's identifier");
+  app.add_option("MEMBER", member, "its member number")->check(CLI::NonNegativeNumber)->needs(as_member);
+  app.add_option("SIZE", size, "the group's size")->check(CLI::PositiveNumber)->needs(as_member);
+  app.add_option("--database", conninfo, "libpq conninfo (default: EVT_TEST_CONNINFO)");
+  CLI11_PARSE(app, argc, argv);
+
+  evt::store::session session{{.conninfo = conninfo}};
+  evt::consumer::settings settings{.category = category};
+  if (!identifier.empty()) {
+    settings.identifier = identifier;
+    settings.consumer_group = {{.member = member, .size = size}};
   }
   evt::consumer consumer{session, settings};
   consumer.add_handler([](const evt::store::message_data& message) {

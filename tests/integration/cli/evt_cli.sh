@@ -326,7 +326,8 @@ test_parked() {
   same "as it was" "$(query -c "SELECT type || ' ' || (data->>'amount') || ' ' || (metadata->>'correlationStreamName')
                                  FROM message_store.messages WHERE stream_name = '$commands-7' AND position = 1")" \
     "Poison 0.30000000000000004 otherCategory-7"
-  expect 0 parked replay "$id" --json "${db[@]}"
+  # The parked command's options count for its replay too.
+  expect 0 parked --json "${db[@]}" replay "$id"
   same "again" "$(out_json '"\(.outcome) \(.position)"')" "replayed before null"
   expect 0 parked replay --all "$commands" --json "${db[@]}"
   same "all, again" "$(out_json .outcome)" "replayed before"

@@ -392,6 +392,18 @@ TEST(PositionStore, ReadsAPositionWithoutAGroupAndRefusesWhatIsNotOne) {
   auto other = ruby;
   other.data = R"({"globalPosition": 12})";
   EXPECT_THROW(evt::position_store::read(other), evt::decode_error);
+  // A group no consumer can be in (another writer's) is no group.
+  for (const char* group : {R"({"consumerGroupMember": 0, "consumerGroupSize": 0})",
+                            R"({"consumerGroupMember": 2, "consumerGroupSize": 2})",
+                            R"({"consumerGroupMember": -1, "consumerGroupSize": 2})"}) {
+    auto nonsense = ruby;
+    nonsense.metadata = std::string{R"({"localProperties": )"} + group + "}";
+    EXPECT_FALSE(evt::position_store::read(nonsense).group) << group;
+  }
+  auto member = ruby;
+  member.metadata = R"({"localProperties": {"consumerGroupMember": 1, "consumerGroupSize": 2}})";
+  ASSERT_TRUE(evt::position_store::read(member).group);
+  EXPECT_EQ(evt::position_store::read(member).group->member, 1);
 }
 
 TEST(Consumer, ReadsACategoryNotAStream) {
