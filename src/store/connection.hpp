@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -90,15 +91,19 @@ struct connection {
     lost = false;
   }
 
-  // Runs one call's statements, outside any transaction of the caller's
-  // (each statement commits on its own) or inside it.
-  template <class Work>
+  // Runs one call's statements inside the caller's transaction, or else
+  // outside any (each statement commits on its own) or, with Statements =
+  // pqxx::work, in one transaction of their own that commits when `work`
+  // returns.
+  template <class Statements = pqxx::nontransaction, class Work>
   auto run(const operation& operation, Work&& work) {
     const in_use claim{*this, operation};
     try {
-      if (transaction != nullptr) return work(static_cast<pqxx::transaction_base&>(*transaction));
-      pqxx::nontransaction statements{open(operation)};
-      return work(static_cast<pqxx::transaction_base&>(statements));
+      if (transaction != nullptr) return work(*transaction);
+      Statements statements{open(operation)};
+      auto result = work(statements);
+      if constexpr (!std::is_same_v<Statements, pqxx::nontransaction>) statements.commit();
+      return result;
     } catch (const pqxx::failure& failure) {
       if (transaction != nullptr) transaction_failed = true;
       lost_or_failed(operation, failure);

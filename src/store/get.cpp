@@ -20,31 +20,20 @@ struct statement {
 };
 
 // A read with a condition, allowed by settings::sql_condition, turns
-// message_store.sql_condition on for its own transaction only (a function's
-// arguments are evaluated before it runs, inner ones first). Message DB
-// takes the setting's value outside that transaction, '' once any SET
-// LOCAL of it ended, for "on": so the session's value is made 'off' first,
-// and that is what stays on a server connection a pooler lends to others.
+// message_store.sql_condition on for itself only (SET LOCAL in a savepoint),
+// after making the session's value 'off' in a transaction that commits
+// whatever the read does: Message DB takes '' (what a SET LOCAL leaves once
+// it ends) for "on", and a server connection a pooler lends to others next
+// must not let them. See read_with_condition.
+constexpr const char* condition_off_sql = "SELECT set_config('message_store.sql_condition', 'off', false)";
+constexpr const char* condition_on_sql = "SELECT set_config('message_store.sql_condition', 'on', true)";
 constexpr statement stream_read{
     "evt_get_stream_messages",
     "SELECT * FROM message_store.get_stream_messages($1::varchar, $2::bigint, $3::bigint, $4::varchar)"};
-constexpr statement stream_read_with_condition{
-    "evt_get_stream_messages_with_condition",
-    "SELECT * FROM message_store.get_stream_messages($1::varchar, $2::bigint, $3::bigint, "
-    "CASE WHEN set_config('message_store.sql_condition',"
-    " CASE WHEN set_config('message_store.sql_condition', 'off', false) = 'off' THEN 'on' END, true) = 'on'"
-    " THEN $4::varchar END)"};
 constexpr statement category_read{
     "evt_get_category_messages",
     "SELECT * FROM message_store.get_category_messages($1::varchar, $2::bigint, $3::bigint, $4::varchar,"
     " $5::bigint, $6::bigint, $7::varchar)"};
-constexpr statement category_read_with_condition{
-    "evt_get_category_messages_with_condition",
-    "SELECT * FROM message_store.get_category_messages($1::varchar, $2::bigint, $3::bigint, $4::varchar,"
-    " $5::bigint, $6::bigint,"
-    " CASE WHEN set_config('message_store.sql_condition',"
-    " CASE WHEN set_config('message_store.sql_condition', 'off', false) = 'off' THEN 'on' END, true) = 'on'"
-    " THEN $7::varchar END)"};
 // Without the type argument when there is none: Message DB before 1.3 has
 // only the one-argument form.
 constexpr const char* last_name = "evt_get_last_stream_message";
@@ -154,16 +143,47 @@ void detail::check_category(std::string_view category) {
   }
 }
 
+namespace {
+
+// One read, as one statement; with a condition the session allows, as the
+// comment on condition_off_sql says. A refusal of the read (a bad condition)
+// is thrown once the transaction with 'off' has committed.
+template <class... Parameters>
+pqxx::result read_rows(session& session, const detail::operation& operation, const statement& read, bool condition,
+                       const Parameters&... parameters) {
+  auto& connection = detail::access::of(session);
+  if (!condition || !connection.settings.sql_condition) {
+    return connection.run(operation, [&](pqxx::transaction_base& statements) {
+      return connection.execute(statements, read.name, read.sql, parameters...);
+    });
+  }
+  std::optional<pqxx::sql_error> refused;
+  auto rows = connection.run<pqxx::work>(operation, [&](pqxx::dbtransaction& statements) {
+    statements.exec(condition_off_sql);
+    pqxx::subtransaction savepoint{statements, "evt_read_with_condition"};
+    try {
+      savepoint.exec(condition_on_sql);
+      auto found = connection.execute(savepoint, read.name, read.sql, parameters...);
+      savepoint.commit();
+      return found;
+    } catch (const pqxx::sql_error& error) {
+      refused.emplace(error);
+      savepoint.abort();
+      return pqxx::result{};
+    }
+  });
+  if (refused) detail::fail(operation, *refused);
+  return rows;
+}
+
+}  // namespace
+
 pqxx::result detail::get_rows(session& session, std::string_view stream_name, const stream_batch& batch) {
   if (is_category(stream_name)) {
     throw stream_name_error{"Must be a stream name (Category: " + std::string{stream_name} + ")"};
   }
-  auto& connection = detail::access::of(session);
-  const auto read = batch.condition && connection.settings.sql_condition ? stream_read_with_condition : stream_read;
-  return connection.run(reading("get stream batch", stream_name), [&](pqxx::transaction_base& statements) {
-    return connection.execute(statements, read.name, read.sql, std::string{stream_name}, batch.position,
-                           batch.batch_size, detail::text_or_null(batch.condition));
-  });
+  return read_rows(session, reading("get stream batch", stream_name), stream_read, batch.condition.has_value(),
+                   std::string{stream_name}, batch.position, batch.batch_size, detail::text_or_null(batch.condition));
 }
 
 pqxx::result detail::get_rows(session& session, std::string_view category, const category_batch& batch) {
@@ -176,14 +196,9 @@ pqxx::result detail::get_rows(session& session, std::string_view category, const
                                                                   : std::nullopt);
   const auto size = detail::number_or_null(batch.consumer_group ? std::optional{batch.consumer_group->size}
                                                                 : std::nullopt);
-  auto& connection = detail::access::of(session);
-  const auto read =
-      batch.condition && connection.settings.sql_condition ? category_read_with_condition : category_read;
-  return connection.run(reading("get category batch", category), [&](pqxx::transaction_base& statements) {
-    return connection.execute(statements, read.name, read.sql, std::string{category}, batch.position,
-                           batch.batch_size, detail::text_or_null(batch.correlation), detail::text_or_null(member),
-                           detail::text_or_null(size), detail::text_or_null(batch.condition));
-  });
+  return read_rows(session, reading("get category batch", category), category_read, batch.condition.has_value(),
+                   std::string{category}, batch.position, batch.batch_size, detail::text_or_null(batch.correlation),
+                   detail::text_or_null(member), detail::text_or_null(size), detail::text_or_null(batch.condition));
 }
 
 std::vector<message_data> get_stream(session& session, std::string_view stream_name, const stream_batch& batch) {

@@ -145,4 +145,18 @@ TEST(Session, InTransactionPoolModeNothingOutlivesATransactionOnTheServer) {
   EXPECT_EQ(own.sql_condition, "off");
 }
 
+// The first thing on a fresh connection is a read whose condition the
+// server refuses: conditions are off afterwards all the same (not the ''
+// Message DB would take for on).
+TEST(Session, ARefusedConditionReadLeavesConditionsOff) {
+  for (const auto mode : {evt::store::pool_mode::session, evt::store::pool_mode::transaction}) {
+    evt::store::session store{{.conninfo = direct_conninfo(), .sql_condition = true, .pool_mode = mode}};
+    EXPECT_THROW(evt::store::get_stream(store, unique_stream_name(), {.condition = "nonsense("}), evt::store_error);
+    const auto setting = store.transaction([](evt::store::transaction& t) {
+      return t.query("SELECT coalesce(current_setting('message_store.sql_condition', true), 'NULL')")[0][0].value();
+    });
+    EXPECT_EQ(setting, "off");
+  }
+}
+
 }  // namespace
