@@ -24,8 +24,6 @@ constexpr const char* notify_installed_sql =
 constexpr const char* category_end_sql =
     "SELECT coalesce(max(global_position), 0) FROM message_store.messages"
     " WHERE message_store.category(stream_name) = $1::varchar";
-// message_db/notify's channel; the payload is the category written.
-const std::string notify_channel = "message_store";
 
 volatile std::sig_atomic_t stopping = 0;
 extern "C" void stop(int) { stopping = 1; }
@@ -54,7 +52,7 @@ void run(const common_options& options, const arguments& arguments) {
   const bool notified =
       session.settings().pool_mode == store::pool_mode::session &&
       session.transaction([](store::transaction& t) { return !t.query(notify_installed_sql).empty(); });
-  if (notified) store::listen(session, notify_channel);  // before the first read: nothing written after it is missed
+  if (notified) store::listen(session, store::notify_channel);  // before the first read: nothing written after it is missed
   std::int64_t position = arguments.from.value_or(0);
   if (!arguments.from) {
     position = 1 + session.transaction([&](store::transaction& t) {

@@ -14,9 +14,6 @@
 namespace evt {
 namespace {
 
-// message_db/notify's channel; the payload is the category written.
-const std::string notify_channel = "message_store";
-
 std::string position_stream(const consumer::settings& settings) {
   if (!is_category(settings.category)) {
     throw stream_name_error{"Consumer's stream name must be a category (Stream Name: " + settings.category + ")"};
@@ -106,7 +103,7 @@ std::int64_t consumer::handle_batch() {
       position_ = last_recorded_.value_or(1);
       counts_.resume_at(position_ - 1);
       // Listening before the first read: nothing written after it goes unannounced.
-      if (settings_.wake_on_notify) store::listen(*session_, notify_channel);
+      if (settings_.wake_on_notify) store::listen(*session_, store::notify_channel);
     });
     if (!started) return 0;
     started_ = true;

@@ -12,6 +12,9 @@
 // it reads a new message at once instead of at its next poll.
 namespace evt::store {
 
+// message_db/notify's channel; the payload is the category written.
+inline const std::string notify_channel = "message_store";
+
 // LISTENs on `channel` now and again after every reconnection. Through a
 // transaction pooler (pool_mode::transaction) nothing is listened to: a
 // LISTEN would stay on a server connection lent to others, so
