@@ -45,24 +45,6 @@ TEST(Pooler, SessionsSharingTwoServerConnectionsWriteAndReadInTurn) {
   EXPECT_EQ(database{}.category(category).size(), 6u * 10 * 3);
 }
 
-// The control: prepared statements, as on a connection of one's own. The
-// next session's statement of the same name meets the first one's on the
-// server connection they both got, and the error says what to do.
-TEST(Pooler, PreparedStatementsClashThereAndTheErrorNamesTheSetting) {
-  auto taking_turns = sessions(2, evt::store::pool_mode::session);
-  const auto stream = unique_stream_name();
-  std::string failure;
-  try {
-    for (int round = 0; round < 10 && failure.empty(); ++round) {
-      for (auto& store : taking_turns) evt::store::put(store, {.type = "SomeType", .data = "{}"}, stream);
-    }
-  } catch (const evt::store_error& error) {
-    failure = error.what();
-  }
-  EXPECT_NE(failure.find("prepared statement \"evt_write_message\""), std::string::npos) << failure;
-  EXPECT_NE(failure.find("add evt_pool_mode=transaction to the conninfo"), std::string::npos) << failure;
-}
-
 // message_store.sql_condition is on for the read that gives a condition and
 // allowed one only: never for another client that gets the connection next.
 TEST(Pooler, AConditionAllowedToOneSessionIsNotAllowedToTheNext) {
