@@ -9,6 +9,8 @@
 #       transaction pooling mode with 2 server connections per user and
 #       database, on the unix socket DIR/.s.PGSQL.6432 (PGPORT=6432)
 #   temporary-cluster.sh restart DIR             restart that server (tests of reconnection)
+#   temporary-cluster.sh crash DIR               stop that server at once (pg_ctl stop -m
+#       immediate: what was not flushed is lost) and start it again (crash tests)
 #   temporary-cluster.sh stop DIR                stop that server, delete DIR
 #
 # As root the server runs as user postgres (PostgreSQL refuses to run as
@@ -22,7 +24,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 marker=".evt-temporary-cluster"
 
-usage() { echo "usage: $0 start DIR [INSTALLER] | pooler DIR | restart DIR | stop DIR" >&2; exit 2; }
+usage() { echo "usage: $0 start DIR [INSTALLER] | pooler DIR | restart DIR | crash DIR | stop DIR" >&2; exit 2; }
 [ $# -ge 2 ] || usage
 command="$1"
 dir="$2"
@@ -32,6 +34,13 @@ if [ ! -x "$bindir/initdb" ]; then
   bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
 fi
 [ -x "$bindir/initdb" ] || { echo "PostgreSQL server binaries (initdb, pg_ctl) not found" >&2; exit 1; }
+
+# The server listens on DIR's unix socket only.
+start_server() {
+  as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/data/server.log" -w -t 60 \
+    -o "-c port=5432 -c listen_addresses='' -c unix_socket_directories=$dir -c unix_socket_permissions=0700" \
+    start >/dev/null
+}
 
 as_owner() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
@@ -63,14 +72,18 @@ case "$command" in
         { echo "User postgres cannot reach $dir: choose a directory outside private folders" >&2; rm -rf "$dir"; exit 1; }
     fi
 
-    durability="-c fsync=off -c full_page_writes=off"
-    [ "${EVT_CLUSTER_DURABLE:-0}" != 1 ] || durability="-c fsync=on -c full_page_writes=on -c synchronous_commit=on"
     echo "Starting a temporary PostgreSQL cluster in $dir"
     as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust --no-locale -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 ||
       { cat "$dir/initdb.log" >&2; rm -rf "$dir"; exit 1; }
-    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/data/server.log" -w -t 60 \
-      -o "-c port=5432 -c listen_addresses='' -c unix_socket_directories=$dir -c unix_socket_permissions=0700 $durability" \
-      start >/dev/null ||
+    # In the configuration file, not on the command line: a benchmark can
+    # then change it with ALTER SYSTEM and a reload (both settings are
+    # reloadable), and measure fsync on and off on one cluster.
+    if [ "${EVT_CLUSTER_DURABLE:-0}" = 1 ]; then
+      printf 'fsync = on\nfull_page_writes = on\nsynchronous_commit = on\n' >>"$dir/data/postgresql.conf"
+    else
+      printf 'fsync = off\nfull_page_writes = off\n' >>"$dir/data/postgresql.conf"
+    fi
+    start_server ||
       { cat "$dir/data/server.log" >&2; exit 1; }
 
     # Only these reach the cluster: drop whatever else of libpq's environment
@@ -141,6 +154,14 @@ INI
   restart)
     [ -e "$dir/$marker" ] || { echo "$dir was not made by $0; not touching it" >&2; exit 1; }
     as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w restart >/dev/null
+    ;;
+  crash)
+    # As a power cut looks to the database: no checkpoint, no flush of what
+    # was not flushed; the start recovers from the WAL.
+    [ -e "$dir/$marker" ] || { echo "$dir was not made by $0; not touching it" >&2; exit 1; }
+    dir="$(cd "$dir" && pwd)"
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null
+    start_server
     ;;
   *) usage ;;
 esac
