@@ -37,6 +37,18 @@ struct versioned {
 // reads nothing and answers what was add()ed (or a new entity);
 // configure(session) makes it read the store.
 //
+// Written through (written(id, event, position), after the caller's own
+// write of the event at that position): the cached entity has the event
+// applied, and fetch answers it from the cache without reading the stream
+// at all, until forget(id) (or the cache drops it). That is for a handler
+// whose entity streams are written by it alone (one consumer, or one group
+// member, per stream), or whose every decision on an entity is either safe
+// on an older version of it or guarded by a write expecting the version it
+// was fetched at: then an entity that another writer has moved past makes
+// that write fail, and the handler forgets it before the retry, which reads
+// it again. Any error from the write must forget it (its outcome may be
+// unknown). The account component does this (README, Concurrency).
+//
 // Snapshots (with_snapshots(interval), for Boost.Hana struct entities):
 // whenever the entity is `interval` versions past its last snapshot, it is
 // recorded in <category>:snapshot-<id> as a message of type Snapshot whose
@@ -75,7 +87,7 @@ class entity_store {
     const auto found = cache_.find(stream);
     auto entry = found != cache_.end() ? found->second.entry : first_entry(id);
     const auto before = entry.value.version;
-    if (session_ != nullptr) {
+    if (session_ != nullptr && !entry.written_through) {
       read_stream(
           *session_, stream,
           [&](const store::message_data& row) {
@@ -89,6 +101,34 @@ class entity_store {
                          entry.snapshot_version != found->second.entry.snapshot_version;
     remember(found, stream, entry, changed);
     return std::move(entry.value);
+  }
+
+  // The caller has just written `event` to the entity's stream, at
+  // `position`: the cached entity, when it was at the version before,
+  // takes it, and is answered without a read from now on (see above);
+  // any other is forgotten.
+  template <message M>
+  void written(std::string_view id, const M& event, std::int64_t position) {
+    const auto stream = stream_name(category_, id);
+    const auto found = cache_.find(stream);
+    if (found == cache_.end()) return;
+    if (found->second.entry.value.version != position - 1) {
+      forget(id);
+      return;
+    }
+    auto entry = found->second.entry;
+    projection_(entry.value.entity, event);
+    entry.value.version = position;
+    entry.written_through = true;
+    remember(found, stream, entry, true);
+  }
+
+  // The next fetch reads the entity again (from its snapshot, if any).
+  void forget(std::string_view id) {
+    const auto found = cache_.find(stream_name(category_, id));
+    if (found == cache_.end()) return;
+    recency_.erase(found->second.used);
+    cache_.erase(found);
   }
 
   // Substitute: fetch(id) answers this entity at this version.
@@ -122,6 +162,7 @@ class entity_store {
   struct cached {
     versioned<Entity> value{};
     std::int64_t snapshot_version = no_stream;
+    bool written_through = false;  // current as of the caller's own write: no read
   };
 
   // Each entry with the tick of its last use; by tick, the least recently

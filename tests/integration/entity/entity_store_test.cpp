@@ -242,3 +242,43 @@ TEST(EntityStore, MoreEntitiesThanTheCacheHoldsAreEachStillRight) {
 }
 
 }  // namespace
+
+namespace {
+
+// The caller's own write, written through: the next fetch reads nothing,
+// so an event another writer appended meanwhile is not seen until the
+// entity is forgotten; a write at a version the cache is not at forgets it.
+TEST(EntityStoreWrittenThrough, AnswersFromTheCacheWithoutAReadUntilForgotten) {
+  evt::store::session session{{.conninfo = conninfo()}};
+  auto write = evt::writer::build(session);
+  const auto category = unique_category("account");
+  const auto id = unique_id();
+  const auto stream = evt::stream_name(category, id);
+  auto store = evt::entity_store<Account>::build(session, category, account_projection());
+  write(Deposited{.account_id = id, .amount = 10}, stream);
+  const auto before = store.fetch(id);
+  EXPECT_EQ(before.version, 0);
+
+  const Deposited ours{.account_id = id, .amount = 5};
+  store.written(id, ours, write(ours, stream, before.version));
+  write(Withdrawn{.account_id = id, .amount = 3}, stream);  // another writer's, not read
+  auto cached = store.fetch(id);
+  EXPECT_EQ(cached.version, 1);
+  EXPECT_EQ(cached.entity.balance, evt::money{15});
+  EXPECT_EQ(cached.entity.applied, 2) << "its own event applied once, without a read";
+
+  store.forget(id);
+  const auto read = store.fetch(id);
+  EXPECT_EQ(read.version, 2);
+  EXPECT_EQ(read.entity.balance, evt::money{12});
+  EXPECT_EQ(read.entity.applied, 3);
+
+  // Written at a version the cache is not at: forgotten, and read next time.
+  const Deposited late{.account_id = id, .amount = 1};
+  write(late, stream);
+  store.written(id, late, 4);
+  EXPECT_EQ(store.cached_entities(), 0u);
+  EXPECT_EQ(store.fetch(id).entity.applied, 4);
+}
+
+}  // namespace
