@@ -6,6 +6,8 @@
 #include <evt/store/get.hpp>
 #include <evt/stream_name.hpp>
 
+#include <nlohmann/json.hpp>
+
 namespace evt {
 namespace {
 
@@ -93,6 +95,17 @@ reservation::standing reservation::standing_of(const metadata& metadata, std::st
     return standing::original;
   }
   return *metadata.position == 0 ? standing::reserved_copy : standing::later_in_reservation_stream;
+}
+
+bool reservation::marked(const store::message_data& message) {
+  // Most messages do not say "reserved" at all: they are told apart without parsing.
+  if (!message.metadata || message.metadata->find(local_property) == std::string::npos) return false;
+  const auto json = nlohmann::json::parse(*message.metadata, nullptr, false);
+  if (!json.is_object()) return false;
+  const auto local = json.find("localProperties");
+  if (local == json.end() || !local->is_object()) return false;
+  const auto marker = local->find(local_property);
+  return marker != local->end() && !marker->is_null() && *marker != false;
 }
 
 bool reservation::is_reserved(const metadata& metadata, std::string_view idempotence_key) {

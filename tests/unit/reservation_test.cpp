@@ -61,6 +61,20 @@ TEST(Reservation, AnUnreservedMessageIsCopiedIntoTheKeysStreamAsItsFirstMessageA
   EXPECT_EQ(reservation.telemetry().reserved, 1);
 }
 
+TEST(Reservation, TellsAMarkedMessageFromItsRowWithoutTrustingIt) {
+  const auto row = [](std::optional<std::string> metadata) {
+    return evt::store::message_data{.type = "Deposit", .metadata = std::move(metadata)};
+  };
+  EXPECT_TRUE(evt::reservation::marked(row(R"({"localProperties": {"reserved": "8f1c"}})")));
+  EXPECT_TRUE(evt::reservation::marked(row(R"({"causationMessagePosition": 1, "localProperties": {"reserved": true}})")));
+  EXPECT_FALSE(evt::reservation::marked(row(std::nullopt)));
+  EXPECT_FALSE(evt::reservation::marked(row(R"({"localProperties": {"reserved": null}})")));
+  EXPECT_FALSE(evt::reservation::marked(row(R"({"localProperties": {"reserved": false}})")));
+  EXPECT_FALSE(evt::reservation::marked(row(R"({"properties": {"reserved": "x"}})"))) << "a property is no marker";
+  EXPECT_FALSE(evt::reservation::marked(row(R"({"localProperties": "reserved"})")));
+  EXPECT_FALSE(evt::reservation::marked(row(R"(not json, "reserved")")));
+}
+
 TEST(Reservation, TheCopyHasTheSameTypeAndDataAFreshIdAndFollowsTheOriginal) {
   auto reservation = evt::reservation::substitute();
   block_runs block;

@@ -140,6 +140,11 @@ class reservation {
   // (see above: marked, at position 0 of its own reservation stream).
   static bool is_reserved(const evt::metadata& metadata, std::string_view idempotence_key);
   static constexpr const char* local_property = "reserved";
+  // Whether a message as read carries the marker (set, and neither null
+  // nor false): a reserved copy, a replay of one, or a marker someone else
+  // wrote (which the rules above do not trust). For a component that hands
+  // reserved copies to a consumer of their own (README, Concurrency).
+  static bool marked(const store::message_data& message);
 
   // Info lines ("Reserved Deposit 7, Idempotence Key: d1", "Deposit 7
   // ignored, output stream account:command-1+d1 exists", "Handled reserved
