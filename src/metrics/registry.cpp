@@ -136,7 +136,13 @@ registry& registry::add(const reader& reader, const evt::relay::relay::counts& c
 }
 
 registry& registry::add(const evt::reservation& reservation, std::string handler) {
-  reservations_.push_back({.handler = std::move(handler), .counts = &reservation.telemetry()});
+  const auto named = std::find_if(reservations_.begin(), reservations_.end(),
+                                 [&](const reservation_source& source) { return source.handler == handler; });
+  if (named != reservations_.end()) {
+    named->counts.push_back(&reservation.telemetry());
+  } else {
+    reservations_.push_back({.handler = std::move(handler), .counts = {&reservation.telemetry()}});
+  }
   return *this;
 }
 
@@ -199,12 +205,14 @@ std::string registry::scrape(const lag_query& lag) {
                "Commands a reservation took: reserved (its copy written), ignored (reserved before), "
                "handled (its reserved copy came back and the block ran).");
     for (const auto& reservation : reservations_) {
-      const auto sample = [&](const char* outcome, const telemetry::counter& count) {
-        out.sample({{"handler", reservation.handler}, {"outcome", outcome}}, count.load());
+      const auto sample = [&](const char* outcome, telemetry::counter evt::reservation::counts::*count) {
+        std::int64_t total = 0;
+        for (const auto* counts : reservation.counts) total += (counts->*count).load();
+        out.sample({{"handler", reservation.handler}, {"outcome", outcome}}, total);
       };
-      sample("reserved", reservation.counts->reserved);
-      sample("ignored", reservation.counts->ignored);
-      sample("handled", reservation.counts->handled);
+      sample("reserved", &evt::reservation::counts::reserved);
+      sample("ignored", &evt::reservation::counts::ignored);
+      sample("handled", &evt::reservation::counts::handled);
     }
   }
   return out.text();

@@ -71,6 +71,8 @@ class registry {
   registry& add(const evt::relay::relay& relay);
   registry& add(const reader& reader, const evt::relay::relay::counts& counts);
   // `handler` names it (label handler): Commands for a Commands handler's.
+  // Reservations added under one name are counted together (the handlers
+  // of a consumer's workers, each with its own).
   registry& add(const evt::reservation& reservation, std::string handler);
 
   // The exposition text of everything added, now.
@@ -88,7 +90,7 @@ class registry {
   };
   struct reservation_source {
     std::string handler;
-    const evt::reservation::counts* counts;
+    std::vector<const evt::reservation::counts*> counts;
   };
 
   std::mutex scraping_;

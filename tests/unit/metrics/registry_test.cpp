@@ -4,6 +4,8 @@
 #include <evt/controls.hpp>
 #include <evt/metrics/registry.hpp>
 
+#include <evt/uuid.hpp>
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -244,6 +246,28 @@ TEST(MetricsRegistry, AReservationCountsEachOutcomeLabelledWithItsHandler) {
                                       R"(evt_reservations_total{handler="Commands \"main\"",outcome="ignored"} 1)",
                                       R"(evt_reservations_total{handler="Commands \"main\"",outcome="handled"} 1)"}));
   EXPECT_NE(text.find("# TYPE evt_reservations_total counter\n"), std::string::npos);
+}
+
+TEST(MetricsRegistry, ReservationsAddedUnderOneHandlerNameAreCountedTogether) {
+  auto first = evt::reservation::substitute();
+  auto second = evt::reservation::substitute();
+  auto other = evt::reservation::substitute();
+  for (auto* reservation : {&first, &second, &second}) {
+    Deposit original{.deposit_id = evt::random_uuid()};
+    original.metadata = evt::controls::metadata();
+    original.metadata.stream_name = "account:command-a1";
+    (*reservation)(original, &Deposit::deposit_id, [](const Deposit&) {});
+  }
+  registry metrics;
+  metrics.add(first, "Commands").add(other, "Other").add(second, "Commands");
+  lag_answers lag;
+  EXPECT_EQ(samples(metrics.scrape(lag.query()), "evt_reservations_total"),
+            (std::vector<std::string>{R"(evt_reservations_total{handler="Commands",outcome="reserved"} 3)",
+                                      R"(evt_reservations_total{handler="Commands",outcome="ignored"} 0)",
+                                      R"(evt_reservations_total{handler="Commands",outcome="handled"} 0)",
+                                      R"(evt_reservations_total{handler="Other",outcome="reserved"} 0)",
+                                      R"(evt_reservations_total{handler="Other",outcome="ignored"} 0)",
+                                      R"(evt_reservations_total{handler="Other",outcome="handled"} 0)"}));
 }
 
 TEST(MetricsRegistry, NothingAddedIsAnEmptyScrape) {
