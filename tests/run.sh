@@ -41,7 +41,7 @@ echo "== Tests"
 # The consumer, host and component threads (and everything they touch) under
 # ThreadSanitizer: the integration tests of consumers, the host, the entity
 # store, reservations, idempotency records and atomic phases, the
-# robustness tests, the account component, the metrics endpoint (its HTTP
+# robustness tests, the account component, consumers with workers, the metrics endpoint (its HTTP
 # thread reads what the consumers count), and the idempotency manager's
 # threads on memory.
 echo "== ThreadSanitizer"
@@ -50,7 +50,7 @@ cmake -S "$repo" -B "$tsan" -DCMAKE_BUILD_TYPE=Debug -DEVT_TSAN=ON -DEVT_WARNING
 cmake --build "$tsan" -j2 --target evt_integration_tests evt_robustness_tests evt_robustness_parallel_tests \
   account_component_end_to_end_tests evt_unit_tests evt_metrics_integration_tests
 (cd "$tsan" && ctest --output-on-failure -j2 --timeout 300 \
-  -R '^(integration\.(Cluster|Consumer|Host|Reconnect|Reservation|EntityStore|AccountComponent|RacingWriters|TerminatedBackend|BadInput|Secrets|MessageStore|IdempotencyMessageStore|AtomicPhases|Projector|MetricsEndpoint)|unit\.(Memory|IdempotencyManager|IdempotencyExecutor|MemoryStorage|MetricsRegistry))\.' \
+  -R '^(integration\.(Cluster|Consumer|ConsumerWorkers|Host|Reconnect|Reservation|EntityStore|AccountComponent|RacingWriters|TerminatedBackend|BadInput|Secrets|MessageStore|IdempotencyMessageStore|AtomicPhases|Projector|MetricsEndpoint)|unit\.(Memory|IdempotencyManager|IdempotencyExecutor|MemoryStorage|MetricsRegistry))\.' \
   -E '\.(ConsumerGroup|AccountComponentService|Soak)\.')
 
 echo "== Fuzzing"

@@ -9,6 +9,7 @@
 #include <evt/store/read.hpp>
 #include <evt/stream_name.hpp>
 
+#include <functional>
 #include <thread>
 
 namespace evt {
@@ -34,7 +35,39 @@ consumer::consumer(store::session& session, settings settings)
     : session_{&session},
       settings_{std::move(settings)},
       positions_{session, position_stream(settings_), settings_.consumer_group},
-      dead_letter_category_{dead_letter::category_of(settings_.category)} {}
+      dead_letter_category_{dead_letter::category_of(settings_.category)} {
+  if (settings_.concurrency < 1) {
+    throw error{"Concurrency must be at least 1 (Category: " + settings_.category + ")"};
+  }
+  if (settings_.concurrency == 1) {
+    workers_.push_back({.session = session_, .own_session = nullptr, .handlers = {}, .errors = {}});
+    return;
+  }
+  for (int index = 0; index < settings_.concurrency; ++index) {
+    auto own = std::make_unique<store::session>(session.settings());  // connects when first used
+    auto* worker_session = own.get();
+    workers_.push_back({.session = worker_session, .own_session = std::move(own), .handlers = {}, .errors = {}});
+  }
+}
+
+consumer::worker& consumer::worker_at(std::size_t index) {
+  if (index >= workers_.size()) {
+    throw error{"No worker " + std::to_string(index) + ": the consumer has " + std::to_string(workers_.size()) +
+                " (Category: " + settings_.category + ")"};
+  }
+  return workers_[index];
+}
+
+void consumer::check_workers() const {
+  for (std::size_t index = 1; index < workers_.size(); ++index) {
+    if (workers_[index].handlers.size() != workers_.front().handlers.size()) {
+      throw error{"Worker " + std::to_string(index) + " has " + std::to_string(workers_[index].handlers.size()) +
+                  " handlers, worker 0 has " + std::to_string(workers_.front().handlers.size()) +
+                  ": each worker needs handlers of its own, add_handler(handler, worker) (Category: " +
+                  settings_.category + ")"};
+    }
+  }
+}
 
 namespace {
 
@@ -45,16 +78,18 @@ void append_name(std::string& names, const std::string& name) {
 
 }  // namespace
 
-consumer& consumer::add_handler(handler handler) {
-  handlers_.push_back(std::move(handler));
-  append_name(handler_names_, "function " + std::to_string(handlers_.size()));
+consumer& consumer::add_handler(handler handler, std::size_t index) {
+  auto& handlers = worker_at(index).handlers;
+  handlers.push_back(std::move(handler));
+  if (index == 0) append_name(handler_names_, "function " + std::to_string(handlers.size()));
   return *this;
 }
 
-consumer& consumer::add_handler(evt::handler& handler) {
-  handler.configure(*session_);
-  handlers_.push_back([&handler](const store::message_data& message) { handler(message); });
-  append_name(handler_names_, handler.name());
+consumer& consumer::add_handler(evt::handler& handler, std::size_t index) {
+  auto& worker = worker_at(index);
+  handler.configure(*worker.session);
+  worker.handlers.push_back([&handler](const store::message_data& message) { handler(message); });
+  if (index == 0) append_name(handler_names_, handler.name());
   return *this;
 }
 
@@ -97,6 +132,7 @@ void consumer::log(const std::string& line) const { log_or_stderr(settings_.log,
 
 std::int64_t consumer::handle_batch() {
   if (!started_) {
+    check_workers();
     const bool started = retrying([&] {
       // Resume at the recorded position itself: that message is handled again.
       last_recorded_ = positions_.get();
@@ -110,17 +146,53 @@ std::int64_t consumer::handle_batch() {
   }
   // What was announced so far, this read sees.
   if (settings_.wake_on_notify) store::discard_notifications(*session_);
+  if (workers_.size() > 1) return handle_batch_concurrently();
   std::int64_t handled = 0;
-  const auto handle = [&](const store::message_data& message) {
+  const auto each = [&](const store::message_data& message) {
     if (stopping_) return false;
-    // A handler that met a transient error gets the message again once it
-    // has passed (handlers are idempotent: delivery is at least once anyway).
-    auto outcome = dispatched::stopped;
-    if (!retrying([&] { outcome = dispatch(message); }) || outcome == dispatched::stopped) return false;
-    position_ = message.global_position + 1;
-    counts_.took(message.global_position);
+    const auto outcome = accepted(message) ? handle(workers_.front(), message, counts_.errors) : dispatched::passed;
+    if (outcome == dispatched::stopped) return false;
+    took(message, outcome);
     ++handled;
-    if (outcome == dispatched::parked) return true;  // its position is recorded
+    return true;
+  };
+  // A read retried after a transient error starts after the last message
+  // handled: each message's handlers are retried on their own.
+  retrying([&] { store::read_category_batch(*session_, settings_.category, batch_from(position_), current_, each); });
+  return handled;
+}
+
+store::category_batch consumer::batch_from(std::int64_t position) const {
+  return {.position = position,
+          .batch_size = settings_.batch_size,
+          .correlation = settings_.correlation,
+          .consumer_group = settings_.consumer_group,
+          .condition = settings_.condition};
+}
+
+bool consumer::accepted(const store::message_data& message) const {
+  return !settings_.accepts || settings_.accepts(message);
+}
+
+consumer::dispatched consumer::handle(worker& worker, const store::message_data& message, telemetry::counter& errors) {
+  // A handler that met a transient error gets the message again once it
+  // has passed (handlers are idempotent: delivery is at least once anyway).
+  auto outcome = dispatched::stopped;
+  if (!retrying([&] { outcome = dispatch(worker, message, errors); })) return dispatched::stopped;
+  return outcome;
+}
+
+void consumer::took(const store::message_data& message, dispatched outcome) {
+  position_ = message.global_position + 1;
+  counts_.took(message.global_position);
+  if (outcome == dispatched::parked) {
+    ++counts_.parked;
+    // Alone, the park recorded the position past it; a worker's comes with its batch's.
+    if (workers_.size() == 1) return;
+    record_at_ = message.global_position + 1;
+  } else if (outcome == dispatched::passed) {
+    record_at_ = message.global_position;
+  } else {
     ++counts_.handled;
     if (settings_.log) {
       settings_.log("Handled " + message.type + " (Stream: " + message.stream_name +
@@ -128,21 +200,73 @@ std::int64_t consumer::handle_batch() {
                     ", Global Position: " + std::to_string(message.global_position) + ", Handlers: " + handler_names_ + ")");
     }
     record_at_ = message.global_position;
-    if (++handled_since_record_ >= settings_.position_update_interval) record_due_ = true;
-    if (record_due_ && gap_passed()) record_position();
-    return true;
-  };
-  // A read retried after a transient error starts after the last message
-  // handled: each message's handlers are retried on their own.
+  }
+  if (++handled_since_record_ >= settings_.position_update_interval) record_due_ = true;
+  if (record_due_ && gap_passed()) record_position();
+}
+
+std::int64_t consumer::handle_batch_concurrently() {
+  std::vector<store::message_data> batch;
   retrying([&] {
-    const store::category_batch batch{.position = position_,
-                                      .batch_size = settings_.batch_size,
-                                      .correlation = settings_.correlation,
-                                      .consumer_group = settings_.consumer_group,
-                                      .condition = settings_.condition};
-    store::read_category_batch(*session_, settings_.category, batch, current_, handle);
+    batch.clear();
+    store::read_category_batch(*session_, settings_.category, batch_from(position_), current_,
+                               [&](const store::message_data& message) {
+                                 batch.push_back(message);
+                                 return true;
+                               });
   });
+  if (batch.empty()) return 0;
+
+  // Each stream to one worker, by its cardinal id, as consumer groups share a category.
+  std::vector<std::vector<std::size_t>> shares(workers_.size());
+  for (std::size_t index = 0; index < batch.size(); ++index) {
+    const auto& stream = batch[index].stream_name;
+    const auto hash = std::hash<std::string_view>{}(cardinal_id(stream).value_or(stream));
+    shares[hash % workers_.size()].push_back(index);
+  }
+  std::vector<dispatched> outcomes(batch.size(), dispatched::stopped);
+  for (std::size_t index = 0; index < batch.size(); ++index) {
+    if (!accepted(batch[index])) outcomes[index] = dispatched::passed;
+  }
+  std::vector<std::exception_ptr> failures(workers_.size());
+  {
+    std::vector<std::jthread> threads;
+    for (std::size_t index = 0; index < workers_.size(); ++index) {
+      if (shares[index].empty()) continue;
+      threads.emplace_back([&, index] {
+        try {
+          handle_share(workers_[index], batch, shares[index], outcomes);
+        } catch (...) {
+          failures[index] = std::current_exception();
+          stopping_ = true;  // the other workers stop too: the consumer fails
+        }
+      });
+    }
+  }
+  for (auto& worker : workers_) {
+    counts_.errors += worker.errors;
+    worker.errors = telemetry::counter{};
+  }
+  // In the order read, up to the first message not handled.
+  std::int64_t handled = 0;
+  for (std::size_t index = 0; index < batch.size() && outcomes[index] != dispatched::stopped; ++index) {
+    took(batch[index], outcomes[index]);
+    ++handled;
+  }
+  for (const auto& failure : failures) {
+    if (failure) std::rethrow_exception(failure);
+  }
   return handled;
+}
+
+void consumer::handle_share(worker& worker, const std::vector<store::message_data>& batch,
+                            const std::vector<std::size_t>& share, std::vector<dispatched>& outcomes) {
+  for (const auto index : share) {
+    if (outcomes[index] == dispatched::passed) continue;
+    if (stopping_) return;
+    outcomes[index] = handle(worker, batch[index], worker.errors);
+    if (outcomes[index] == dispatched::stopped) return;
+  }
 }
 
 namespace {
@@ -158,23 +282,24 @@ std::string error_raised_line(const store::message_data& message) {
 
 }  // namespace
 
-consumer::dispatched consumer::dispatch(const store::message_data& message) {
+consumer::dispatched consumer::dispatch(worker& worker, const store::message_data& message,
+                                       telemetry::counter& errors) {
   auto delay = settings_.handler_retry_delay;
   for (int attempt = 1;; ++attempt) {
     try {
-      for (const auto& handle : handlers_) handle(message);
+      for (const auto& handle : worker.handlers) handle(message);
       return dispatched::handled;
     } catch (...) {
-      ++counts_.errors;
+      ++errors;
       const auto kind = kind_of_current_exception();
       if (kind == error_kind::transient && settings_.transient_retry_delay.count() > 0) throw;  // for retrying()
       if (kind == error_kind::poison && settings_.parking != parking::none) {
-        park(message, attempt);
+        park(worker, message, attempt);
         return dispatched::parked;
       }
       if (attempt > settings_.handler_retries) {
         if (settings_.parking == parking::all) {
-          park(message, attempt);
+          park(worker, message, attempt);
           return dispatched::parked;
         }
         report_error(message);
@@ -188,10 +313,23 @@ consumer::dispatched consumer::dispatch(const store::message_data& message) {
   }
 }
 
-void consumer::park(const store::message_data& message, std::int64_t attempts) {
+void consumer::park(worker& worker, const store::message_data& message, std::int64_t attempts) {
   const auto reason = dead_letter::reason_of_current_exception(dead_letter::parker::consumer, positions_.stream_name(), attempts);
   const auto stream = dead_letter::stream_of(dead_letter_category_, message.stream_name);
   const auto past = message.global_position + 1;
+  if (workers_.size() > 1) {
+    // Parked before, by a batch whose position was not recorded (or a park
+    // whose outcome was not known): once is enough.
+    for (const auto& letter : store::get_stream(*worker.session, stream, {.batch_size = -1})) {
+      try {
+        if (dead_letter::read(letter).original.global_position == message.global_position) return;
+      } catch (const decode_error&) {  // another writer's message there: not this one's letter
+      }
+    }
+    store::put(*worker.session, dead_letter::copy(message, reason), stream);
+    log(error_raised_line(message) + "; parked in " + stream);
+    return;
+  }
   // Restarted there, the consumer never handles it again. A park retried
   // after a lost connection finds the position there when the first one
   // committed after all.
@@ -203,7 +341,6 @@ void consumer::park(const store::message_data& message, std::int64_t attempts) {
   }
   record_at_ = past;
   last_recorded_ = past;
-  ++counts_.parked;
   log(error_raised_line(message) + "; parked in " + stream);
 }
 

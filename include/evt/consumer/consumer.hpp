@@ -9,9 +9,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +44,21 @@ namespace evt {
 //   propagates out of run(), which stops the consumer without recording the
 //   failed message's position. An application may opt in to parking these
 //   too (parking::all).
+//
+// Concurrency (settings::concurrency, N > 1): the consumer still reads the
+// category alone, a batch at a time, but hands each batch to N workers,
+// each with a session of its own (made with the consumer's session's
+// settings) and handlers of its own (add_handler(handler, worker)). A
+// message goes to the worker its stream's cardinal id hashes to, so each
+// stream's messages (a command stream and its reservation streams too) are
+// handled by one worker, in order; different streams are handled at once,
+// and their commits overlap (the server flushes them together). The batch
+// is done when every worker is; then the position is recorded as before
+// (at most once a batch): a stop or a failure in the middle of a batch
+// records nothing of it, so its messages are delivered again. A worker
+// parks a message by writing its dead letter alone, unless that message is
+// parked already (the position past it comes with the batch's). The log
+// sink and error_raised are called from the workers' threads too.
 class consumer {
  public:
   enum class parking {
@@ -120,16 +137,26 @@ class consumer {
     // delivery already requires.
     int handler_retries = 0;
     std::chrono::milliseconds handler_retry_delay{100};
+    // Workers handling the streams of a batch at once (see above); 1: the
+    // consumer's own thread and session handle every message.
+    int concurrency = 1;
+    // Given, the messages it does not accept pass it by, as if handled by
+    // no handler (not counted, not logged): for consumers that share a
+    // category by kind of message, each with a position of its own.
+    std::function<bool(const store::message_data&)> accepts = nullptr;
   };
   using handler = std::function<void(const store::message_data&)>;
 
   consumer(store::session& session, settings settings);
 
-  consumer& add_handler(handler handler);
+  // With concurrency, `worker` (0 to concurrency - 1) is the one whose
+  // handler it is; each worker needs its own, as many as worker 0.
+  consumer& add_handler(handler handler, std::size_t worker = 0);
   // A handler of the DSL: rows of types it does not handle pass it by
   // (unless it is strict). Its dependencies (evt::dependency) are built on
-  // this consumer's session here: handler.configure(session).
-  consumer& add_handler(evt::handler& handler);
+  // the session of this consumer (or of that worker) here:
+  // handler.configure(session).
+  consumer& add_handler(evt::handler& handler, std::size_t worker = 0);
 
   // Until stop() (from any thread): handles, records, polls.
   void run();
@@ -145,17 +172,40 @@ class consumer {
   const std::string& category() const noexcept { return settings_.category; }
   const std::optional<store::consumer_group>& consumer_group() const noexcept { return settings_.consumer_group; }
   std::chrono::milliseconds poll_interval() const noexcept { return settings_.poll_interval; }
+  int concurrency() const noexcept { return static_cast<int>(workers_.size()); }
 
  private:
+  // What handles messages: the consumer itself, or each of its workers.
+  struct worker {
+    store::session* session;
+    std::unique_ptr<store::session> own_session;  // a worker's (with concurrency)
+    std::vector<handler> handlers;
+    telemetry::counter errors;  // with concurrency: counted by the worker, added up after its batch
+  };
+  enum class dispatched { handled, parked, passed, stopped };
+  worker& worker_at(std::size_t index);
+  // Every worker has as many handlers as the first (an error otherwise).
+  void check_workers() const;
+  store::category_batch batch_from(std::int64_t position) const;
+  bool accepted(const store::message_data& message) const;
   // One batch from the current position; returns how many were handled.
   std::int64_t handle_batch();
+  std::int64_t handle_batch_concurrently();
+  // The worker's share of a batch, in order, until a stop; what became of each.
+  void handle_share(worker& worker, const std::vector<store::message_data>& batch,
+                    const std::vector<std::size_t>& share, std::vector<dispatched>& outcomes);
   void record_position();
-  enum class dispatched { handled, parked, stopped };
+  // The message handled (retried after transient errors), by that worker.
+  dispatched handle(worker& worker, const store::message_data& message, telemetry::counter& errors);
+  // What the consumer's own thread does once a message was handled: its
+  // progress, counts, log line, and the position when it is due.
+  void took(const store::message_data& message, dispatched outcome);
   // Stopped while waiting to retry: the message is not handled.
-  dispatched dispatch(const store::message_data& message);
+  dispatched dispatch(worker& worker, const store::message_data& message, telemetry::counter& errors);
   // Called inside a catch block: the message and the position just past it,
-  // in one transaction, unless a park whose outcome was not known did it.
-  void park(const store::message_data& message, std::int64_t attempts);
+  // in one transaction, unless a park whose outcome was not known did it;
+  // a worker writes the dead letter alone (unless it is there already).
+  void park(worker& worker, const store::message_data& message, std::int64_t attempts);
   // Logs the handler error being handled, then error_raised or rethrow.
   void report_error(const store::message_data& message);
   // Sleeps, in slices to notice a stop; false when stopped.
@@ -174,7 +224,7 @@ class consumer {
   store::session* session_;
   settings settings_;
   position_store positions_;
-  std::vector<handler> handlers_;
+  std::vector<worker> workers_;
   std::string handler_names_;
   std::string dead_letter_category_;
   store::message_data current_;  // refilled row by row: no allocation per message
