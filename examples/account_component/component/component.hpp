@@ -8,16 +8,36 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace account_component {
 
-// The account component: one consumer of account:command with the Commands
-// handler (SPEC 7.6, reservation variant: no accountTransaction category).
-// As a consumer group member its position stream is
-// account:command+position-accountComponent+<member>, else Eventide's
-// account:command+position.
+// The account component (SPEC 7.6, reservation variant: no
+// accountTransaction category): the Commands handler on account:command,
+// run by two consumers of it, each with a position stream of its own:
+// - reservations: the commands as issued (Open and Close take effect here;
+//   Deposit and Withdraw are reserved: their copies written), with
+//   Eventide's position stream account:command+position (as a group
+//   member, account:command+position-accountComponent+<member>);
+// - reserved copies: the Deposit and Withdraw copies coming back, which
+//   take effect (the messages that carry the reservation's marker,
+//   evt::reservation::marked), with account:command+position-reservedCopies
+//   (account:command+position-accountComponentReservedCopies+<member>).
+// Each passes the other's messages by. So reserving new commands and
+// applying reserved ones go on at once: each write holds its category's
+// lock (Message DB's, for the category's order) until it commits, and the
+// copies (account:command) and the events (account) are in two categories.
+// Either consumer runs the whole handler: which one a message goes to
+// decides only when it is handled, never what it does.
+//
+// With concurrency N > 1 each consumer hands each batch to N workers, each
+// with its own session and Commands handler: an account's commands (and
+// their reserved copies, which keep its id as their cardinal id) all go to
+// one worker, in order; different accounts are handled at once (README,
+// Concurrency).
 //
 // Bad messages are parked, not fatal (evt::consumer's policy): a command
 // that cannot be decoded, reserved or accepted, and a command whose account
@@ -34,16 +54,26 @@ class component {
     std::chrono::milliseconds poll_interval{100};
     bool wake_on_notify = true;  // polling only, without message_db/notify
     std::function<void(const std::string&)> log = nullptr;
+    int concurrency = 1;  // workers of each consumer (evt::consumer::settings::concurrency)
   };
 
   component(evt::store::session& session, const settings& settings);
 
-  evt::consumer& consumer() noexcept { return consumer_; }
-  handlers::Commands& commands() noexcept { return commands_; }
+  evt::consumer& reservations() noexcept { return reservations_; }
+  evt::consumer& reserved_copies() noexcept { return reserved_copies_; }
+  // Both consumers, in turn, until neither finds anything to handle;
+  // returns how many messages they took.
+  std::int64_t run_until_caught_up();
+  // Each worker's handler, of both consumers.
+  const std::vector<std::unique_ptr<handlers::Commands>>& commands() const noexcept { return commands_; }
 
  private:
-  handlers::Commands commands_;
-  evt::consumer consumer_;
+  void add_handlers(evt::consumer& consumer, const settings& settings);
+
+  std::vector<std::unique_ptr<handlers::Commands>> commands_;
+  std::unique_ptr<evt::store::session> copies_session_;
+  evt::consumer reservations_;
+  evt::consumer reserved_copies_;
 };
 
 }  // namespace account_component

@@ -3,7 +3,7 @@
 // exits 1 when it fails, 2 on bad usage (--help says what it takes).
 //
 //   account-component [--database CONNINFO] [--group-member N --group-size M]
-//                     [--poll-interval-ms MS] [--batch-size N]
+//                     [--poll-interval-ms MS] [--batch-size N] [--concurrency N]
 //                     [--metrics-port PORT [--metrics-address ADDRESS]]
 //
 // Without --database, libpq's PG* variables say where the store is. One log
@@ -31,6 +31,7 @@ struct options {
   std::int64_t group_size = 1;
   std::int64_t poll_interval_ms = account_component::component::settings{}.poll_interval.count();
   std::int64_t batch_size = account_component::component::settings{}.batch_size;
+  int concurrency = account_component::component::settings{}.concurrency;
   account_component::command_line::metrics_options metrics;
 };
 
@@ -44,6 +45,7 @@ int run(const options& given, bool in_group) {
   }
   settings.poll_interval = std::chrono::milliseconds{given.poll_interval_ms};
   settings.batch_size = given.batch_size;
+  settings.concurrency = given.concurrency;
   std::mutex output;
   settings.log = [&output](const std::string& line) {
     const std::lock_guard lock{output};
@@ -52,12 +54,14 @@ int run(const options& given, bool in_group) {
 
   evt::store::session session{{.conninfo = given.database}};
   account_component::component component{session, settings};
-  settings.log("Account component started (Category: account:command, Position Stream: " +
-               component.consumer().position_stream_name() + ")");
+  settings.log("Account component started (Category: account:command, Position Streams: " +
+               component.reservations().position_stream_name() + ", " +
+               component.reserved_copies().position_stream_name() + ")");
   evt::host host;
-  host.add(component.consumer());
+  host.add(component.reservations()).add(component.reserved_copies());
   evt::metrics::registry metrics;
-  metrics.add(host).add(component.commands().reservation, component.commands().name());
+  metrics.add(host);
+  for (const auto& commands : component.commands()) metrics.add(commands->reservation, commands->name());
   const auto endpoint =
       account_component::command_line::serve_metrics(given.metrics, metrics, session.settings(), settings.log);
   const auto status = host.run();
@@ -83,6 +87,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--batch-size", given.batch_size, "messages read at once")
       ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  app.add_option("--concurrency", given.concurrency,
+                 "workers handling different accounts at once, each on its own connection (README, Concurrency)")
+      ->check(CLI::Range(1, 64))
       ->capture_default_str();
   account_component::command_line::add_metrics_options(app, given.metrics);
   return account_component::command_line::run_program(app, argc, argv, [&] { return run(given, member->count() > 0); });

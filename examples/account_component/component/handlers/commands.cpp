@@ -84,6 +84,30 @@ void Commands::close(const Close& close) {
   write(closed, account_stream(close.account_id), version);
 }
 
+// Deposits and withdrawals, the commands that come by the thousand: every
+// decision made on the account is either safe on an older version of it
+// (has it processed this sequence: once true, always true) or guarded by
+// the write expecting the version it was fetched at, which fails when
+// another writer (the component's other consumer with an Open or Close, a
+// Ruby service, an operator) got there first. So the account this handler
+// wrote is answered from the cache next time, without a read
+// (entity_store::written); a write that failed, an expected version
+// included, forgets it, and the command handled again reads it. Events are
+// written with synchronous commits: the cache never holds one a server
+// crash could take back. Open and Close read the account each time: they
+// are rare, and an account that cannot be read must not pass for open.
+template <class Event>
+void Commands::record(const Event& event, const std::string& account_id, std::int64_t version) {
+  std::int64_t position = 0;
+  try {
+    position = write(event, account_stream(account_id), version);
+  } catch (...) {
+    accounts.forget(account_id);
+    throw;
+  }
+  accounts.written(account_id, event, position);
+}
+
 bool Commands::has_processed(const Account& account, std::int64_t sequence, const std::string& command) const {
   if (!account.has_processed(sequence)) return false;
   ignored("Command ignored (Command: " + command + ", Account ID: " + account.id +
@@ -101,7 +125,7 @@ void Commands::deposit(const Deposit& deposit) {
     auto deposited = evt::follow<Deposited>(reserved);
     deposited.processed_time = clock();
     deposited.sequence = sequence;
-    write(deposited, account_stream(reserved.account_id), version);
+    record(deposited, reserved.account_id, version);
   });
 }
 
@@ -115,13 +139,13 @@ void Commands::withdraw(const Withdraw& withdraw) {
       auto rejected = evt::follow<WithdrawalRejected>(reserved);
       rejected.time = clock();
       rejected.sequence = sequence;
-      write(rejected, account_stream(reserved.account_id), version);
+      record(rejected, reserved.account_id, version);
       return;
     }
     auto withdrawn = evt::follow<Withdrawn>(reserved);
     withdrawn.processed_time = clock();
     withdrawn.sequence = sequence;
-    write(withdrawn, account_stream(reserved.account_id), version);
+    record(withdrawn, reserved.account_id, version);
   });
 }
 

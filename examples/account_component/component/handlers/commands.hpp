@@ -54,6 +54,10 @@ class Commands : public evt::handler {
   void deposit(const messages::commands::Deposit& deposit);
   void withdraw(const messages::commands::Withdraw& withdraw);
   void ignored(const std::string& line) const;
+  // Writes the account's event expecting `version`, and keeps the account
+  // current in the cache without a read.
+  template <class Event>
+  void record(const Event& event, const std::string& account_id, std::int64_t version);
   // Whether the account has taken this command's sequence already (then logged as ignored).
   bool has_processed(const Account& account, std::int64_t sequence, const std::string& command) const;
 

@@ -31,7 +31,7 @@ struct fixture {
   account_component::component component{session, {.wake_on_notify = false}};
   std::string account = evt::random_uuid();
 
-  void handle_everything() { component.consumer().run_until_caught_up(); }
+  void handle_everything() { component.run_until_caught_up(); }
 
   std::vector<std::string> event_types() {
     std::vector<std::string> types;
@@ -102,7 +102,7 @@ TEST(AccountComponent, AMalformedCommandIsParkedAndTheNextOnesAreHandled) {
   std::vector<std::string> lines;
   account_component::component logging{f.session, {.wake_on_notify = false,
                                                     .log = [&](const std::string& line) { lines.push_back(line); }}};
-  logging.consumer().run_until_caught_up();
+  logging.run_until_caught_up();
   EXPECT_EQ(f.fetch().balance, money{7});
   const auto error = std::find_if(lines.begin(), lines.end(), [&](const std::string& line) {
     return line.starts_with("Error raised (Error Class: evt::decode_error") &&

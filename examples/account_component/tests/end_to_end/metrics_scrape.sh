@@ -29,7 +29,9 @@ wait_for_line "$work/service.log" "Metrics on http://127.0.0.1:[0-9]*/metrics"
 url="$(grep -o 'http://127\.0\.0\.1:[0-9]*/metrics' "$work/service.log" | head -n 1)"
 wait_until_component_handled
 
-consumer='{category="account:command",position_stream="account:command+position"}'
+# The component's two consumers (reservations, and the reserved copies coming back).
+reservations_consumer='{category="account:command",position_stream="account:command+position"}'
+copies_consumer='{category="account:command",position_stream="account:command+position-reservedCopies"}'
 scrape() {  # the metrics into $work/scrape, their headers into $work/headers
   curl -sS --fail --max-time 10 -D "$work/headers" -o "$work/scrape" "$url"
 }
@@ -42,23 +44,34 @@ value() {  # NAME_AND_LABELS: its sample's value in $work/scrape (there must be 
 reservations() {  # OUTCOME
   value "evt_reservations_total{handler=\"Commands\",outcome=\"$1\"}"
 }
-consumer_value() {  # METRIC: the consumer's sample of it
-  value "$1$consumer"
+consumer_value() {  # METRIC [CONSUMER]: that consumer's sample of it, or both consumers' together
+  if [ $# -gt 1 ]; then value "$1$2"; else echo $(($(value "$1$reservations_consumer") + $(value "$1$copies_consumer"))); fi
 }
 changed_by() {  # WHAT NOW BEFORE EXPECTED: the change from BEFORE to NOW must be EXPECTED
   [ "$(($2 - $3))" = "$4" ] || fail "$1 changed by $(($2 - $3)), expected $4"
 }
-lag_is() {  # MESSAGES: a fresh scrape says so (the lag is measured at most once per poll interval)
+lag_is() {  # MESSAGES [CONSUMER]: a fresh scrape says so (the lag is measured at most once per poll interval)
   scrape || return 1
-  local lag
-  lag="$(consumer_value evt_consumer_lag_messages)"
-  [ "$lag" = "$1" ] || { echo "lag $lag"; return 1; }
+  local expected="$1" lag
+  shift
+  lag="$(consumer_value evt_consumer_lag_messages "$@")"
+  [ "$lag" = "$expected" ] || { echo "lag $lag"; return 1; }
 }
 category_sql="message_store.category(stream_name) = 'account:command'"
 last_command() { query -c "SELECT coalesce(max(global_position), 0) FROM message_store.messages WHERE $category_sql"; }
-recorded() {
-  query -c "SELECT data->>'position' FROM message_store.messages WHERE stream_name = 'account:command+position'
+recorded() {  # POSITION_STREAM
+  query -c "SELECT data->>'position' FROM message_store.messages WHERE stream_name = '$1'
             ORDER BY position DESC LIMIT 1"
+}
+positions_recorded() {  # each consumer's position is what its position stream records, and the last command
+  local consumer stream
+  for stream in account:command+position account:command+position-reservedCopies; do
+    consumer="{category=\"account:command\",position_stream=\"$stream\"}"
+    [ "$(consumer_value evt_consumer_position "$consumer")" = "$(recorded "$stream")" ] ||
+      fail "position $(consumer_value evt_consumer_position "$consumer"), $stream records $(recorded "$stream")"
+    [ "$(recorded "$stream")" = "$(last_command)" ] ||
+      fail "$stream recorded $(recorded "$stream"), the last command is $(last_command)"
+  done
 }
 parked_in_store() {
   query -c "SELECT count(*) FROM message_store.messages
@@ -109,11 +122,10 @@ changed_by "ignored (the commands issued twice)" "$(reservations ignored)" "$ign
 deposited="$(query -c "SELECT count(*) FROM message_store.messages
                        WHERE stream_name = 'account-$account' AND type = 'Deposited' AND data->>'depositId' LIKE 'k%'")"
 changed_by "handled reserved (the store's Deposited)" "$(reservations handled)" "$applied0" "$deposited"
-[ "$(consumer_value evt_consumer_position)" = "$(recorded)" ] ||
-  fail "position $(consumer_value evt_consumer_position), its position stream records $(recorded)"
-[ "$(recorded)" = "$(last_command)" ] || fail "recorded $(recorded), the last command is $(last_command)"
+positions_recorded
 wait_until 10 "a lag of 0" lag_is 0
-[ "$(consumer_value evt_consumer_lag_seconds)" = 0 ] || fail "lag seconds $(consumer_value evt_consumer_lag_seconds)"
+[ "$(consumer_value evt_consumer_lag_seconds "$copies_consumer")" = 0 ] ||
+  fail "lag seconds $(consumer_value evt_consumer_lag_seconds "$copies_consumer")"
 
 # 2. The account category's write lock held by a session of this script:
 # a psql reading from a FIFO, idle once it has the lock. Closing the FIFO
@@ -138,24 +150,28 @@ for key in l1 l2 l3 l4; do command_sql Deposit "$account" depositId "$key" 1; do
 query -1 -f "$work/phase2.sql" >/dev/null
 wait_until 30 "the consumer waiting for the lock" account_locks false 1
 
-wait_until 10 "a lag of $k" lag_is "$k"
-position="$(consumer_value evt_consumer_position)"
+# The reserved copies' consumer waits at the first copy, having passed the
+# commands before it; the reservations' consumer is done.
+wait_until 10 "a lag of $k" lag_is "$k" "$copies_consumer"
+lag_is 0 "$reservations_consumer" || fail "the reservations' consumer has a lag of $(consumer_value evt_consumer_lag_messages "$reservations_consumer")"
+position="$(consumer_value evt_consumer_position "$copies_consumer")"
 last_deposit="$(query -c "SELECT max(global_position) FROM message_store.messages
                           WHERE stream_name = 'account:command-$account' AND data->>'depositId' LIKE 'l%'")"
 [ "$position" = "$last_deposit" ] || fail "position $position while blocked, the last deposit is at $last_deposit"
 behind="$(query -c "SELECT count(*) FROM message_store.messages WHERE $category_sql AND global_position > $position")"
 [ "$behind" = "$k" ] || fail "the store has $behind commands after $position, expected the $k copies"
 changed_by "reserved while blocked" "$(reservations reserved)" "$reserved1" "$k"
-age="$(consumer_value evt_consumer_lag_seconds)"
+age="$(consumer_value evt_consumer_lag_seconds "$copies_consumer")"
 awk -v age="$age" 'BEGIN { exit !(age > 0 && age < 300) }' || fail "lag seconds $age while $k copies wait"
-lag_is "$k" || fail "the lag moved while the consumer was blocked: $(consumer_value evt_consumer_lag_messages)"
+lag_is "$k" "$copies_consumer" ||
+  fail "the lag moved while the consumer was blocked: $(consumer_value evt_consumer_lag_messages "$copies_consumer")"
 
 # Released, it catches up.
 exec 3>&-
 wait "$locker" || fail "the session holding the lock failed"
 wait_until_component_handled
 wait_until 10 "a lag of 0" lag_is 0
-[ "$(consumer_value evt_consumer_position)" = "$(recorded)" ] || fail "position after catching up: not the recorded one"
+positions_recorded
 changed_by "handled reserved" "$(reservations handled)" "$applied0" $((6 + k))
 stop_services
 echo "scraped while working: handled, parked, errors, reservations and position as in the store;" \

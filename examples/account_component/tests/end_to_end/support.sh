@@ -56,6 +56,12 @@ stop_services() {  # SIGTERM once each takes it, and each must exit 0
   services=()
 }
 
+exit_status() {  # PID of a service that exited: how
+  local status=0
+  wait "$1" 2>/dev/null || status=$?
+  if [ "$status" -gt 128 ]; then echo "signal $((status - 128))"; else echo "status $status"; fi
+}
+
 # Runs CHECK every 0.1 s until it succeeds, for at most SECONDS, and fails
 # with what it said last; every service must keep running meanwhile.
 wait_until() {  # SECONDS WHAT CHECK...
@@ -63,7 +69,8 @@ wait_until() {  # SECONDS WHAT CHECK...
   shift 2
   until said="$("$@" 2>&1)"; do
     for pid in "${services[@]}"; do
-      kill -0 "$pid" 2>/dev/null || fail "a service (pid $pid) exited while waiting for $what: $(tail -n 5 "$work"/*.log)"
+      kill -0 "$pid" 2>/dev/null || fail "a service (pid $pid) exited ($(exit_status "$pid")) while waiting for $what:" \
+        "$(grep -hE "failed|Sanitizer|terminate|ERROR" "$work"/service*.log | tail -n 5; tail -n 5 "$work"/*.log)"
     done
     [ "$SECONDS" -lt "$deadline" ] || fail "no $what after $seconds s: $said; logs: $(tail -n 5 "$work"/*.log)"
     sleep 0.1
@@ -102,13 +109,19 @@ wait_until_handled() {  # CATEGORY STREAM [GROUP_SIZE]
   wait_until 120 "$2 past the last message of $1" handled "$@"
 }
 
-# The same for the account component (one, or GROUP_SIZE members), and its
-# log has the last command: after parking N the position it records is
+# The same for the account component (one, or GROUP_SIZE members: both its
+# consumers, the reservations' and the reserved copies'), and its log has
+# the last command: after parking N the position it records is
 # N + 1, the next to read, so the position alone does not tell whether a
 # last command at N + 1 was handled yet; its log line (handled or parked) does.
 component_handled() {  # [GROUP_SIZE]
-  if [ $# -eq 0 ]; then handled account:command account:command+position || return 1
-  else handled account:command account:command+position-accountComponent "$1" || return 1; fi
+  if [ $# -eq 0 ]; then
+    handled account:command account:command+position || return 1
+    handled account:command account:command+position-reservedCopies || return 1
+  else
+    handled account:command account:command+position-accountComponent "$1" || return 1
+    handled account:command account:command+position-accountComponentReservedCopies "$1" || return 1
+  fi
   local last
   last="$(query -c "SELECT max(global_position) FROM message_store.messages
                     WHERE message_store.category(stream_name) = 'account:command'")" || return 1
