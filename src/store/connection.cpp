@@ -246,7 +246,12 @@ void connection::lost_or_failed(const operation& operation, const pqxx::failure&
   // libpqxx 6.4 raises broken_connection for any SQLSTATE of class 08, 08P01
   // (protocol violation) included, which leaves the connection fine: what
   // counts is whether the connection is still up.
-  const bool server_gone = sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03";
+  // A statement's error and the connection's end can come in one failure
+  // (a server crashing while it refuses a write): libpq's words for the
+  // end say so even while libpqxx still calls the connection open.
+  const bool server_gone = sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03" ||
+                           std::string_view{failure.what()}.find("server closed the connection unexpectedly") !=
+                               std::string_view::npos;
   const bool outcome_unknown = dynamic_cast<const pqxx::in_doubt_error*>(&failure) != nullptr ||
                                dynamic_cast<const pqxx::statement_completion_unknown*>(&failure) != nullptr;
   const bool broken = outcome_unknown || server_gone || !native || !native->is_open();
