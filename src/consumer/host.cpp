@@ -1,5 +1,7 @@
 #include <evt/consumer/host.hpp>
 
+#include <evt/error_kind.hpp>
+
 #include <csignal>
 #include <ctime>
 #include <exception>
@@ -25,19 +27,20 @@ int host::run() {
   std::atomic<bool> failed{false};
   std::mutex error_output;
   std::vector<std::thread> threads;
-  const auto report = [&](const consumer* consumer, const char* what) {
+  // Called inside a catch block.
+  const auto report = [&](const consumer* consumer) {
     const std::lock_guard lock{error_output};
-    std::cerr << "Consumer failed (Position Stream: " << consumer->position_stream_name() << ", Error: " << what << ")\n";
+    std::cerr << "Consumer failed (Position Stream: " << consumer->position_stream_name()
+              << ", Error Class: " << class_name_of_current_exception() << ", Error: " << message_of_current_exception()
+              << ")\n";
     failed = true;
   };
   for (auto* consumer : consumers_) {
     threads.emplace_back([&, consumer] {
       try {
         consumer->run();
-      } catch (const std::exception& error) {
-        report(consumer, error.what());
       } catch (...) {
-        report(consumer, "not a std::exception");
+        report(consumer);
       }
     });
   }

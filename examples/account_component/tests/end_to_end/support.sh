@@ -70,7 +70,7 @@ wait_until() {  # SECONDS WHAT CHECK...
   until said="$("$@" 2>&1)"; do
     for pid in "${services[@]}"; do
       kill -0 "$pid" 2>/dev/null || fail "a service (pid $pid) exited ($(exit_status "$pid")) while waiting for $what:" \
-        "$(grep -hE "failed|Sanitizer|terminate|ERROR" "$work"/service*.log | tail -n 5; tail -n 5 "$work"/*.log)"
+        "$(grep -hE "Consumer failed|Sanitizer|terminate called" "$work"/service*.log | tail -n 5; tail -n 5 "$work"/*.log)"
     done
     [ "$SECONDS" -lt "$deadline" ] || fail "no $what after $seconds s: $said; logs: $(tail -n 5 "$work"/*.log)"
     sleep 0.1
