@@ -30,7 +30,7 @@ trap 'for pid in "${helpers[@]}"; do pkill -P "$pid" 2>/dev/null || true; kill "
 
 prefix="crash$RANDOM"
 accounts=8
-crashes_wanted="${EVT_CRASHES:-6}"
+crashes="${EVT_CRASHES:-6}"
 open_accounts "$prefix" $accounts
 
 : >"$work/commands"
@@ -59,26 +59,7 @@ start_service --group-member 0 --group-size 2 --concurrency 2
 start_service --group-member 1 --group-size 2 --concurrency 2
 wait_until_component_handled 2
 
-for w in 0 1 2 3; do
-  writer $w &
-  helpers+=($!)
-done
-crashes=0
-while [ "$crashes" -lt "$crashes_wanted" ]; do
-  sleep "0.$((RANDOM % 7 + 3))"
-  "$cluster_script" crash "$cluster"
-  crashes=$((crashes + 1))
-done
-for w in 0 1 2 3; do
-  wait "${helpers[$w]}" || fail "writer $w gave up: $(tail -3 "$work/writer-$w.log")"
-done
-
-wait_until_component_handled 2
-for pid in "${services[@]}"; do
-  kill -0 "$pid" 2>/dev/null || fail "account-component (pid $pid) exited: $(tail -5 "$work/service.log")"
-done
-stop_services
-check_accounts "$prefix"
+writers_across_server_events writer "$crashes" "$cluster_script" crash "$cluster" "$prefix"
 recoveries="$(grep -c "database system was not properly shut down" "$cluster/data/server.log" || true)"
 [ "$recoveries" -ge "$crashes" ] || fail "the server recovered from a crash $recoveries times, crashed $crashes"
 # A service idle at a crash notices it only at its next read, or not at all

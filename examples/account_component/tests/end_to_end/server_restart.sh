@@ -17,7 +17,7 @@ cluster_script="$2"
 
 prefix="restart$RANDOM$RANDOM"
 accounts=8
-restarts_wanted="${EVT_RESTARTS:-3}"
+restarts="${EVT_RESTARTS:-3}"
 open_accounts "$prefix" $accounts
 
 : >"$work/commands"
@@ -56,27 +56,7 @@ start_service --group-member 0 --group-size 2
 start_service --group-member 1 --group-size 2
 wait_until_component_handled 2
 
-for w in 0 1 2 3; do
-  writer $w &
-  helpers+=($!)
-done
-restarts=0
-while [ "$restarts" -lt "$restarts_wanted" ]; do
-  sleep "0.$((RANDOM % 5 + 3))"
-  "$cluster_script" restart "$PGHOST"
-  restarts=$((restarts + 1))
-done
-for w in 0 1 2 3; do
-  wait "${helpers[$w]}" || fail "writer $w gave up: $(tail -3 "$work/writer-$w.log")"
-done
-
-wait_until_component_handled 2
-# Both services are still the processes started before the restarts.
-for pid in "${services[@]}"; do
-  kill -0 "$pid" 2>/dev/null || fail "account-component (pid $pid) exited: $(tail -5 "$work/service.log")"
-done
-stop_services
-check_accounts "$prefix"
+writers_across_server_events writer "$restarts" "$cluster_script" restart "$PGHOST" "$prefix"
 calls="$(cat "$work"/writer-*.count | awk '{ a += $1; f += $2 } END { print a " calls, " f " failed and issued again" }')"
 waits="$(grep -c "Connection lost; retrying" "$work/service.log" || true)"
 [ "$waits" -ge "$restarts" ] || fail "the services waited for the server only $waits times: the restarts missed them"

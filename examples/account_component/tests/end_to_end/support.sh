@@ -131,6 +131,33 @@ wait_until_component_handled() {  # [GROUP_SIZE]
   wait_until 120 "the account component past the last command" component_handled "$@"
 }
 
+# The function WRITER run as writers 0 to 3 in the background while
+# CLUSTER_SCRIPT ACTION DIR (restart, crash) is done COUNT times, 0.3 to
+# 0.7 s apart; then, once the writers are done and the two group members
+# have handled everything, both must still be the processes started before;
+# they are stopped and the accounts PREFIX-* checked.
+writers_across_server_events() {  # WRITER COUNT CLUSTER_SCRIPT ACTION DIR PREFIX
+  local w events=0
+  for w in 0 1 2 3; do
+    "$1" $w &
+    helpers+=($!)
+  done
+  while [ "$events" -lt "$2" ]; do
+    sleep "0.$((RANDOM % 5 + 3))"
+    "$3" "$4" "$5"
+    events=$((events + 1))
+  done
+  for w in 0 1 2 3; do
+    wait "${helpers[$w]}" || fail "writer $w gave up: $(tail -3 "$work/writer-$w.log")"
+  done
+  wait_until_component_handled 2
+  for pid in "${services[@]}"; do
+    kill -0 "$pid" 2>/dev/null || fail "account-component (pid $pid) exited: $(tail -5 "$work/service.log")"
+  done
+  stop_services
+  check_accounts "$6"
+}
+
 # Whether process PID takes SIGTERM, so that SIGTERM stops it cleanly: it
 # catches it, or one of its threads blocks it (to wait for it; the thread
 # waiting shows it unblocked meanwhile). One just started may not yet.
