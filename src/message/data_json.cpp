@@ -2,8 +2,12 @@
 
 #include <evt/error.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <clocale>
 #include <cstdlib>
+#include <stdexcept>
+#include <string_view>
 #include <vector>
 
 namespace evt::detail {
@@ -35,6 +39,16 @@ void check_depth(std::string_view text) {
 
 // nlohmann's SAX events into a value, as its own parser builds one, but
 // with numbers that are not 64-bit integers kept as their text.
+// nlohmann's lexer spells a number's decimal point the way the C locale
+// does, for strtod ("11,5" where the locale's is a comma): JSON's is '.'.
+std::string as_written(const json::string_t& token) {
+  const char point = *std::localeconv()->decimal_point;
+  if (point == '.') return token;
+  auto text = token;
+  std::replace(text.begin(), text.end(), point, '.');
+  return text;
+}
+
 class exact_builder {
  public:
   explicit exact_builder(json& root) : root_{root} {}
@@ -43,7 +57,7 @@ class exact_builder {
   bool boolean(bool value) { return add(value); }
   bool number_integer(json::number_integer_t value) { return add(value); }
   bool number_unsigned(json::number_unsigned_t value) { return add(value); }
-  bool number_float(json::number_float_t, const json::string_t& text) { return add(exact_number(text)); }
+  bool number_float(json::number_float_t, const json::string_t& text) { return add(exact_number(as_written(text))); }
   bool string(json::string_t& value) { return add(std::move(value)); }
   bool binary(json::binary_t&) { return false; }  // JSON text has none
   bool start_object(std::size_t) { return open(json::object()); }
@@ -127,6 +141,16 @@ json exact_number(std::string_view text) {
 
 bool is_exact_number(const json& value) noexcept {
   return value.is_binary() && value.get_binary().has_subtype() && value.get_binary().subtype() == exact_number_subtype;
+}
+
+double double_of(std::string_view text) {
+  double value = 0;
+  const auto [end, status] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (status == std::errc::result_out_of_range) throw std::out_of_range{"number out of range: " + std::string{text}};
+  if (status != std::errc{} || end != text.data() + text.size()) {
+    throw std::invalid_argument{"not a number: " + std::string{text}};
+  }
+  return value;
 }
 
 std::string exact_number_text(const json& value) {

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <clocale>
+
 #include <limits>
 #include <map>
 #include <optional>
@@ -242,6 +244,27 @@ TEST(MessageJson, MoneyIsWrittenAsItsExactDecimalWhereNoDoubleHoldsIt) {
   EXPECT_NE(evt::export_message(deposit).data->find(R"("amount":123456789012.123456,)"), std::string::npos);
   deposit.amount = evt::money::parse("123456789012345678901234567890.10");
   EXPECT_NE(evt::export_message(deposit).data->find(R"("amount":123456789012345678901234567890.10,)"), std::string::npos);
+}
+
+// std::stod reads by the process's C locale: where the decimal point is a
+// comma, "11.5" would be 11. Numbers are read the same everywhere. The test
+// needs a locale with a decimal comma (README's test command makes
+// de_DE.UTF-8 when it is missing).
+TEST(MessageJson, ReadsDecimalNumbersWhateverTheProcesssLocale) {
+  const std::string before = std::setlocale(LC_NUMERIC, nullptr);
+  ASSERT_NE(std::setlocale(LC_NUMERIC, "de_DE.UTF-8"), nullptr)
+      << "no de_DE.UTF-8 locale here (Debian: localedef -i de_DE -f UTF-8 de_DE.UTF-8)";
+  const auto opened = evt::import_message<Opened>(
+      {.type = "Opened", .data = R"({"accountId": "a1", "limits": [], "flagSet": {}, "isJoint": false, "rate": 11.5})"});
+  const auto deposit = evt::import_message<Deposit>(
+      {.type = "Deposit", .data = R"({"depositId": "d1", "accountId": "a1", "amount": 11.5,
+                                      "time": "2026-11-22T19:57:11.268Z", "sequence": 7})"});
+  const auto written = evt::export_message(deposit);
+  std::setlocale(LC_NUMERIC, before.c_str());
+  EXPECT_EQ(opened.rate, 11.5);
+  EXPECT_EQ(deposit.amount, evt::money::parse("11.5"));
+  ASSERT_TRUE(written.data);
+  EXPECT_NE(written.data->find(R"("amount":11.5)"), std::string::npos) << *written.data;
 }
 
 }  // namespace

@@ -51,6 +51,9 @@ inline constexpr std::uint8_t exact_number_subtype = 0x65;
 json exact_number(std::string_view text);
 bool is_exact_number(const json& value) noexcept;
 std::string exact_number_text(const json& value);
+// The double nearest to a JSON number's text, whatever the process's locale
+// (std::stod reads "11.5" as 11 where the decimal point is a comma).
+double double_of(std::string_view text);
 // A value as error messages show it: exact numbers as their text.
 std::string shown(const json& value);
 
@@ -233,7 +236,7 @@ T decode(const json& value) {
         if (!fits) throw std::runtime_error{"integer out of range: " + shown(value)};
         return value.get<T>();
       } else if constexpr (std::is_floating_point_v<T>) {
-        if (is_exact_number(value)) return static_cast<T>(std::stod(exact_number_text(value)));
+        if (is_exact_number(value)) return static_cast<T>(double_of(exact_number_text(value)));
         if (!value.is_number()) throw std::runtime_error{"expected a number, not " + shown(value)};
         return value.get<T>();
       } else {
