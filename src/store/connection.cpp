@@ -167,17 +167,34 @@ in_use::~in_use() {
 pqxx::connection& connection::open(const operation& operation) {
   if (native && native->is_open() && !lost) return *native;
   drop();
+  // Outside the try: receivers made before a failure unregister from it in
+  // the catch, before it goes.
+  std::unique_ptr<pqxx::connection> fresh;
   try {
-    auto fresh = std::make_unique<pqxx::connection>(settings.conninfo);
+    fresh = std::make_unique<pqxx::connection>(settings.conninfo);
+    // libpqxx 6.4 would otherwise connect again by itself, silently, inside
+    // a call (its "reactivation"): a connection replaced behind evt's back
+    // would keep caches and positions read from what may be another server
+    // now (session::connection_generation). Deprecated, but the only way
+    // to turn it off in 6.4.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    fresh->inhibit_reactivation(true);
+#pragma GCC diagnostic pop
     // Times are read in ISO form, whatever PGDATESTYLE or the role says. A
     // transaction pooler keeps this one setting for its client: it is among
     // those the server reports (PgBouncer sets it on every server connection
     // it lends).
-    pqxx::nontransaction{*fresh}.exec("SET DateStyle = ISO");
+    // Sent with exec_params, not exec: libpqxx 6.4 loses the result of a
+    // statement during which the server goes away (tests/support/
+    // sanitizer_suppressions.cpp), and exec_params, unlike exec (a hidden
+    // symbol), is a frame the sanitizers' default unwinder names.
+    pqxx::nontransaction{*fresh}.exec_params("SET DateStyle = ISO");
     for (const auto& channel : channels) receivers.push_back(std::make_unique<receiver>(*fresh, channel, notified));
     native = std::move(fresh);
   } catch (const pqxx::failure& failure) {
     receivers.clear();
+    fresh.reset();
     throw connection_error{"Cannot connect to the message store (" + context(operation) +
                            ", Cause: " + without_passwords(primary_text(failure), settings.conninfo) + ")"};
   }

@@ -64,6 +64,9 @@ struct connection {
   std::vector<std::unique_ptr<pqxx::notification_receiver>> receivers;
   std::set<std::string, std::less<>> notified;
   std::atomic<std::thread::id> user{};  // the thread inside a call, if any
+  // Counts the connections dropped (lost, or closed): what was read on one
+  // may not be what the server holds now (session::connection_generation).
+  std::atomic<std::uint64_t> generation{0};
 
   pqxx::connection& open(const operation& operation);
 
@@ -85,7 +88,13 @@ struct connection {
     return statements.exec_prepared(name, std::forward<Parameters>(parameters)...);
   }
   void drop() noexcept {
+    // Closed first, so that the receivers unregister without an UNLISTEN:
+    // the server forgets a closed session's LISTENs anyway, and on a
+    // connection the server closed already the UNLISTEN would fail (and
+    // lose its result inside libpqxx 6.4).
+    if (native) native->disconnect();
     receivers.clear();  // they unregister from `native`
+    if (native) ++generation;
     native.reset();
     prepared_names.clear();
     lost = false;

@@ -41,6 +41,17 @@ constexpr const char* last_sql = "SELECT * FROM message_store.get_last_stream_me
 constexpr const char* last_of_type_name = "evt_get_last_stream_message_of_type";
 constexpr const char* last_of_type_sql =
     "SELECT * FROM message_store.get_last_stream_message($1::varchar, $2::varchar)";
+// Each stream's last message, by Message DB's own function, in one statement.
+constexpr const char* last_of_each_name = "evt_get_last_of_each";
+constexpr const char* last_of_each_sql =
+    "SELECT m.* FROM unnest($1::varchar[]) AS s (name),"
+    " LATERAL message_store.get_last_stream_message(s.name, $2::varchar) AS m";
+// Message DB has no function for it: the table, through its unique index
+// of ids (the role may read the table), in the message type's columns.
+constexpr const char* by_id_name = "evt_get_message_by_id";
+constexpr const char* by_id_sql =
+    "SELECT id::varchar, stream_name::varchar, type::varchar, position, global_position, data::varchar,"
+    " metadata::varchar, time FROM message_store.messages WHERE id = $1::uuid";
 constexpr const char* version_name = "evt_stream_version";
 constexpr const char* version_sql = "SELECT message_store.stream_version($1::varchar)";
 
@@ -216,6 +227,34 @@ std::optional<message_data> get_last(session& session, std::string_view stream_n
     if (!type) return messages(connection.execute(statements, last_name, last_sql, std::string{stream_name}));
     return messages(connection.execute(statements, last_of_type_name, last_of_type_sql, std::string{stream_name},
                                         std::string{*type}));
+  });
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
+}
+
+std::vector<std::optional<message_data>> get_last(session& session, std::span<const std::string> stream_names,
+                                                  std::optional<std::string_view> type) {
+  std::vector<std::optional<message_data>> found(stream_names.size());
+  if (stream_names.empty()) return found;
+  std::vector<std::optional<std::string>> names(stream_names.begin(), stream_names.end());
+  auto& connection = detail::access::of(session);
+  const auto rows = connection.run(reading("get last of each", stream_names.front()), [&](pqxx::transaction_base& statements) {
+    return messages(connection.execute(statements, last_of_each_name, last_of_each_sql, detail::array_literal(names),
+                                       detail::text_or_null(type ? std::optional<std::string>{*type} : std::nullopt)));
+  });
+  for (const auto& row : rows) {
+    const auto at = std::find(stream_names.begin(), stream_names.end(), row.stream_name);
+    if (at != stream_names.end()) found[static_cast<std::size_t>(at - stream_names.begin())] = row;
+  }
+  return found;
+}
+
+std::optional<message_data> get_message(session& session, std::string_view id) {
+  // Not a uuid: no message has it (rather than the server's syntax error).
+  if (id.size() != 36 || id.find_first_not_of("0123456789abcdefABCDEF-") != std::string_view::npos) return std::nullopt;
+  auto& connection = detail::access::of(session);
+  auto found = connection.run(reading("get message by id", id), [&](pqxx::transaction_base& statements) {
+    return messages(connection.execute(statements, by_id_name, by_id_sql, std::string{id}));
   });
   if (found.empty()) return std::nullopt;
   return std::move(found.front());

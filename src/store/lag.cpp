@@ -20,7 +20,22 @@ constexpr const char* lag_sql =
     " OR @message_store.hash_64(message_store.cardinal_id(stream_name)) % $4::bigint = $3::bigint)"
     " ORDER BY global_position LIMIT 1";
 
+constexpr const char* head_name = "evt_category_head";
+constexpr const char* head_sql =
+    "SELECT max(global_position) FROM message_store.messages WHERE message_store.category(stream_name) = $1::varchar";
+
 }  // namespace
+
+std::optional<std::int64_t> category_head(session& session, std::string_view category) {
+  detail::check_category(category);
+  auto& connection = detail::access::of(session);
+  const detail::operation operation{.name = "category head", .stream_name = category};
+  return connection.run(operation, [&](pqxx::transaction_base& statements) -> std::optional<std::int64_t> {
+    const auto rows = connection.execute(statements, head_name, head_sql, std::string{category});
+    if (rows[0][0].is_null()) return std::nullopt;
+    return rows[0][0].as<std::int64_t>();
+  });
+}
 
 store::lag category_lag(session& session, std::string_view category, std::int64_t position,
                         std::optional<consumer_group> group) {

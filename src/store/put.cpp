@@ -12,9 +12,20 @@
 namespace evt::store {
 namespace {
 
+// Every write is a durable commit, whatever the server's or the role's
+// synchronous_commit says: raised to "on" for this transaction when it is
+// weaker (off, local, remote_write), kept when it is stronger
+// (remote_apply). What evt keeps in memory after a write (an entity
+// written through its cache, a consumer's progress) must not outlive the
+// write in a crash. Inside the caller's transaction it applies to all of it.
+#define EVT_DURABLE_COMMIT                                                                                   \
+  "set_config('synchronous_commit', CASE WHEN current_setting('synchronous_commit') IN ('off', 'local',"    \
+  " 'remote_write') THEN 'on' ELSE current_setting('synchronous_commit') END, true)"
+
 constexpr const char* write_name = "evt_write_message";
 constexpr const char* write_sql =
-    "SELECT message_store.write_message($1::varchar, $2::varchar, $3::varchar, $4::jsonb, $5::jsonb, $6::bigint)";
+    "SELECT message_store.write_message($1::varchar, $2::varchar, $3::varchar, $4::jsonb, $5::jsonb, $6::bigint),"
+    " " EVT_DURABLE_COMMIT;
 
 // The same, committed without waiting for the WAL flush: a crash may lose
 // the write (never corrupt it). For writes that are cheaper to redo than to
@@ -35,8 +46,10 @@ constexpr write_statement flushed{write_name, write_sql};
 constexpr const char* batch_name = "evt_write_message_batch";
 constexpr const char* batch_sql =
     "SELECT message_store.write_message(m.id, $1::varchar, m.type, m.data, m.metadata, $2::bigint + m.n - 1)"
-    " FROM unnest($3::varchar[], $4::varchar[], $5::jsonb[], $6::jsonb[]) WITH ORDINALITY"
+    " FROM (SELECT " EVT_DURABLE_COMMIT ") AS durable,"
+    " unnest($3::varchar[], $4::varchar[], $5::jsonb[], $6::jsonb[]) WITH ORDINALITY"
     " AS m (id, type, data, metadata, n) ORDER BY m.n";
+#undef EVT_DURABLE_COMMIT
 
 // libpq takes C strings: an embedded NUL would cut a value short silently.
 void check_text(std::string_view text, std::string_view what, std::string_view stream_name) {

@@ -18,6 +18,10 @@ bool session::is_connected() const noexcept {
   return connection_ && connection_->native && connection_->native->is_open();
 }
 
+std::uint64_t session::connection_generation() const noexcept {
+  return connection_ ? connection_->generation.load() : 0;
+}
+
 // Inside a transaction the connection is still in use: it is dropped when
 // the transaction ends.
 void session::close() noexcept {

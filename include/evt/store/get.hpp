@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,15 @@ std::vector<message_data> get_category(session& session, std::string_view catego
 // The stream's last message, or only of the given type.
 std::optional<message_data> get_last(session& session, std::string_view stream_name,
                                      std::optional<std::string_view> type = std::nullopt);
+
+// The last message of each stream (or only of the given type), in one round
+// trip: found[i] is streams[i]'s, nothing when it has none.
+std::vector<std::optional<message_data>> get_last(session& session, std::span<const std::string> stream_names,
+                                                  std::optional<std::string_view> type = std::nullopt);
+
+// The message with this id, wherever it is (one lookup in the store's
+// unique index of ids), or nothing.
+std::optional<message_data> get_message(session& session, std::string_view id);
 
 // The position of the stream's last message; nullopt when it has none.
 std::optional<std::int64_t> stream_version(session& session, std::string_view stream_name);

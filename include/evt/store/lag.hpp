@@ -26,4 +26,8 @@ struct lag {
 store::lag category_lag(session& session, std::string_view category, std::int64_t position,
                         std::optional<consumer_group> group = std::nullopt);
 
+// The global position of the category's last message; nothing when it has
+// none. One step of an index scan (messages_category), backwards.
+std::optional<std::int64_t> category_head(session& session, std::string_view category);
+
 }  // namespace evt::store

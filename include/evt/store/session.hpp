@@ -45,6 +45,17 @@ class session {
   bool is_connected() const noexcept;
   void close() noexcept;
 
+  // Changes whenever the session's connection is lost or closed (read from
+  // any thread). What was read before may no longer be what the store
+  // holds: the server may have crashed and lost unflushed commits, or
+  // another server may answer now (a failover to a standby that was
+  // behind). So whatever keeps what it read (an entity cache) compares
+  // this with the generation it read at, and forgets it when they differ.
+  // The session never connects again by itself inside a call: the call
+  // that finds the connection gone fails (a connection_error), and the
+  // next call connects anew.
+  std::uint64_t connection_generation() const noexcept;
+
   // Runs `work` in one database transaction: it commits when `work` returns
   // and rolls back when it throws. Messages put through the transaction
   // commit together with the application's own statements. While it is

@@ -13,6 +13,8 @@
 #include <atomic>
 #include <stdexcept>
 #include <thread>
+#include <utility>
+#include <vector>
 #include <string>
 
 namespace {
@@ -30,6 +32,22 @@ TEST(Transaction, CommitsApplicationWritesAndMessagesTogether) {
   EXPECT_EQ(position, 0);
   EXPECT_EQ(accounts.rows(), 1);
   EXPECT_EQ(database{}.stream(stream).size(), 1u);
+}
+
+// A write is durable whatever the session's synchronous_commit says: what
+// evt keeps in memory after a write (an entity written through its cache)
+// must not outlive it in a crash. A stronger setting is kept.
+TEST(Transaction, AMessagePutInItMakesItsCommitDurable) {
+  for (const auto& [setting, expected] : std::vector<std::pair<std::string, std::string>>{
+           {"off", "on"}, {"local", "on"}, {"remote_write", "on"}, {"on", "on"}, {"remote_apply", "remote_apply"}}) {
+    evt::store::session store{{.conninfo = conninfo()}};
+    const auto during = store.transaction([&](evt::store::transaction& transaction) {
+      transaction.query("SELECT set_config('synchronous_commit', $1, true)", {setting});  // as the role's default would
+      evt::store::put(transaction, {.type = "Opened", .data = "{}"}, unique_stream_name());
+      return transaction.query("SELECT current_setting('synchronous_commit')").at(0).at(0).value();
+    });
+    EXPECT_EQ(during, expected) << "the session's setting: " << setting;
+  }
 }
 
 TEST(Transaction, RollsBackBothWhenTheWorkThrows) {
