@@ -14,14 +14,16 @@ namespace evt {
 error_kind kind_of(const std::exception& error) noexcept {
   if (const auto* refused = dynamic_cast<const store_error*>(&error)) {
     const std::string_view sqlstate = refused->sqlstate();
-    if (sqlstate.starts_with("40")) return error_kind::transient;
+    if (sqlstate.starts_with("40") || sqlstate == "23505" || sqlstate == "23P01" || sqlstate == "23503" ||
+        sqlstate == "55P03" || sqlstate == "57014") {
+      return error_kind::conflict;
+    }
+    if (sqlstate.starts_with("53") || sqlstate.starts_with("57P")) return error_kind::transient;
     if (sqlstate.starts_with("22") || sqlstate.starts_with("23") || sqlstate.starts_with("54")) return error_kind::poison;
     return error_kind::other;
   }
-  if (dynamic_cast<const connection_error*>(&error) != nullptr ||
-      dynamic_cast<const expected_version_error*>(&error) != nullptr) {
-    return error_kind::transient;
-  }
+  if (dynamic_cast<const connection_error*>(&error) != nullptr) return error_kind::transient;
+  if (dynamic_cast<const expected_version_error*>(&error) != nullptr) return error_kind::conflict;
   if (dynamic_cast<const decode_error*>(&error) != nullptr || dynamic_cast<const reservation_error*>(&error) != nullptr ||
       dynamic_cast<const stream_name_error*>(&error) != nullptr ||
       dynamic_cast<const invalid_message_error*>(&error) != nullptr) {

@@ -12,7 +12,8 @@ failure failure_of(const std::exception& exception) {
 }
 
 bool is_transient(const std::exception& error) {
-  return kind_of(error) == error_kind::transient || dynamic_cast<const operation_pending_error*>(&error) != nullptr ||
+  const auto kind = kind_of(error);
+  return kind == error_kind::transient || kind == error_kind::conflict || dynamic_cast<const operation_pending_error*>(&error) != nullptr ||
          dynamic_cast<const lease_lost_error*>(&error) != nullptr ||
          dynamic_cast<const std::bad_alloc*>(&error) != nullptr;
 }

@@ -11,11 +11,26 @@ namespace {
 
 using evt::error_kind;
 
-TEST(ErrorKind, LostConnectionsConflictsAndRacesAreTransient) {
+TEST(ErrorKind, AStoreOutOfReachIsTransient) {
   EXPECT_EQ(evt::kind_of(evt::connection_error{"lost"}), error_kind::transient);
-  EXPECT_EQ(evt::kind_of(evt::expected_version_error{"account-1", 1, 2}), error_kind::transient);
-  EXPECT_EQ(evt::kind_of(evt::store_error{"could not serialize access", "40001"}), error_kind::transient);
-  EXPECT_EQ(evt::kind_of(evt::store_error{"deadlock detected", "40P01"}), error_kind::transient);
+  EXPECT_EQ(evt::kind_of(evt::store_error{"terminating connection due to administrator command", "57P01"}),
+            error_kind::transient);
+  EXPECT_EQ(evt::kind_of(evt::store_error{"could not extend file: No space left on device", "53100"}),
+            error_kind::transient);
+}
+
+TEST(ErrorKind, RacesAndStaleStateAreConflicts) {
+  EXPECT_EQ(evt::kind_of(evt::expected_version_error{"account-1", 1, 2}), error_kind::conflict);
+  EXPECT_EQ(evt::kind_of(evt::store_error{"could not serialize access", "40001"}), error_kind::conflict);
+  EXPECT_EQ(evt::kind_of(evt::store_error{"deadlock detected", "40P01"}), error_kind::conflict);
+  EXPECT_EQ(evt::kind_of(evt::store_error{"duplicate key value violates unique constraint \"balances_pkey\"", "23505"}),
+            error_kind::conflict);
+  EXPECT_EQ(evt::kind_of(evt::store_error{"conflicting key value violates exclusion constraint", "23P01"}),
+            error_kind::conflict);
+  EXPECT_EQ(evt::kind_of(evt::store_error{"violates foreign key constraint", "23503"}), error_kind::conflict);
+  EXPECT_EQ(evt::kind_of(evt::store_error{"canceling statement due to lock timeout", "55P03"}), error_kind::conflict);
+  EXPECT_EQ(evt::kind_of(evt::store_error{"canceling statement due to statement timeout", "57014"}),
+            error_kind::conflict);
 }
 
 TEST(ErrorKind, WhatTheMessageHoldsIsPoison) {

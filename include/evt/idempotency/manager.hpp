@@ -27,10 +27,10 @@ struct failure {
 failure failure_of(const std::exception& exception);
 
 // Whether an error says nothing lasting about the operation, so that running
-// it again may succeed: a lost connection, a concurrency conflict
-// (expected_version_error, a store_error of SQLSTATE class 40: serialization
-// failure, deadlock), a pending or lost lease of a nested operation, running
-// out of memory.
+// it again may succeed: the store out of reach, a conflict (evt::error_kind:
+// expected_version_error, a serialization failure or deadlock, a race on a
+// unique, exclusion or foreign key, a lock or statement timeout), a pending
+// or lost lease of a nested operation, running out of memory.
 bool is_transient(const std::exception& error);
 
 // A record with its result or failure read back.
