@@ -38,8 +38,20 @@ void handler::configure(store::session& session) {
   if (configured_ != nullptr) {
     throw error{"Handler " + name() + " is configured with another session already; a handler runs in one consumer's session"};
   }
-  for (const auto& [dependency, build] : dependencies_) build(session);
+  for (const auto& hooks : dependencies_) hooks.configure(session);
   configured_ = &session;
+}
+
+void handler::forget(std::string_view stream_name) {
+  for (const auto& hooks : dependencies_) {
+    if (hooks.forget) hooks.forget(stream_name);
+  }
+}
+
+void handler::forget_everything() {
+  for (const auto& hooks : dependencies_) {
+    if (hooks.forget_everything) hooks.forget_everything();
+  }
 }
 
 bool handler::operator()(const store::message_data& row) {

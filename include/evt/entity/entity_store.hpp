@@ -47,7 +47,15 @@ struct versioned {
 // was fetched at: then an entity that another writer has moved past makes
 // that write fail, and the handler forgets it before the retry, which reads
 // it again. Any error from the write must forget it (its outcome may be
-// unknown). The account component does this (README, Concurrency).
+// unknown); a consumer forgets it too (forget_stream) when a handler's
+// write fails on its expected version. The account component does this
+// (README, Concurrency).
+//
+// The cache is the store's own to drop: everything it holds is forgotten
+// when its session's connection was lost or closed since it was read
+// (store::session::connection_generation): the server it reads from may
+// have lost what it read (a crash, a failover to a standby that was
+// behind).
 //
 // Snapshots (with_snapshots(interval), for Boost.Hana struct entities):
 // whenever the entity is `interval` versions past its last snapshot, it is
@@ -73,8 +81,7 @@ class entity_store {
   // substitute was given is forgotten.
   void configure(store::session& session) {
     session_ = &session;
-    cache_.clear();
-    recency_.clear();
+    forget_everything();
   }
 
   // The entity as of the latest event in its stream, or an error: all or
@@ -82,26 +89,13 @@ class entity_store {
   // and the cache changes only with an entity every event was applied to
   // (an event that cannot be decoded, or a projection that throws part-way,
   // leaves it as it was).
-  versioned<Entity> fetch(std::string_view id) {
-    const auto stream = stream_name(category_, id);
-    const auto found = cache_.find(stream);
-    auto entry = found != cache_.end() ? found->second.entry : first_entry(id);
-    const auto before = entry.value.version;
-    if (session_ != nullptr && !entry.written_through) {
-      read_stream(
-          *session_, stream,
-          [&](const store::message_data& row) {
-            projection_(entry.value.entity, row);
-            entry.value.version = row.position;
-          },
-          store::stream_batch{.position = entry.value.version + 1});
-    }
-    if (snapshots() && entry.value.version - entry.snapshot_version >= snapshot_interval_) record_snapshot(id, entry);
-    const bool changed = found == cache_.end() || entry.value.version != before ||
-                         entry.snapshot_version != found->second.entry.snapshot_version;
-    remember(found, stream, entry, changed);
-    return std::move(entry.value);
-  }
+  versioned<Entity> fetch(std::string_view id) { return fetch(id, false); }
+
+  // The same, reading the events written after the cached version even when
+  // the entity was written through: for a decision that must see every
+  // other writer's events (an account that cannot be read must not pass for
+  // open).
+  versioned<Entity> fetch_current(std::string_view id) { return fetch(id, true); }
 
   // The caller has just written `event` to the entity's stream, at
   // `position`: the cached entity, when it was at the version before,
@@ -109,6 +103,7 @@ class entity_store {
   // any other is forgotten.
   template <message M>
   void written(std::string_view id, const M& event, std::int64_t position) {
+    forget_everything_if_reconnected();
     const auto stream = stream_name(category_, id);
     const auto found = cache_.find(stream);
     if (found == cache_.end()) return;
@@ -124,11 +119,19 @@ class entity_store {
   }
 
   // The next fetch reads the entity again (from its snapshot, if any).
-  void forget(std::string_view id) {
-    const auto found = cache_.find(stream_name(category_, id));
+  void forget(std::string_view id) { forget_stream(stream_name(category_, id)); }
+  // The same by its stream's name; a stream it does not hold is no error.
+  void forget_stream(std::string_view stream) {
+    const auto found = cache_.find(stream);
     if (found == cache_.end()) return;
     recency_.erase(found->second.used);
     cache_.erase(found);
+  }
+  // Every entity is read again.
+  void forget_everything() {
+    cache_.clear();
+    recency_.clear();
+    if (session_ != nullptr) generation_ = session_->connection_generation();
   }
 
   // Substitute: fetch(id) answers this entity at this version.
@@ -194,6 +197,32 @@ class entity_store {
 
   bool snapshots() const noexcept { return snapshot_interval_ > 0 && session_ != nullptr; }
 
+  versioned<Entity> fetch(std::string_view id, bool current) {
+    forget_everything_if_reconnected();
+    const auto stream = stream_name(category_, id);
+    const auto found = cache_.find(stream);
+    auto entry = found != cache_.end() ? found->second.entry : first_entry(id);
+    const auto before = entry.value.version;
+    if (session_ != nullptr && (current || !entry.written_through)) {
+      read_stream(
+          *session_, stream,
+          [&](const store::message_data& row) {
+            projection_(entry.value.entity, row);
+            entry.value.version = row.position;
+          },
+          store::stream_batch{.position = entry.value.version + 1});
+    }
+    if (snapshots() && entry.value.version - entry.snapshot_version >= snapshot_interval_) record_snapshot(id, entry);
+    const bool changed = found == cache_.end() || entry.value.version != before ||
+                         entry.snapshot_version != found->second.entry.snapshot_version;
+    remember(found, stream, entry, changed);
+    return std::move(entry.value);
+  }
+
+  void forget_everything_if_reconnected() {
+    if (session_ != nullptr && session_->connection_generation() != generation_) forget_everything();
+  }
+
   std::string snapshot_stream(std::string_view id) const {
     const std::string_view types[] = {"snapshot"};
     return stream_name(category_, id, types);
@@ -241,6 +270,7 @@ class entity_store {
   cache cache_;
   std::map<std::uint64_t, std::string> recency_;
   std::uint64_t tick_ = 0;
+  std::uint64_t generation_ = 0;  // of the session's connection the cache was read on
   log_sink log_;
 };
 

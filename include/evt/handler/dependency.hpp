@@ -3,6 +3,7 @@
 #include <evt/handler/handler.hpp>
 #include <evt/store/session.hpp>
 
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -34,11 +35,24 @@ class dependency : public T {
       : dependency{owner, T::substitute()} {}
 
   dependency(handler& owner, T substitute) : T{std::move(substitute)}, owner_{owner} {
-    owner_.dependencies_.push_back({this, [this](store::session& session) {
+    handler::dependency_hooks hooks{.dependency = this,
+                                    .configure = [this](store::session& session) {
                                       if (!assigned_) T::configure(session);
-                                    }});
+                                    },
+                                    .forget = nullptr,
+                                    .forget_everything = nullptr};
+    // A dependency that keeps what it read (an entity store) can be told it is stale.
+    if constexpr (requires(T& t, std::string_view stream) { t.forget_stream(stream); }) {
+      hooks.forget = [this](std::string_view stream) { T::forget_stream(stream); };
+    }
+    if constexpr (requires(T& t) { t.forget_everything(); }) {
+      hooks.forget_everything = [this] { T::forget_everything(); };
+    }
+    owner_.dependencies_.push_back(std::move(hooks));
   }
-  ~dependency() { std::erase_if(owner_.dependencies_, [this](const auto& entry) { return entry.first == this; }); }
+  ~dependency() {
+    std::erase_if(owner_.dependencies_, [this](const auto& hooks) { return hooks.dependency == this; });
+  }
 
   // The handler refers to this object: it stays where it is.
   dependency(const dependency&) = delete;

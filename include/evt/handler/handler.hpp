@@ -54,6 +54,15 @@ class handler {
   // dependencies cannot write through two sessions.
   void configure(store::session& session);
   bool is_strict() const noexcept { return strict_; }
+
+  // What its dependencies keep of the store (an entity store's cache) may be
+  // stale: forget what they hold of this stream (a write to it failed on its
+  // expected version: another writer got there first), or everything (a
+  // connection was lost: what was read may be gone from the store). The
+  // consumer the handler is added to calls these before it hands a message
+  // to the handler again.
+  void forget(std::string_view stream_name);
+  void forget_everything();
   void set_strict(bool strict) noexcept { strict_ = strict; }
 
   template <message M>
@@ -114,7 +123,13 @@ class handler {
 
   std::string name_;  // empty: the class's
   bool strict_ = false;
-  std::vector<std::pair<const void*, std::function<void(store::session&)>>> dependencies_;  // by dependency
+  struct dependency_hooks {
+    const void* dependency;
+    std::function<void(store::session&)> configure;
+    std::function<void(std::string_view)> forget;  // a stream; null when it keeps nothing
+    std::function<void()> forget_everything;
+  };
+  std::vector<dependency_hooks> dependencies_;
   store::session* configured_ = nullptr;
   std::map<std::type_index, std::function<void(const void*)>> typed_;
   std::map<std::string, std::function<void(const store::message_data&)>, std::less<>> raw_;
