@@ -72,6 +72,15 @@ class reservation_error : public error {
   using error::error;
 };
 
+// A message that repeats a command reserved already (a reserved copy
+// written again into its reservation stream): refused for good. Parked, it
+// is never replayed (evt::dead_letter::replay refuses it): a replay could
+// only apply the command a second time.
+class duplicate_reservation_error : public reservation_error {
+ public:
+  using reservation_error::reservation_error;
+};
+
 // A message its handler refuses for what it holds (a domain check: an
 // amount that is not positive, an id that names nothing). Consumers park it
 // (see error_kind.hpp): handling it again cannot change the answer.

@@ -83,14 +83,20 @@ std::string stream_of(std::string_view dead_letter_category, std::string_view st
 
 reason reason_of_current_exception(dead_letter::parker parker, std::string by, std::int64_t attempts) {
   reason why{.parker = parker, .by = std::move(by), .error_class = class_name_of_current_exception(),
-             .error = message_of_current_exception(), .attempts = attempts};
+             .error = message_of_current_exception(), .attempts = attempts,
+             .replayable = current_exception_as<duplicate_reservation_error>() == nullptr};
   if (const auto* refused = current_exception_as<store_error>(); refused != nullptr && !refused->sqlstate().empty()) {
     why.sqlstate = refused->sqlstate();
   }
   return why;
 }
 
-store::new_message copy(const store::message_data& original, const reason& reason) {
+std::string letter_id(std::string_view parker, const store::message_data& original) {
+  // As JSON: no two parkers and ids give one name.
+  return name_uuid(json::array({"dead letter", parker, original.id}).dump());
+}
+
+store::new_message copy(const store::message_data& original, const reason& reason, std::optional<std::string> id) {
   const json letter{{"streamName", original.stream_name},
                     {"position", original.position},
                     {"globalPosition", original.global_position},
@@ -103,10 +109,12 @@ store::new_message copy(const store::message_data& original, const reason& reaso
                     {"errorClass", writable(reason.error_class)},
                     {"error", writable(reason.error)},
                     {"sqlstate", reason.sqlstate ? json(*reason.sqlstate) : json(nullptr)},
-                    {"attempts", reason.attempts}};
+                    {"attempts", reason.attempts},
+                    {"replayable", reason.replayable}};
   return {.type = original.type.empty() ? std::string{untyped} : original.type,
           .data = original.data,
-          .metadata = detail::json_text(json{{"deadLetter", letter}}, "the dead letter of message " + original.id)};
+          .metadata = detail::json_text(json{{"deadLetter", letter}}, "the dead letter of message " + original.id),
+          .id = std::move(id)};
 }
 
 parked_message read(const store::message_data& dead_letter) {
@@ -138,7 +146,8 @@ parked_message read(const store::message_data& dead_letter) {
                        .error_class = field_or<std::string>(letter, "errorClass", ""),
                        .error = field<std::string>(letter, "error"),
                        .sqlstate = optional_text(letter, "sqlstate"),
-                       .attempts = field_or<std::int64_t>(letter, "attempts", 1)}};
+                       .attempts = field_or<std::int64_t>(letter, "attempts", 1),
+                       .replayable = field_or<bool>(letter, "replayable", true)}};
   } catch (const std::exception& failure) {  // json's errors, and a time that is not one
     throw decode_error{dead_letter.stream_name, dead_letter.position, dead_letter.type, "metadata.deadLetter",
                        failure.what()};
@@ -157,7 +166,34 @@ std::vector<parked_message> parked(store::session& session, std::string_view cat
 
 std::string replay_id(const store::message_data& dead_letter) { return name_uuid("replay of " + dead_letter.id); }
 
+namespace {
+
+// The original's metadata with the local property replayOf: the dead
+// letter's id. Metadata that is no JSON object (what got it parked,
+// perhaps) is written back as it was.
+std::optional<std::string> replayed_metadata(const parked_message& parked) {
+  json metadata = json::object();
+  try {
+    if (parked.original.metadata) metadata = detail::parse_json(*parked.original.metadata);  // numbers exactly
+  } catch (const std::exception&) {
+    return parked.original.metadata;
+  }
+  if (!metadata.is_object()) return parked.original.metadata;
+  auto& local = metadata["localProperties"];
+  if (local.is_null()) local = json::object();
+  if (!local.is_object()) return parked.original.metadata;
+  local["replayOf"] = parked.dead_letter.id;  // replay_of_property, as stored
+  return detail::json_text(metadata, "the replay of dead letter " + parked.dead_letter.id);
+}
+
+}  // namespace
+
 std::optional<std::int64_t> replay(store::session& session, const parked_message& parked) {
+  if (!parked.reason.replayable) {
+    throw error{"Not replayable: it was refused as a duplicate of a command reserved already, and written again it "
+                "could only take effect twice (Dead Letter: " + parked.dead_letter.stream_name + "/" +
+                std::to_string(parked.dead_letter.position) + ", Error: " + parked.reason.error + ")"};
+  }
   if (parked.reason.parker != parker::consumer) {
     throw error{"Only a message a consumer parked is replayed: this " + std::string{name_of(parked.reason.parker)} +
                 "'s would be written to its stream twice (" +
@@ -167,12 +203,32 @@ std::optional<std::int64_t> replay(store::session& session, const parked_message
   }
   const store::new_message again{.type = parked.original.type,
                                  .data = parked.original.data,
-                                 .metadata = parked.original.metadata,
+                                 .metadata = replayed_metadata(parked),
                                  .id = replay_id(parked.dead_letter)};
   try {
     return store::put(session, again, parked.original.stream_name);
   } catch (const duplicate_message_id_error&) {
     return std::nullopt;  // replayed before
+  }
+}
+
+}  // namespace evt::dead_letter
+
+namespace evt::dead_letter {
+
+std::optional<parked_message> replayed_letter(store::session& session, std::string_view letter_id,
+                                              std::string_view message_id, std::string_view stream_name) {
+  const auto letter = store::get_message(session, letter_id);
+  if (!letter || replay_id(*letter) != message_id) return std::nullopt;
+  try {
+    auto parked = read(*letter);
+    if (parked.reason.parker != parker::consumer || !parked.reason.replayable ||
+        parked.original.stream_name != stream_name) {
+      return std::nullopt;
+    }
+    return parked;
+  } catch (const decode_error&) {  // not a dead letter
+    return std::nullopt;
   }
 }
 
