@@ -69,7 +69,9 @@ void reservation::require_substitute(const char* what) const {
   if (!substitute_) throw error{std::string{"reservation::"} + what + " is for reservation::substitute() only"};
 }
 
-std::string reservation::stream_name(const describe& message, std::string_view idempotence_key) {
+std::string reservation::stream_name(const describe& message, std::string_view idempotence_key,
+                                     std::optional<std::string_view> origin) {
+  if (origin) return stream_name(*origin, idempotence_key);
   if (!message.metadata.stream_name || message.metadata.stream_name->empty()) {
     throw reservation_error{"Message has no stream name: only a message read from the store can be reserved (" +
                             where(message.type, message.metadata) + ")"};
@@ -87,10 +89,17 @@ bool is_marked(const metadata& metadata) {
 
 }  // namespace
 
-reservation::standing reservation::standing_of(const metadata& metadata, std::string_view idempotence_key) {
-  if (!is_marked(metadata) || !metadata.causation_message_stream_name || !metadata.stream_name || !metadata.position) {
-    return standing::original;
+reservation::standing reservation::standing_of(const metadata& metadata, std::string_view idempotence_key,
+                                               std::optional<std::string_view> origin) {
+  if (!metadata.stream_name || !metadata.position) return standing::original;
+  if (origin) {
+    // Within an entity: the first message of the key's stream is the
+    // reservation, marked or not; a marked one later is a copy again.
+    if (*metadata.stream_name != stream_name(*origin, idempotence_key)) return standing::original;
+    if (*metadata.position == 0) return standing::reserved_copy;
+    return is_marked(metadata) ? standing::later_in_reservation_stream : standing::original;
   }
+  if (!is_marked(metadata) || !metadata.causation_message_stream_name) return standing::original;
   if (*metadata.stream_name != stream_name(*metadata.causation_message_stream_name, idempotence_key)) {
     return standing::original;
   }
@@ -108,8 +117,9 @@ bool reservation::marked(const store::message_data& message) {
   return marker != local->end() && !marker->is_null() && *marker != false;
 }
 
-bool reservation::is_reserved(const metadata& metadata, std::string_view idempotence_key) {
-  return standing_of(metadata, idempotence_key) == standing::reserved_copy;
+bool reservation::is_reserved(const metadata& metadata, std::string_view idempotence_key,
+                              std::optional<std::string_view> origin) {
+  return standing_of(metadata, idempotence_key, origin) == standing::reserved_copy;
 }
 
 store::new_message reservation::copy_of(const describe& original, const std::optional<std::string>& data,
@@ -124,17 +134,38 @@ store::new_message reservation::copy_of(const describe& original, const std::opt
 }
 
 void reservation::check_replay(const describe& message) {
-  const auto& stream = *message.metadata.stream_name;
   if (session_ == nullptr) {
     throw reservation_error{"A reservation without a session cannot tell a replay (" +
                             where(message.type, message.metadata) + ")"};
   }
-  const auto letters = dead_letter::stream_of(dead_letter::category_of(category(stream)), stream);
-  for (const auto& letter : store::get_stream(*session_, letters, {.batch_size = -1})) {
-    if (dead_letter::replay_id(letter) == message.metadata.message_id) return;
+  const auto* letter = message.metadata.local_property(dead_letter::replay_of_property);
+  if (letter != nullptr && letter->is_string() && message.metadata.message_id &&
+      dead_letter::replayed_letter(*session_, letter->get<std::string>(), *message.metadata.message_id,
+                                   *message.metadata.stream_name)) {
+    return;
   }
-  throw reservation_error{"A reserved copy later in its reservation stream that is no replay of a parked copy (" +
-                          where(message.type, message.metadata) + ")"};
+  throw duplicate_reservation_error{
+      "A reserved copy later in its reservation stream that is no replay of a parked copy: a duplicate of the "
+      "command reserved there, never applied and never replayed (" + where(message.type, message.metadata) + ")"};
+}
+
+void reservation::check_taken_by_its_kind(const describe& message, const std::string& stream) {
+  std::optional<std::string> first_type;
+  if (session_ != nullptr) {
+    const auto first = store::get_stream(*session_, stream, {.position = 0, .batch_size = 1});
+    if (!first.empty() && first.front().position == 0) first_type = first.front().type;
+  } else {
+    for (const auto& written : write_.written()) {
+      if (written.stream_name == stream) {
+        first_type = written.message.type;
+        break;
+      }
+    }
+  }
+  if (!first_type || *first_type == message.type) return;
+  throw reservation_error{"Idempotence key taken by another kind of command: its reservation stream " + stream +
+                          " holds a " + *first_type + " (" + where(message.type, message.metadata) +
+                          "); one key, one command: issue it with a key of its own"};
 }
 
 reservation::outcome reservation::handled(const describe& message) {

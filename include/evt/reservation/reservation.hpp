@@ -26,21 +26,35 @@ namespace evt {
 //     ...  // runs once per deposit_id, with the reserved copy
 //   });
 //
+// or, keyed within an entity (below):
+//
+//   reservation(deposit, &Deposit::deposit_id, evt::reservation::within{command_stream},
+//               [&](const Deposit& reserved) { ... });
+//
 // - A reserved copy runs the block with it; nothing is written. A message is
-//   a reserved copy only when it was read from its own reservation stream:
-//   its local property "reserved" is set, it is at position 0, and its
-//   stream is the reservation stream of the stream it was copied from (its
-//   causation stream) and its key. A marker anywhere else is not trusted:
-//   that message is reserved like any other.
+//   a reserved copy only when it was read from its own reservation stream,
+//   at position 0: its local property "reserved" is set, and its stream is
+//   the reservation stream of the stream it was copied from (its causation
+//   stream) and its key. A marker anywhere else is not trusted: that
+//   message is reserved like any other.
+// - Within an entity (`within{origin}`, origin: the entity's own command
+//   stream, account:command-<account id>), the reservation stream is named
+//   after the origin, not after the stream the message came from, so that
+//   a command is one thing however it arrived: written to another stream of
+//   the entity (account:command-<account id>+other), copied, re-issued by an
+//   operator. The first message at position 0 of "<origin>+<key>" is that
+//   command's one reservation, marked or not (a command written straight
+//   into it is the first of its identity): the block runs with it.
 // - A marked message later in its reservation stream runs the block when
 //   it is the replay of a copy parked from that stream
-//   (evt::dead_letter::replay: its id is the dead letter's replay id), with
-//   itself: its own global position is its sequence, so the handler's
-//   sequence check neither takes it for the parked copy (which never took
-//   effect) nor swallows it behind commands of the account that took effect
-//   since. A dead letter is replayed once. Any other marked message there
-//   (written by hand or by a hostile client, to run a command twice) is
-//   refused with a reservation_error.
+//   (evt::dead_letter::replay: its local property replayOf names the dead
+//   letter, and its id is the letter's replay id), with itself: its own
+//   global position is its sequence, so the handler's sequence check
+//   neither takes it for the parked copy (which never took effect) nor
+//   swallows it behind commands of the account that took effect since. A
+//   dead letter is replayed once. Any other marked message there (written
+//   by hand or by a hostile client, to run a command twice) is refused with
+//   a duplicate_reservation_error: parked, and never replayable.
 // - Any other message is copied, its local property "reserved" set to the
 //   original's message id (the key when it has none, never null), and
 //   written with write.initial to "<origin category>-<origin ids>+<key>"
@@ -52,8 +66,11 @@ namespace evt {
 //   original, correlation, reply and properties kept). The block does not
 //   run: it runs when the copy comes back.
 // - If that stream exists already, the command was reserved before: it is
-//   logged as ignored (info) and nothing else happens. Other errors
-//   propagate.
+//   logged as ignored (info) and nothing else happens, when the stream's
+//   first message is of the command's type. Of another type (a Withdraw
+//   with a Deposit's key), the key belongs to another command: a
+//   reservation_error (the message is parked; one key, one command). Other
+//   errors propagate.
 //
 // Keys: a missing or blank key, one longer than max_idempotence_key_size
 // (255 bytes, so that the stream name fits Message DB's index), or one
@@ -89,56 +106,37 @@ class reservation {
   // the log sink stays.
   void configure(store::session& session);
 
+  // Reserves in the stream named after `origin`, the entity's own command
+  // stream (account:command-<account id>), whichever stream the message
+  // was read from: a command is one thing, however it arrived (below).
+  struct within {
+    std::string_view origin;
+  };
+
   template <evt::message M, class Field, class Block>
   outcome operator()(const M& message, Field M::*key, Block&& block) {
-    return (*this)(message, key_text(message.*key), std::forward<Block>(block));
+    return call(message, key_text(message.*key), std::nullopt, std::forward<Block>(block));
   }
-
+  template <evt::message M, class Field, class Block>
+  outcome operator()(const M& message, Field M::*key, within within, Block&& block) {
+    return call(message, key_text(message.*key), within.origin, std::forward<Block>(block));
+  }
   template <evt::message M, class Block>
   outcome operator()(const M& message, std::optional<std::string_view> idempotence_key, Block&& block) {
-    static_assert(std::is_invocable_v<Block&, const M&>, "evt::reservation: the block must take the message (const M&)");
-    const describe described{std::string{M::message_type}, message.metadata};
-    if (substitute_) {
-      last_type_ = std::string{M::message_type};
-      last_data_ = export_message(message).data;
-      last_key_ = idempotence_key ? std::optional<std::string>{*idempotence_key} : std::nullopt;
-      if (set_reserved_) {
-        check_key(described, idempotence_key);
-        stream_name(described, *idempotence_key);
-        block(message);
-        return handled(described);
-      }
-    }
-    // A copy was reserved already, whatever its key (a Ruby service's may
-    // hold '+'): only a new reservation needs a usable one.
-    const auto key = idempotence_key.value_or(std::string_view{});
-    switch (idempotence_key ? standing_of(message.metadata, key) : standing::original) {
-      case standing::reserved_copy:
-        block(message);
-        return handled(described);
-      case standing::later_in_reservation_stream:
-        check_replay(described);
-        block(message);
-        return handled(described);
-      case standing::original:
-        break;
-    }
-    check_key(described, idempotence_key);
-    const auto data = data_of(message);
-    const auto stream = stream_name(described, key);
-    try {
-      write_(copy_of(described, data, key), stream, no_stream);
-    } catch (const expected_version_error&) {
-      return ignored(described, stream);
-    }
-    return reserved(described, key);
+    return call(message, idempotence_key, std::nullopt, std::forward<Block>(block));
+  }
+  template <evt::message M, class Block>
+  outcome operator()(const M& message, std::optional<std::string_view> idempotence_key, within within, Block&& block) {
+    return call(message, idempotence_key, within.origin, std::forward<Block>(block));
   }
 
   // The reservation stream of a message from `origin` with this key.
   static std::string stream_name(std::string_view origin, std::string_view idempotence_key);
   // Whether a message read from the store is the reserved copy of this key
-  // (see above: marked, at position 0 of its own reservation stream).
-  static bool is_reserved(const evt::metadata& metadata, std::string_view idempotence_key);
+  // (see above: at position 0 of its own reservation stream; marked, unless
+  // reserved within an origin).
+  static bool is_reserved(const evt::metadata& metadata, std::string_view idempotence_key,
+                          std::optional<std::string_view> origin = std::nullopt);
   static constexpr const char* local_property = "reserved";
   // Whether a message as read carries the marker (set, and neither null
   // nor false): a reserved copy, a replay of one, or a marker someone else
@@ -181,6 +179,48 @@ class reservation {
     const evt::metadata& metadata;
   };
 
+  template <evt::message M, class Block>
+  outcome call(const M& message, std::optional<std::string_view> idempotence_key, std::optional<std::string_view> origin,
+               Block&& block) {
+    static_assert(std::is_invocable_v<Block&, const M&>, "evt::reservation: the block must take the message (const M&)");
+    const describe described{std::string{M::message_type}, message.metadata};
+    if (substitute_) {
+      last_type_ = std::string{M::message_type};
+      last_data_ = export_message(message).data;
+      last_key_ = idempotence_key ? std::optional<std::string>{*idempotence_key} : std::nullopt;
+      if (set_reserved_) {
+        check_key(described, idempotence_key);
+        stream_name(described, *idempotence_key, origin);
+        block(message);
+        return handled(described);
+      }
+    }
+    // A copy was reserved already, whatever its key (a Ruby service's may
+    // hold '+'): only a new reservation needs a usable one.
+    const auto key = idempotence_key.value_or(std::string_view{});
+    switch (idempotence_key ? standing_of(message.metadata, key, origin) : standing::original) {
+      case standing::reserved_copy:
+        block(message);
+        return handled(described);
+      case standing::later_in_reservation_stream:
+        check_replay(described);
+        block(message);
+        return handled(described);
+      case standing::original:
+        break;
+    }
+    check_key(described, idempotence_key);
+    const auto data = data_of(message);
+    const auto stream = stream_name(described, key, origin);
+    try {
+      write_(copy_of(described, data, key), stream, no_stream);
+    } catch (const expected_version_error&) {
+      check_taken_by_its_kind(described, stream);
+      return ignored(described, stream);
+    }
+    return reserved(described, key);
+  }
+
   static std::optional<std::string_view> key_text(const std::string& key) { return key; }
   static std::optional<std::string_view> key_text(const std::optional<std::string>& key) {
     if (!key) return std::nullopt;
@@ -206,13 +246,20 @@ class reservation {
   }
 
   enum class standing { original, reserved_copy, later_in_reservation_stream };
-  static standing standing_of(const evt::metadata& metadata, std::string_view idempotence_key);
+  static standing standing_of(const evt::metadata& metadata, std::string_view idempotence_key,
+                              std::optional<std::string_view> origin);
   static void check_key(const describe& message, std::optional<std::string_view> idempotence_key);
-  static std::string stream_name(const describe& message, std::string_view idempotence_key);
+  static std::string stream_name(const describe& message, std::string_view idempotence_key,
+                                 std::optional<std::string_view> origin);
+  // The reservation stream exists: its first message must be of the
+  // message's type, or the key belongs to another kind of command (a
+  // reservation_error: the message is parked, not taken for a duplicate).
+  void check_taken_by_its_kind(const describe& message, const std::string& stream);
   static store::new_message copy_of(const describe& original, const std::optional<std::string>& data,
                                     std::string_view idempotence_key);
-  // A reservation_error unless the message is the replay of a copy parked
-  // from its stream.
+  // A duplicate_reservation_error unless the message is the replay of a
+  // copy parked from its stream (its local property replayOf names the
+  // dead letter; one lookup).
   void check_replay(const describe& message);
   outcome handled(const describe& message);
   outcome reserved(const describe& message, std::string_view idempotence_key);

@@ -220,10 +220,13 @@ TEST(Reservation, AMarkedMessageLaterInAReservationStreamThatIsNoReplayIsRefused
   const auto parked = evt::dead_letter::parked(f.session, f.category);
   ASSERT_EQ(parked.size(), 1u);
   EXPECT_EQ(parked[0].original.position, 1);
-  EXPECT_EQ(parked[0].reason.error_class, "evt::reservation_error");
+  EXPECT_EQ(parked[0].reason.error_class, "evt::duplicate_reservation_error");
   EXPECT_NE(parked[0].reason.error.find("later in its reservation stream that is no replay of a parked copy"),
             std::string::npos)
       << parked[0].reason.error;
+  EXPECT_FALSE(parked[0].reason.replayable);
+  EXPECT_THROW(evt::dead_letter::replay(f.session, parked[0]), evt::error) << "a duplicate is never replayed";
+  EXPECT_EQ(database{}.stream(f.command_stream + "+d1").size(), 2u);
 }
 
 TEST(Reservation, AKeyOfTheBoundFitsTheStreamNameIndexBesideAUsualOrigin) {
