@@ -1,32 +1,58 @@
 #include <evt/consumer/consumer.hpp>
 
-#include <evt/dead_letter/dead_letter.hpp>
 #include <evt/error.hpp>
 #include <evt/error_kind.hpp>
 #include <evt/log.hpp>
+#include <evt/store/get.hpp>
+#include <evt/store/lag.hpp>
 #include <evt/store/notifications.hpp>
 #include <evt/store/put.hpp>
 #include <evt/store/read.hpp>
 #include <evt/stream_name.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <thread>
 
 namespace evt {
 namespace {
 
-std::string position_stream(const consumer::settings& settings) {
+position_family family_of(const consumer::settings& settings) {
   if (!is_category(settings.category)) {
     throw stream_name_error{"Consumer's stream name must be a category (Stream Name: " + settings.category + ")"};
   }
-  if (!settings.consumer_group) return position_store::stream_name(settings.category, settings.identifier);
-  if (!settings.identifier) {
+  const auto group_identifier = settings.group_identifier ? settings.group_identifier : settings.identifier;
+  if (settings.consumer_group && !group_identifier) {
     throw consumer_group_error{"A consumer in a group needs an identifier (Category: " + settings.category + ")"};
   }
   // One position stream per member: members sharing one would skip each
   // other's messages (SPEC 12.6).
+  return position_family{settings.category, settings.identifier, group_identifier};
+}
+
+// Its dead letters' ids are derived from this: the same alone and in any
+// group, so a message parked before a change of group size is parked once.
+std::string parker_of(const consumer::settings& settings) {
   return position_store::stream_name(settings.category,
-                                     *settings.identifier + "+" + std::to_string(settings.consumer_group->member));
+                                     settings.group_identifier ? settings.group_identifier : settings.identifier);
+}
+
+std::chrono::milliseconds next_delay(std::chrono::milliseconds delay) {
+  return std::min<std::chrono::milliseconds>(delay * 2, std::chrono::seconds{30});
+}
+
+void append_name(std::string& names, const std::string& name) {
+  if (!names.empty()) names += ", ";
+  names += name;
+}
+
+// Called inside a catch block: Eventide's words for the error in flight.
+std::string error_raised_line(const store::message_data& message) {
+  return "Error raised (Error Class: " + class_name_of_current_exception() +
+         ", Error Message: " + message_of_current_exception() +
+         ", Type: " + message.type + ", Stream Name: " + message.stream_name +
+         ", Position: " + std::to_string(message.position) +
+         ", GlobalPosition: " + std::to_string(message.global_position) + ")";
 }
 
 }  // namespace
@@ -34,19 +60,26 @@ std::string position_stream(const consumer::settings& settings) {
 consumer::consumer(store::session& session, settings settings)
     : session_{&session},
       settings_{std::move(settings)},
-      positions_{session, position_stream(settings_), settings_.consumer_group},
-      dead_letter_category_{dead_letter::category_of(settings_.category)} {
+      family_{family_of(settings_)},
+      positions_{session, family_.stream_name(settings_.consumer_group), settings_.consumer_group},
+      dead_letter_category_{dead_letter::category_of(settings_.category)},
+      parker_{parker_of(settings_)},
+      lost_delay_{settings_.transient_retry_delay} {
   if (settings_.concurrency < 1) {
     throw error{"Concurrency must be at least 1 (Category: " + settings_.category + ")"};
   }
+  if (settings_.conflict_retries < 0) {
+    throw error{"Conflict retries must not be negative (Category: " + settings_.category + ")"};
+  }
   if (settings_.concurrency == 1) {
-    workers_.push_back({.session = session_, .own_session = nullptr, .handlers = {}, .errors = {}});
+    workers_.push_back({.session = session_, .own_session = nullptr, .handlers = {}, .handler_objects = {}, .errors = {}});
     return;
   }
   for (int index = 0; index < settings_.concurrency; ++index) {
     auto own = std::make_unique<store::session>(session.settings());  // connects when first used
     auto* worker_session = own.get();
-    workers_.push_back({.session = worker_session, .own_session = std::move(own), .handlers = {}, .errors = {}});
+    workers_.push_back(
+        {.session = worker_session, .own_session = std::move(own), .handlers = {}, .handler_objects = {}, .errors = {}});
   }
 }
 
@@ -69,15 +102,6 @@ void consumer::check_workers() const {
   }
 }
 
-namespace {
-
-void append_name(std::string& names, const std::string& name) {
-  if (!names.empty()) names += ", ";
-  names += name;
-}
-
-}  // namespace
-
 consumer& consumer::add_handler(handler handler, std::size_t index) {
   auto& handlers = worker_at(index).handlers;
   handlers.push_back(std::move(handler));
@@ -89,17 +113,10 @@ consumer& consumer::add_handler(evt::handler& handler, std::size_t index) {
   auto& worker = worker_at(index);
   handler.configure(*worker.session);
   worker.handlers.push_back([&handler](const store::message_data& message) { handler(message); });
+  worker.handler_objects.push_back(&handler);
   if (index == 0) append_name(handler_names_, handler.name());
   return *this;
 }
-
-namespace {
-
-std::chrono::milliseconds next_delay(std::chrono::milliseconds delay) {
-  return std::min<std::chrono::milliseconds>(delay * 2, std::chrono::seconds{30});
-}
-
-}  // namespace
 
 bool consumer::pause(std::chrono::milliseconds delay) const {
   // In slices, to notice a stop within a few milliseconds.
@@ -110,55 +127,140 @@ bool consumer::pause(std::chrono::milliseconds delay) const {
   return !stopping_;
 }
 
-template <class Call>
-bool consumer::retrying(Call&& call) {
-  for (auto delay = settings_.transient_retry_delay;;) {
-    try {
-      call();
-      return true;
-    } catch (...) {
-      if (delay.count() == 0 || kind_of_current_exception() != error_kind::transient) throw;
-      const bool lost = current_exception_as<connection_error>() != nullptr;
-      log((lost ? "Connection lost" : "Transient error (" + class_name_of_current_exception() + ")") +
-          "; retrying in " + std::to_string(delay.count()) + " ms (Category: " + settings_.category +
-          ", Error: " + message_of_current_exception() + ")");
-      if (!pause(delay)) return false;
-      delay = next_delay(delay);
+void consumer::log(const std::string& line) const { log_or_stderr(settings_.log, line); }
+
+void consumer::lost() {
+  if (settings_.transient_retry_delay.count() == 0) throw;
+  const bool connection = current_exception_as<connection_error>() != nullptr;
+  log((connection ? "Connection lost" : "The store is unavailable (" + class_name_of_current_exception() + ")") +
+      "; retrying in " + std::to_string(lost_delay_.count()) + " ms (Category: " + settings_.category +
+      ", Error: " + message_of_current_exception() + ")");
+  resuming_ = true;
+  pause(lost_delay_);
+  lost_delay_ = next_delay(lost_delay_);
+}
+
+void consumer::forget_everything() {
+  for (auto& worker : workers_) {
+    for (auto* handler : worker.handler_objects) handler->forget_everything();
+  }
+}
+
+void consumer::forget_conflicted(worker& worker) {
+  const auto* conflict = current_exception_as<expected_version_error>();
+  for (auto* handler : worker.handler_objects) {
+    if (conflict != nullptr) {
+      handler->forget(conflict->stream_name());
+    } else {
+      handler->forget_everything();
     }
   }
 }
 
-void consumer::log(const std::string& line) const { log_or_stderr(settings_.log, line); }
+bool consumer::resume() {
+  const bool again = started_;
+  try {
+    if (!again) check_workers();
+    // What was read before the connection was lost may be gone from the
+    // store now: the caches go, and the last message read is looked for.
+    if (again) {
+      forget_everything();
+      ++counts_.resumptions;
+    }
+    if (again && last_read_) {
+      auto from_last = batch_from(last_read_->first);
+      from_last.batch_size = 1;
+      const auto found = store::get_category(*session_, settings_.category, from_last);
+      if (found.empty() || found.front().global_position != last_read_->first || found.front().id != last_read_->second) {
+        ++counts_.history_rewinds;
+        log("History went backwards: the message this consumer read at global position " +
+            std::to_string(last_read_->first) + " (ID: " + last_read_->second + ") is no longer in the store (" +
+            (found.empty() ? std::string{"nothing there or after it"}
+                           : "global position " + std::to_string(found.front().global_position) + " there or after it") +
+            "); the server lost history (a crash, a failover to a standby that was behind). It resumes from the "
+            "position recorded in the store now (Category: " + settings_.category +
+            ", Position Stream: " + positions_.stream_name() + ")");
+      }
+    }
+    auto resumed = family_.resume(*session_, settings_.consumer_group);
+    std::optional<std::string> change = resumed ? resumed->change : std::nullopt;
+    if (!resumed && settings_.first_start_from) {
+      resumed = settings_.first_start_from->resume(*session_, settings_.consumer_group);
+      if (resumed) {
+        change = "nothing is recorded in its position streams yet: it starts at global position " +
+                 std::to_string(resumed->position) + ", where " +
+                 settings_.first_start_from->stream_name(settings_.consumer_group) + " resumes";
+      }
+    }
+    auto position = resumed ? resumed->position : 1;
+    // What its position stream says now, if anything.
+    auto stored = resumed && !change ? std::optional{position} : std::nullopt;
+    // Not past the category's last message + 1: messages written there
+    // later (a sequence that went back with a failover, a position written
+    // by hand) would be skipped.
+    if (position > 1) {
+      const auto head = store::category_head(*session_, settings_.category);
+      if (position > head.value_or(0) + 1) {
+        ++counts_.history_rewinds;
+        log("Recorded position " + std::to_string(position) + " is past the last message of the category (" +
+            (head ? "global position " + std::to_string(*head) : std::string{"none"}) +
+            "): history went backwards or the position was written by hand; it reads from " +
+            std::to_string(head.value_or(0) + 1) + " (Category: " + settings_.category +
+            ", Position Stream: " + positions_.stream_name() + ")");
+        position = head.value_or(0) + 1;
+      }
+    }
+    positions_.set_group_start(resumed ? resumed->group_start : std::nullopt);
+    if (change) {
+      // Recorded at once, so that its family knows this configuration started.
+      positions_.put(position);
+      stored = position;
+      log("Consumer " + positions_.stream_name() + " of " + settings_.category + ": " + *change);
+    }
+    if (!again && settings_.wake_on_notify) store::listen(*session_, store::notify_channel);
+    position_ = position;
+    record_at_.reset();
+    last_recorded_ = stored;
+    recorded_position_ = position;
+    last_read_.reset();
+    counts_.resume_at(position_ - 1);
+    if (again) {
+      log("Resumed from global position " + std::to_string(position) + ", the position recorded in the store" +
+          " (Category: " + settings_.category + ", Position Stream: " + positions_.stream_name() + ")");
+    }
+  } catch (...) {
+    if (kind_of_current_exception() != error_kind::transient) throw;
+    lost();
+    return false;
+  }
+  started_ = true;
+  resuming_ = false;
+  lost_delay_ = settings_.transient_retry_delay;
+  return !stopping_;
+}
 
 std::int64_t consumer::handle_batch() {
-  if (!started_) {
-    check_workers();
-    const bool started = retrying([&] {
-      // Resume at the recorded position itself: that message is handled again.
-      last_recorded_ = positions_.get();
-      position_ = last_recorded_.value_or(1);
-      counts_.resume_at(position_ - 1);
-      // Listening before the first read: nothing written after it goes unannounced.
-      if (settings_.wake_on_notify) store::listen(*session_, store::notify_channel);
-    });
-    if (!started) return 0;
-    started_ = true;
-  }
-  // What was announced so far, this read sees.
-  if (settings_.wake_on_notify) store::discard_notifications(*session_);
-  if (workers_.size() > 1) return handle_batch_concurrently();
+  if ((!started_ || resuming_) && !resume()) return 0;
   std::int64_t handled = 0;
-  const auto each = [&](const store::message_data& message) {
-    if (stopping_) return false;
-    const auto outcome = accepted(message) ? handle(workers_.front(), message, counts_.errors) : dispatched::passed;
-    if (outcome == dispatched::stopped) return false;
-    took(message, outcome);
-    ++handled;
-    return true;
-  };
-  // A read retried after a transient error starts after the last message
-  // handled: each message's handlers are retried on their own.
-  retrying([&] { store::read_category_batch(*session_, settings_.category, batch_from(position_), current_, each); });
+  try {
+    // What was announced so far, this read sees.
+    if (settings_.wake_on_notify) store::discard_notifications(*session_);
+    if (workers_.size() > 1) return handle_batch_concurrently();
+    const auto each = [&](const store::message_data& message) {
+      if (stopping_) return false;
+      last_read_.emplace(message.global_position, message.id);
+      const auto result = accepted(message) ? dispatch(workers_.front(), message, counts_.errors) : outcome{dispatched::passed};
+      if (result.what == dispatched::stopped) return false;
+      if (result.what == dispatched::parked) park(message, *result.reason);
+      took(message, result.what);
+      ++handled;
+      return true;
+    };
+    store::read_category_batch(*session_, settings_.category, batch_from(position_), current_, each);
+  } catch (...) {
+    if (kind_of_current_exception() != error_kind::transient) throw;
+    lost();
+  }
   return handled;
 }
 
@@ -174,48 +276,37 @@ bool consumer::accepted(const store::message_data& message) const {
   return !settings_.accepts || settings_.accepts(message);
 }
 
-consumer::dispatched consumer::handle(worker& worker, const store::message_data& message, telemetry::counter& errors) {
-  // A handler that met a transient error gets the message again once it
-  // has passed (handlers are idempotent: delivery is at least once anyway).
-  auto outcome = dispatched::stopped;
-  if (!retrying([&] { outcome = dispatch(worker, message, errors); })) return dispatched::stopped;
-  return outcome;
-}
-
 void consumer::took(const store::message_data& message, dispatched outcome) {
   position_ = message.global_position + 1;
   counts_.took(message.global_position);
   if (outcome == dispatched::parked) {
     ++counts_.parked;
-    // Alone, the park recorded the position past it; a worker's comes with its batch's.
-    if (workers_.size() == 1) return;
     record_at_ = message.global_position + 1;
-  } else if (outcome == dispatched::passed) {
-    record_at_ = message.global_position;
-  } else {
+    // Parked with the position past it: counted as recorded.
+    return;
+  }
+  if (outcome == dispatched::handled) {
     ++counts_.handled;
     if (settings_.log) {
       settings_.log("Handled " + message.type + " (Stream: " + message.stream_name +
                     ", Position: " + std::to_string(message.position) +
                     ", Global Position: " + std::to_string(message.global_position) + ", Handlers: " + handler_names_ + ")");
     }
-    record_at_ = message.global_position;
   }
+  record_at_ = message.global_position;
   if (++handled_since_record_ >= settings_.position_update_interval) record_due_ = true;
   if (record_due_ && gap_passed()) record_position();
 }
 
 std::int64_t consumer::handle_batch_concurrently() {
   std::vector<store::message_data> batch;
-  retrying([&] {
-    batch.clear();
-    store::read_category_batch(*session_, settings_.category, batch_from(position_), current_,
-                               [&](const store::message_data& message) {
-                                 batch.push_back(message);
-                                 return true;
-                               });
-  });
+  store::read_category_batch(*session_, settings_.category, batch_from(position_), current_,
+                             [&](const store::message_data& message) {
+                               batch.push_back(message);
+                               return true;
+                             });
   if (batch.empty()) return 0;
+  last_read_.emplace(batch.back().global_position, batch.back().id);
 
   // Each stream to one worker, by its cardinal id, as consumer groups share a category.
   std::vector<std::vector<std::size_t>> shares(workers_.size());
@@ -224,21 +315,22 @@ std::int64_t consumer::handle_batch_concurrently() {
     const auto hash = std::hash<std::string_view>{}(cardinal_id(stream).value_or(stream));
     shares[hash % workers_.size()].push_back(index);
   }
-  std::vector<dispatched> outcomes(batch.size(), dispatched::stopped);
+  std::vector<outcome> outcomes(batch.size());
   for (std::size_t index = 0; index < batch.size(); ++index) {
-    if (!accepted(batch[index])) outcomes[index] = dispatched::passed;
+    if (!accepted(batch[index])) outcomes[index].what = dispatched::passed;
   }
   std::vector<std::exception_ptr> failures(workers_.size());
+  std::atomic<bool> given_up{false};
   {
     std::vector<std::jthread> threads;
     for (std::size_t index = 0; index < workers_.size(); ++index) {
       if (shares[index].empty()) continue;
       threads.emplace_back([&, index] {
         try {
-          handle_share(workers_[index], batch, shares[index], outcomes);
+          handle_share(workers_[index], batch, shares[index], outcomes, given_up);
         } catch (...) {
           failures[index] = std::current_exception();
-          stopping_ = true;  // the other workers stop too: the consumer fails
+          given_up = true;  // the other workers stop too: the batch is given up
         }
       });
     }
@@ -247,101 +339,133 @@ std::int64_t consumer::handle_batch_concurrently() {
     counts_.errors += worker.errors;
     worker.errors = telemetry::counter{};
   }
-  // In the order read, up to the first message not handled.
-  std::int64_t handled = 0;
-  for (std::size_t index = 0; index < batch.size() && outcomes[index] != dispatched::stopped; ++index) {
-    took(batch[index], outcomes[index]);
-    ++handled;
-  }
+  // A lost connection, or a handler's error: nothing of the batch is taken
+  // (it is read again, from the store's position, or the consumer fails).
   for (const auto& failure : failures) {
     if (failure) std::rethrow_exception(failure);
   }
-  return handled;
+  // In the order read, up to the first message not handled (a stop); the
+  // dead letters among them with the position past them, in one transaction.
+  std::vector<std::pair<const store::message_data*, dead_letter::reason>> letters;
+  std::size_t taken = 0;
+  for (; taken < batch.size() && outcomes[taken].what != dispatched::stopped; ++taken) {
+    if (outcomes[taken].what == dispatched::parked) letters.emplace_back(&batch[taken], *outcomes[taken].reason);
+  }
+  if (!letters.empty()) {
+    const auto& last = batch[taken - 1];
+    record_at_ = outcomes[taken - 1].what == dispatched::parked ? last.global_position + 1 : last.global_position;
+    park_with_position(letters);
+  }
+  for (std::size_t index = 0; index < taken; ++index) took(batch[index], outcomes[index].what);
+  return static_cast<std::int64_t>(taken);
 }
 
 void consumer::handle_share(worker& worker, const std::vector<store::message_data>& batch,
-                            const std::vector<std::size_t>& share, std::vector<dispatched>& outcomes) {
+                            const std::vector<std::size_t>& share, std::vector<outcome>& outcomes,
+                            const std::atomic<bool>& given_up) {
   for (const auto index : share) {
-    if (outcomes[index] == dispatched::passed) continue;
-    if (stopping_) return;
-    outcomes[index] = handle(worker, batch[index], worker.errors);
-    if (outcomes[index] == dispatched::stopped) return;
+    if (outcomes[index].what == dispatched::passed) continue;
+    if (stopping_ || given_up) return;
+    outcomes[index] = dispatch(worker, batch[index], worker.errors);
+    if (outcomes[index].what == dispatched::stopped) return;
   }
 }
 
-namespace {
-
-// Called inside a catch block: Eventide's words for the error in flight.
-std::string error_raised_line(const store::message_data& message) {
-  return "Error raised (Error Class: " + class_name_of_current_exception() +
-         ", Error Message: " + message_of_current_exception() +
-         ", Type: " + message.type + ", Stream Name: " + message.stream_name +
-         ", Position: " + std::to_string(message.position) +
-         ", GlobalPosition: " + std::to_string(message.global_position) + ")";
-}
-
-}  // namespace
-
-consumer::dispatched consumer::dispatch(worker& worker, const store::message_data& message,
-                                       telemetry::counter& errors) {
-  auto delay = settings_.handler_retry_delay;
-  for (int attempt = 1;; ++attempt) {
+consumer::outcome consumer::dispatch(worker& worker, const store::message_data& message, telemetry::counter& errors) {
+  auto handler_delay = settings_.handler_retry_delay;
+  auto conflict_delay = settings_.transient_retry_delay;
+  int handler_failures = 0;
+  int conflicts = 0;
+  for (std::int64_t attempt = 1;; ++attempt) {
     try {
       for (const auto& handle : worker.handlers) handle(message);
-      return dispatched::handled;
+      return {dispatched::handled};
     } catch (...) {
       ++errors;
-      const auto kind = kind_of_current_exception();
-      if (kind == error_kind::transient && settings_.transient_retry_delay.count() > 0) throw;  // for retrying()
-      if (kind == error_kind::poison && settings_.parking != parking::none) {
-        park(worker, message, attempt);
-        return dispatched::parked;
-      }
-      if (attempt > settings_.handler_retries) {
-        if (settings_.parking == parking::all) {
-          park(worker, message, attempt);
-          return dispatched::parked;
+      auto kind = kind_of_current_exception();
+      const bool waiting = settings_.transient_retry_delay.count() > 0;
+      if (!waiting && (kind == error_kind::transient || kind == error_kind::conflict)) kind = error_kind::other;
+      if (kind == error_kind::transient) throw;  // the batch is given up (see lost())
+      const auto parked = [&] {
+        return outcome{dispatched::parked,
+                       dead_letter::reason_of_current_exception(dead_letter::parker::consumer, positions_.stream_name(),
+                                                                attempt)};
+      };
+      if (kind == error_kind::conflict) {
+        forget_conflicted(worker);
+        if (++conflicts > settings_.conflict_retries) {
+          if (settings_.parking != parking::none) return parked();
+          report_error(message);
+          return {dispatched::handled};
         }
-        report_error(message);
-        return dispatched::handled;
+        log(error_raised_line(message) + "; a conflict: handled again with fresh state in " +
+            std::to_string(conflict_delay.count()) + " ms (Retry " + std::to_string(conflicts) + " of " +
+            std::to_string(settings_.conflict_retries) + ")");
+        if (!pause(conflict_delay)) return {dispatched::stopped};
+        conflict_delay = next_delay(conflict_delay);
+        continue;
       }
-      log(error_raised_line(message) + "; retrying in " + std::to_string(delay.count()) + " ms (Retry " +
-          std::to_string(attempt) + " of " + std::to_string(settings_.handler_retries) + ")");
+      if (kind == error_kind::poison && settings_.parking != parking::none) return parked();
+      if (++handler_failures > settings_.handler_retries) {
+        if (settings_.parking == parking::all) return parked();
+        report_error(message);
+        return {dispatched::handled};
+      }
+      log(error_raised_line(message) + "; retrying in " + std::to_string(handler_delay.count()) + " ms (Retry " +
+          std::to_string(handler_failures) + " of " + std::to_string(settings_.handler_retries) + ")");
     }
-    if (!pause(delay)) return dispatched::stopped;
-    delay = next_delay(delay);
+    if (!pause(handler_delay)) return {dispatched::stopped};
+    handler_delay = next_delay(handler_delay);
   }
 }
 
-void consumer::park(worker& worker, const store::message_data& message, std::int64_t attempts) {
-  const auto reason = dead_letter::reason_of_current_exception(dead_letter::parker::consumer, positions_.stream_name(), attempts);
-  const auto stream = dead_letter::stream_of(dead_letter_category_, message.stream_name);
-  const auto past = message.global_position + 1;
-  if (workers_.size() > 1) {
-    // Parked before, by a batch whose position was not recorded (or a park
-    // whose outcome was not known): once is enough.
-    for (const auto& letter : store::get_stream(*worker.session, stream, {.batch_size = -1})) {
+void consumer::logged_parked(const store::message_data& message, const dead_letter::reason& reason, bool before) {
+  log("Error raised (Error Class: " + reason.error_class + ", Error Message: " + reason.error + ", Type: " +
+      message.type + ", Stream Name: " + message.stream_name + ", Position: " + std::to_string(message.position) +
+      ", GlobalPosition: " + std::to_string(message.global_position) + "); " +
+      (before ? "parked before, in " : "parked in ") + dead_letter::stream_of(dead_letter_category_, message.stream_name));
+}
+
+void consumer::park(const store::message_data& message, const dead_letter::reason& reason) {
+  park_with_position({{&message, reason}});
+}
+
+void consumer::park_with_position(const std::vector<std::pair<const store::message_data*, dead_letter::reason>>& letters) {
+  // With workers, the position past the batch's last message taken; alone, past this one.
+  const auto past = workers_.size() > 1 ? record_at_ : std::optional{letters.back().first->global_position + 1};
+  record_at_ = past;
+  const auto position = position_to_record();
+  const auto letter = [&](const auto& parked) {
+    return dead_letter::copy(*parked.first, parked.second, dead_letter::letter_id(parker_, *parked.first));
+  };
+  const auto stream = [&](const auto& parked) {
+    return dead_letter::stream_of(dead_letter_category_, parked.first->stream_name);
+  };
+  std::vector<bool> before(letters.size(), false);
+  try {
+    session_->transaction([&](store::transaction& transaction) {
+      for (const auto& parked : letters) store::put(transaction, letter(parked), stream(parked));
+      if (position) store::put(transaction, positions_.recorded_message(*position), positions_.stream_name());
+    });
+  } catch (const duplicate_message_id_error&) {
+    // Parked before (delivered again after a restart, or to another member
+    // after the group changed size): each letter once, then the position.
+    for (std::size_t index = 0; index < letters.size(); ++index) {
       try {
-        if (dead_letter::read(letter).original.global_position == message.global_position) return;
-      } catch (const decode_error&) {  // another writer's message there: not this one's letter
+        store::put(*session_, letter(letters[index]), stream(letters[index]));
+      } catch (const duplicate_message_id_error&) {
+        before[index] = true;
       }
     }
-    store::put(*worker.session, dead_letter::copy(message, reason), stream);
-    log(error_raised_line(message) + "; parked in " + stream);
-    return;
+    if (position) positions_.put(*position);
   }
-  // Restarted there, the consumer never handles it again. A park retried
-  // after a lost connection finds the position there when the first one
-  // committed after all.
-  if (positions_.get().value_or(0) < past) {
-    session_->transaction([&](store::transaction& transaction) {
-      store::put(transaction, dead_letter::copy(message, reason), stream);
-      positions_.put(past);  // joins the transaction
-    });
+  if (position) {
+    last_recorded_ = position;
+    recorded_position_ = *position;
   }
-  record_at_ = past;
-  last_recorded_ = past;
-  log(error_raised_line(message) + "; parked in " + stream);
+  for (std::size_t index = 0; index < letters.size(); ++index) {
+    logged_parked(*letters[index].first, letters[index].second, before[index]);
+  }
 }
 
 // Called inside a catch block: the error in flight is the handler's.
@@ -355,14 +479,22 @@ bool consumer::gap_passed() const {
   return !last_record_time_ || std::chrono::steady_clock::now() - *last_record_time_ >= settings_.position_update_gap;
 }
 
+std::optional<std::int64_t> consumer::position_to_record() const {
+  if (!record_at_ || !settings_.record_at_most) return record_at_;
+  const auto at_most = settings_.record_at_most();
+  if (!at_most) return std::nullopt;
+  return std::min(*record_at_, *at_most);
+}
+
 void consumer::record_position() {
   handled_since_record_ = 0;
   record_due_ = false;
   last_record_time_ = std::chrono::steady_clock::now();
-  if (!record_at_ || record_at_ == last_recorded_) return;
-  // Stopping, a lost connection is not waited for: the position stays
-  // where it was and those messages are delivered again.
-  if (retrying([&] { positions_.put(*record_at_); })) last_recorded_ = record_at_;
+  const auto position = position_to_record();
+  if (!position || position == last_recorded_) return;
+  positions_.put(*position);  // a lost connection gives the batch up (lost())
+  last_recorded_ = position;
+  recorded_position_ = *position;
 }
 
 std::int64_t consumer::run_until_caught_up() {
@@ -370,16 +502,21 @@ std::int64_t consumer::run_until_caught_up() {
   for (;;) {
     const auto handled = handle_batch();
     total += handled;
-    if (handled == 0 || stopping_) break;
+    if (stopping_ || (handled == 0 && !resuming_ && started_)) break;
   }
-  record_position();
+  try {
+    if (started_ && !resuming_) record_position();
+  } catch (...) {
+    if (kind_of_current_exception() != error_kind::transient) throw;
+    lost();  // recorded next time
+  }
   return total;
 }
 
 void consumer::run() {
   bool quiet = false;  // a read found nothing, and nothing was announced while it waited
   while (!stopping_) {
-    if (handle_batch() > 0) {
+    if (handle_batch() > 0 || resuming_) {
       quiet = false;
       continue;
     }
@@ -388,12 +525,25 @@ void consumer::run() {
     // came (for operators, and for a restart to handle nothing again). A
     // busy consumer, which catches up between messages, keeps Eventide's
     // cadence.
-    if (record_due_ || quiet) record_position();
-    const bool unrecorded = record_at_ && record_at_ != last_recorded_;
+    try {
+      if (record_due_ || quiet) record_position();
+    } catch (...) {
+      if (kind_of_current_exception() != error_kind::transient) throw;
+      lost();
+      continue;
+    }
+    const auto to_record = position_to_record();
+    const bool unrecorded = to_record && to_record != last_recorded_;
     quiet = !wait_for_messages(unrecorded ? std::min(settings_.poll_interval, settings_.position_idle_delay)
                                           : settings_.poll_interval);
   }
-  record_position();
+  // Stopping, a lost connection is not waited for: the position stays
+  // where it was and those messages are delivered again.
+  try {
+    if (started_ && !resuming_) record_position();
+  } catch (...) {
+    if (kind_of_current_exception() != error_kind::transient) throw;
+  }
 }
 
 bool consumer::wait_for_messages(std::chrono::milliseconds duration) {

@@ -33,11 +33,14 @@ namespace {
 // The group as the metadata's local properties hold it; nothing when they
 // do not say (a position recorded by another writer, or before groups were
 // recorded): that is no error, an operator's tool then says it cannot tell.
-std::optional<store::consumer_group> group_of(const std::optional<std::string>& metadata) {
-  if (!metadata) return std::nullopt;
+nlohmann::json local_properties(const std::optional<std::string>& metadata) {
+  if (!metadata) return nullptr;
   const auto json = nlohmann::json::parse(*metadata, nullptr, false);
-  if (!json.is_object() || !json.contains("localProperties")) return std::nullopt;
-  const auto& local = json["localProperties"];
+  if (!json.is_object() || !json.contains("localProperties") || !json["localProperties"].is_object()) return nullptr;
+  return json["localProperties"];
+}
+
+std::optional<store::consumer_group> group_of(const nlohmann::json& local) {
   if (!local.is_object()) return std::nullopt;
   const auto member = local.find("consumerGroupMember");
   const auto size = local.find("consumerGroupSize");
@@ -56,7 +59,13 @@ position_store::record position_store::read(const store::message_data& recorded)
   try {
     if (recorded.type != "Recorded") throw std::invalid_argument{"not a Recorded message"};
     const auto position = nlohmann::json::parse(recorded.data.value_or("{}")).at("position").get<std::int64_t>();
-    return {.position = position, .group = group_of(recorded.metadata)};
+    const auto local = local_properties(recorded.metadata);
+    record found{.position = position, .group = group_of(local)};
+    if (found.group) {
+      const auto start = local.find("consumerGroupStart");
+      if (start != local.end() && start->is_number_integer()) found.group_start = start->get<std::int64_t>();
+    }
+    return found;
   } catch (const std::exception& failure) {  // json's errors too
     throw decode_error{recorded.stream_name, recorded.position, recorded.type, "position", failure.what()};
   }
@@ -68,12 +77,13 @@ std::optional<std::int64_t> position_store::get() {
   return read(*last).position;
 }
 
-store::new_message position_store::recorded(std::int64_t position, std::optional<store::consumer_group> group) {
+store::new_message position_store::recorded(std::int64_t position, std::optional<store::consumer_group> group,
+                                            std::optional<std::int64_t> group_start) {
   store::new_message message{.type = "Recorded", .data = nlohmann::json{{"position", position}}.dump()};
   if (group) {
-    message.metadata = nlohmann::json{{"localProperties",
-                                       {{"consumerGroupMember", group->member}, {"consumerGroupSize", group->size}}}}
-                           .dump();
+    nlohmann::json local{{"consumerGroupMember", group->member}, {"consumerGroupSize", group->size}};
+    if (group_start) local["consumerGroupStart"] = *group_start;
+    message.metadata = nlohmann::json{{"localProperties", local}}.dump();
   }
   return message;
 }
@@ -81,7 +91,7 @@ store::new_message position_store::recorded(std::int64_t position, std::optional
 void position_store::put(std::int64_t position) {
   // Losing a recorded position in a server crash only means handling a few
   // messages again (delivery is at least once anyway): not worth a flush.
-  store::put_unflushed(*session_, recorded(position, group_), stream_name_);
+  store::put_unflushed(*session_, recorded_message(position), stream_name_);
 }
 
 }  // namespace evt

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <evt/consumer/position_family.hpp>
 #include <evt/consumer/position_store.hpp>
+#include <evt/dead_letter/dead_letter.hpp>
 #include <evt/handler/handler.hpp>
 #include <evt/store/get.hpp>
 #include <evt/store/session.hpp>
@@ -16,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace evt {
@@ -28,22 +31,47 @@ namespace evt {
 // nothing, and nothing came meanwhile) and when it stops, and polls every
 // poll_interval once caught up.
 //
+// Where it starts (evt::position_family): in a consumer group whose size
+// changed since its family of position streams last recorded (or a
+// consumer alone that was a group, or the other way round), where no
+// message of its new share can have been missed, said in its log. A
+// position past the category's last message (written by hand, or left
+// from a history the store no longer has) is not trusted beyond it.
+//
 // When a handler fails, what the error says decides (evt::error_kind):
-// - transient (a lost connection, a serialisation failure, an expected-
-//   version race): the message is handled again after transient_retry_delay,
-//   doubling, for as long as it takes; never parked.
+// - transient (the store cannot be reached: a lost connection, the server
+//   shutting down): the batch is given up and, once the store answers
+//   again (waiting transient_retry_delay, doubling to 30 s, for as long as
+//   it takes), the consumer resumes from the position recorded in the store
+//   then, not from where it had read: what it handled since may be gone
+//   (unflushed commits lost in a crash, a failover to a standby that was
+//   behind), and so may what it read. Its handlers' caches are dropped
+//   (handler::forget_everything). If the last message it read is no longer
+//   there (history went backwards: Kafka's log truncation, KIP-320) it
+//   logs an error naming both positions. Handled again, those messages take
+//   effect once: handlers are idempotent (the reservation).
+// - conflict (an expected-version error, a serialisation failure, a race on
+//   a unique key, a lock or statement timeout): the handlers are told to
+//   forget the stream concerned (or everything), and the message is handled
+//   again with fresh state, at most conflict_retries times (waiting
+//   transient_retry_delay, doubling); then it is parked with the reason. A
+//   conflict that never resolves (a handler's bug, a stale cache) is never
+//   retried for ever.
 // - poison (the message cannot be handled because of what it holds: it
 //   cannot be decoded, its reservation key is refused, the database refuses
 //   it, a domain check refuses it): the message is parked
 //   (evt::dead_letter: copied with the error to
-//   "<category>:deadLetter-<id>"), logged, and passed; the copy and the
-//   position just past the message are written in one transaction, so a
-//   message is parked once, and never handled again by a restart.
+//   "<category>:deadLetter-<id>"), logged, and passed.
 // - anything else (a bug): today's policy, Eventide's: after any
 //   handler_retries, error_raised decides, and by default the error
 //   propagates out of run(), which stops the consumer without recording the
 //   failed message's position. An application may opt in to parking these
 //   too (parking::all).
+// A dead letter and the position past its message commit in one
+// transaction, with or without workers, so a parked message is never
+// delivered again; its id is derived from the consumer and the message
+// (dead_letter::letter_id), so one delivered again anyway (its group
+// changed size) is parked once.
 //
 // Concurrency (settings::concurrency, N > 1): the consumer still reads the
 // category alone, a batch at a time, but hands each batch to N workers,
@@ -54,11 +82,10 @@ namespace evt {
 // handled by one worker, in order; different streams are handled at once,
 // and their commits overlap (the server flushes them together). The batch
 // is done when every worker is; then the position is recorded as before
-// (at most once a batch): a stop or a failure in the middle of a batch
-// records nothing of it, so its messages are delivered again. A worker
-// parks a message by writing its dead letter alone, unless that message is
-// parked already (the position past it comes with the batch's). The log
-// sink and error_raised are called from the workers' threads too.
+// (at most once a batch), with the dead letters of the messages the workers
+// parked, in one transaction: a stop or a failure in the middle of a batch
+// records nothing of it, so its messages are delivered again. The log sink
+// and error_raised are called from the workers' threads too.
 class consumer {
  public:
   enum class parking {
@@ -76,13 +103,23 @@ class consumer {
     // Errors raised by its handlers: every failed attempt, whatever came
     // of it (retried, parked, skipped, or stopping the consumer).
     telemetry::counter errors;
+    // Times it resumed from the store's recorded position after a lost
+    // connection, and times it found the store's history behind what it read.
+    telemetry::counter resumptions;
+    telemetry::counter history_rewinds;
   };
 
   struct settings {
     std::string category;
-    // Required with a consumer group; it names the position stream, which
-    // therefore differs per member (the member number is appended).
+    // Names its position stream when alone: "<category>:position-<identifier>"
+    // (none: Eventide's "<category>:position").
     std::optional<std::string> identifier = std::nullopt;
+    // Names the position streams of its group members, each its own:
+    // "<category>:position-<group_identifier>+<member>" (none: the
+    // identifier; a consumer in a group needs one or the other). Given
+    // while it runs alone too, a group started later finds its positions,
+    // and it finds the group's (evt::position_family).
+    std::optional<std::string> group_identifier = std::nullopt;
     std::int64_t batch_size = 1000;
     std::chrono::milliseconds poll_interval{100};
     std::int64_t position_update_interval = 100;
@@ -102,13 +139,15 @@ class consumer {
     std::optional<std::string> correlation = std::nullopt;
     std::optional<store::consumer_group> consumer_group = std::nullopt;
     std::optional<std::string> condition = std::nullopt;
-    // After a transient error (a lost connection, an SQLSTATE class 40
-    // conflict, an expected-version race), trying again (the read, the
-    // position, or the handlers with the same message: they are
-    // idempotent), waiting this long at first and twice as long each time
-    // after (at most 30 s), and logging each wait. Zero: a transient error
-    // is a handler error like any other.
+    // After a lost connection, waiting for the store this long at first and
+    // twice as long each time after (at most 30 s), each wait logged; and
+    // before handling a message again after a conflict, as long at first,
+    // doubling. Zero: a lost connection or a conflict is a handler error
+    // like any other (handler_retries, error_raised, parking::all).
     std::chrono::milliseconds transient_retry_delay{100};
+    // How many times a message is handled again after a conflict, with
+    // fresh state, before it is parked.
+    int conflict_retries = 5;
     // What is parked rather than stopping the consumer.
     consumer::parking parking = consumer::parking::poison;
     // Once caught up, also wake up as soon as a write to the category is
@@ -130,9 +169,8 @@ class consumer {
     // retried this many times with the same message, after
     // handler_retry_delay, doubling each time (at most 30 s); each attempt
     // is logged. Only when the retries are used up does error_raised (or
-    // parking::all) decide. A transient error counts as a handler error here
-    // unless transient_retry_delay is set (then that waits, without limit,
-    // and the count starts again once it has passed). The handlers
+    // parking::all) decide. Lost connections and conflicts count as handler
+    // errors here only when transient_retry_delay is zero. The handlers
     // run again from the first: they must be idempotent, as at-least-once
     // delivery already requires.
     int handler_retries = 0;
@@ -144,6 +182,19 @@ class consumer {
     // no handler (not counted, not logged): for consumers that share a
     // category by kind of message, each with a position of its own.
     std::function<bool(const store::message_data&)> accepts = nullptr;
+    // Given, the position it records is never past what this says (nothing:
+    // it records nothing yet). For a consumer whose position stream another
+    // reader of the category resumes from: the account component's
+    // reservations record no further than its reserved copies' consumer has
+    // handled, so that Eventide's position stream, which a Ruby component
+    // taking over reads, never skips a copy.
+    std::function<std::optional<std::int64_t>()> record_at_most = nullptr;
+    // When its own position streams have recorded nothing (its first
+    // start): it starts where a consumer of this family would resume (the
+    // account component's reserved copies start where its reservations'
+    // position stream, Eventide's, says: after a Ruby component, or a
+    // version with one consumer).
+    std::optional<position_family> first_start_from = std::nullopt;
   };
   using handler = std::function<void(const store::message_data&)>;
 
@@ -166,6 +217,13 @@ class consumer {
   void stop() noexcept { stopping_ = true; }
 
   const std::string& position_stream_name() const noexcept { return positions_.stream_name(); }
+  // The position it last recorded, or resumed from (from any thread);
+  // nothing before it started.
+  std::optional<std::int64_t> recorded_position() const noexcept {
+    const auto position = recorded_position_.load();
+    if (position < 0) return std::nullopt;
+    return position;
+  }
   // Where it parks messages: "<category>:deadLetter" (evt::dead_letter).
   const std::string& dead_letter_category() const noexcept { return dead_letter_category_; }
   const counts& telemetry() const noexcept { return counts_; }
@@ -180,64 +238,87 @@ class consumer {
     store::session* session;
     std::unique_ptr<store::session> own_session;  // a worker's (with concurrency)
     std::vector<handler> handlers;
+    std::vector<evt::handler*> handler_objects;  // those of the DSL: told when their caches are stale
     telemetry::counter errors;  // with concurrency: counted by the worker, added up after its batch
   };
   enum class dispatched { handled, parked, passed, stopped };
+  // What became of a message, and why it was parked.
+  struct outcome {
+    dispatched what = dispatched::stopped;
+    std::optional<dead_letter::reason> reason = std::nullopt;
+  };
   worker& worker_at(std::size_t index);
   // Every worker has as many handlers as the first (an error otherwise).
   void check_workers() const;
   store::category_batch batch_from(std::int64_t position) const;
   bool accepted(const store::message_data& message) const;
+  // Where to read from, at start and after a lost connection (see above);
+  // false when the store could not be reached (waited for) or it stopped.
+  bool resume();
   // One batch from the current position; returns how many were handled.
   std::int64_t handle_batch();
   std::int64_t handle_batch_concurrently();
-  // The worker's share of a batch, in order, until a stop; what became of each.
+  // The worker's share of a batch, in order, until a stop or `given_up`.
   void handle_share(worker& worker, const std::vector<store::message_data>& batch,
-                    const std::vector<std::size_t>& share, std::vector<dispatched>& outcomes);
+                    const std::vector<std::size_t>& share, std::vector<outcome>& outcomes,
+                    const std::atomic<bool>& given_up);
+  // The position to record: the last handled message's, or just past a
+  // parked one, but no further than record_at_most; nothing when none is.
+  std::optional<std::int64_t> position_to_record() const;
   void record_position();
-  // The message handled (retried after transient errors), by that worker.
-  dispatched handle(worker& worker, const store::message_data& message, telemetry::counter& errors);
+  // The message handled by that worker (its handlers, in order), and what
+  // became of it; a transient error propagates (the batch is given up).
+  outcome dispatch(worker& worker, const store::message_data& message, telemetry::counter& errors);
   // What the consumer's own thread does once a message was handled: its
   // progress, counts, log line, and the position when it is due.
   void took(const store::message_data& message, dispatched outcome);
-  // Stopped while waiting to retry: the message is not handled.
-  dispatched dispatch(worker& worker, const store::message_data& message, telemetry::counter& errors);
-  // Called inside a catch block: the message and the position just past it,
-  // in one transaction, unless a park whose outcome was not known did it;
-  // a worker writes the dead letter alone (unless it is there already).
-  void park(worker& worker, const store::message_data& message, std::int64_t attempts);
+  // Without workers: the message's dead letter and the position past it, in
+  // one transaction (the position alone when it was parked before).
+  void park(const store::message_data& message, const dead_letter::reason& reason);
+  // With workers: the batch's dead letters and the position past them.
+  void park_with_position(const std::vector<std::pair<const store::message_data*, dead_letter::reason>>& letters);
+  void logged_parked(const store::message_data& message, const dead_letter::reason& reason, bool before);
+  // Called inside a catch block of a transient error: the batch is given up,
+  // and the consumer resumes from the store once it answers.
+  void lost();
+  // Called inside a catch block of a conflict: the worker's handlers forget
+  // what they hold of the stream concerned (or everything).
+  void forget_conflicted(worker& worker);
+  void forget_everything();
   // Logs the handler error being handled, then error_raised or rethrow.
   void report_error(const store::message_data& message);
   // Sleeps, in slices to notice a stop; false when stopped.
   bool pause(std::chrono::milliseconds delay) const;
-  // Calls `call`; after a transient error, again and again with backoff
-  // when retries are on (else the error propagates). False when stopped
-  // while waiting.
-  template <class Call>
-  bool retrying(Call&& call);
   // To the log sink, or else stderr.
   void log(const std::string& line) const;
   // Caught up: until `duration` passes, a stop, or (with wake_on_notify) a
   // write to the category is announced (then true).
   bool wait_for_messages(std::chrono::milliseconds duration);
+  bool gap_passed() const;
 
   store::session* session_;
   settings settings_;
+  position_family family_;
   position_store positions_;
   std::vector<worker> workers_;
   std::string handler_names_;
   std::string dead_letter_category_;
+  std::string parker_;  // the name its dead letters' ids are derived from: the same in any group
   store::message_data current_;  // refilled row by row: no allocation per message
-  std::int64_t position_ = 1;           // the next global position to read
+  std::int64_t position_ = 1;    // the next global position to read
   // The position to record: the last handled message's, or just past a parked one.
   std::optional<std::int64_t> record_at_;
   std::optional<std::int64_t> last_recorded_;
+  std::atomic<std::int64_t> recorded_position_{-1};  // last_recorded_, for other threads; -1: none
+  // The last message read, to tell whether the store still has it after a lost connection.
+  std::optional<std::pair<std::int64_t, std::string>> last_read_;
   counts counts_{};
   std::int64_t handled_since_record_ = 0;
   std::optional<std::chrono::steady_clock::time_point> last_record_time_;  // none yet
   bool record_due_ = false;  // the interval is reached: once the gap has passed
-  bool gap_passed() const;
   bool started_ = false;
+  bool resuming_ = false;  // a connection was lost: resume from the store before the next read
+  std::chrono::milliseconds lost_delay_{0};  // the wait before the next attempt to resume
   std::atomic<bool> stopping_{false};
 };
 

@@ -1,6 +1,8 @@
 // Consumers against the real store: order, positions, restarts, stops,
 // errors, groups and correlation.
 #include <evt/consumer/consumer.hpp>
+#include <evt/consumer/position_family.hpp>
+#include <evt/consumer/position_store.hpp>
 #include <evt/error.hpp>
 #include <evt/store/get.hpp>
 #include <evt/store/put.hpp>
@@ -14,6 +16,7 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -593,6 +596,71 @@ TEST(Consumer, AskedToWakeUpOnNotifyThroughATransactionPoolerItPolls) {
       f, {.category = f.category, .poll_interval = std::chrono::milliseconds{300}, .wake_on_notify = true}, writer,
       std::chrono::seconds{20});
   EXPECT_LT(elapsed, std::chrono::seconds{5}) << "found by the poll every 300 ms";
+}
+
+// The account component's reservations record no further than its
+// reserved copies' consumer handled (Eventide's position stream, which a
+// Ruby component taking over reads alone, must not skip a copy).
+TEST(Consumer, RecordsNoFurtherThanItIsAllowedAndNothingWhileItIsNotSaid) {
+  fixture f;
+  const auto positions = f.write(5);
+  std::optional<std::int64_t> allowed;
+  auto settings = evt::consumer::settings{.category = f.category, .record_at_most = [&] { return allowed; }};
+  evt::consumer consumer{f.session, settings};
+  consumer.add_handler([](const evt::store::message_data&) {});
+  consumer.run_until_caught_up();
+  EXPECT_TRUE(f.recorded(consumer).empty()) << "nothing, while it is not said how far it may";
+  allowed = positions[2];
+  f.write(1);
+  consumer.run_until_caught_up();
+  EXPECT_EQ(f.recorded(consumer), std::vector<std::int64_t>{positions[2]});
+}
+
+// Its first start, with nothing recorded in any of its position streams:
+// where another consumer of the category resumes (the account component's
+// reserved copies, after a Ruby component or a version with one consumer).
+TEST(Consumer, ItsFirstStartIsWhereTheFamilyItIsGivenResumesAndThenItsOwn) {
+  fixture f;
+  const auto positions = f.write(5);
+  const evt::position_family before{f.category, std::nullopt, "before"};
+  evt::store::put(f.session, evt::position_store::recorded(positions[3]), before.stream_name(std::nullopt));
+  std::vector<std::int64_t> handled;
+  auto settings = evt::consumer::settings{.category = f.category, .identifier = "after", .first_start_from = before};
+  {
+    evt::consumer consumer{f.session, settings};
+    consumer.add_handler([&](const evt::store::message_data& m) { handled.push_back(m.global_position); });
+    consumer.run_until_caught_up();
+  }
+  EXPECT_EQ(handled, (std::vector<std::int64_t>{positions[3], positions[4]}));
+  evt::store::put(f.session, evt::position_store::recorded(positions[0]), before.stream_name(std::nullopt));
+  handled.clear();
+  evt::consumer consumer{f.session, settings};
+  consumer.add_handler([&](const evt::store::message_data& m) { handled.push_back(m.global_position); });
+  consumer.run_until_caught_up();
+  EXPECT_EQ(handled, std::vector<std::int64_t>{positions[4]}) << "its own position now";
+}
+
+// A recorded position past the category's last message (written by hand,
+// or left from a history the store no longer has) would skip what is
+// written below it later: it is not trusted beyond the last message.
+TEST(Consumer, APositionPastTheCategorysLastMessageIsNotTrustedBeyondIt) {
+  fixture f;
+  const auto positions = f.write(2);
+  std::vector<std::string> lines;
+  evt::consumer consumer{f.session, {.category = f.category, .log = [&](const std::string& line) { lines.push_back(line); }}};
+  std::vector<std::int64_t> handled;
+  consumer.add_handler([&](const evt::store::message_data& m) { handled.push_back(m.global_position); });
+  const auto far = positions[1] + 1'000'000'000'000;
+  evt::store::put(f.session, evt::position_store::recorded(far), consumer.position_stream_name());
+  consumer.run_until_caught_up();
+  const auto later = f.write(1);
+  consumer.run_until_caught_up();
+  EXPECT_EQ(handled, later) << "written after it started, below the recorded position";
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0].rfind("Recorded position " + std::to_string(far) + " is past the last message of the category (global position " +
+                               std::to_string(positions[1]) + ")", 0),
+            0u)
+      << lines[0];
 }
 
 }  // namespace

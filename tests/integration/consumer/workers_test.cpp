@@ -196,7 +196,30 @@ TEST(ConsumerWorkers, APoisonMessageIsParkedOnceEvenWhenItIsHandledAgain) {
   EXPECT_EQ(parked[0].reason.error, "Amount must be greater than zero");
 }
 
-TEST(ConsumerWorkers, ATransientErrorIsWaitedForByItsWorkerAlone) {
+// A crash between the two could only deliver the parked message again: its
+// cause fixed meanwhile, it would take effect, and its letter, replayed
+// later, take effect once more.
+TEST(ConsumerWorkers, AParkedMessagesDeadLetterAndThePositionPastItCommitTogether) {
+  fixture f;
+  const auto streams = f.write(5, 2);
+  const auto poison = evt::store::get_stream(f.session, streams[1]).at(0).global_position;
+  const auto handler = [&](const evt::store::message_data& message) {
+    if (message.global_position == poison) throw evt::invalid_message_error{"Amount must be greater than zero"};
+  };
+  evt::consumer consumer{f.session, f.settings(2)};
+  consumer.add_handler(handler, 0).add_handler(handler, 1);
+  EXPECT_EQ(consumer.run_until_caught_up(), 10);
+  const auto parked = evt::dead_letter::parked(f.session, f.category);
+  ASSERT_EQ(parked.size(), 1u);
+  const auto together = database{}.sql(
+      "SELECT count(*) FROM message_store.messages p WHERE p.stream_name = $1"
+      " AND (p.data->>'position')::bigint > $2::bigint"
+      " AND p.xmin::text = (SELECT xmin::text FROM message_store.messages WHERE id = $3::uuid)",
+      consumer.position_stream_name(), poison, parked[0].dead_letter.id);
+  EXPECT_EQ(together[0][0].as<int>(), 1) << "the position past it, in the dead letter's transaction";
+}
+
+TEST(ConsumerWorkers, AConflictIsHandledAgainByItsWorkerAlone) {
   fixture f;
   f.write(4, 2);
   std::atomic<int> failures{0};
