@@ -5,15 +5,15 @@
 namespace account_component {
 namespace {
 
+// Position streams: alone, Eventide's (account:command+position, read by a
+// Ruby component too) and ...-reservedCopies; as group member M,
+// ...-accountComponent+M and ...-accountComponentReservedCopies+M.
+constexpr const char* reservations_group = "accountComponent";
+
 evt::consumer::settings consumer_settings(const component::settings& settings, bool copies) {
-  std::optional<std::string> identifier;
-  if (settings.consumer_group) {
-    identifier = copies ? "accountComponentReservedCopies" : "accountComponent";
-  } else if (copies) {
-    identifier = "reservedCopies";
-  }
   return {.category = command_category,
-          .identifier = identifier,
+          .identifier = copies ? std::optional<std::string>{"reservedCopies"} : std::nullopt,
+          .group_identifier = copies ? "accountComponentReservedCopies" : reservations_group,
           .batch_size = settings.batch_size,
           .poll_interval = settings.poll_interval,
           .consumer_group = settings.consumer_group,
@@ -25,7 +25,12 @@ evt::consumer::settings consumer_settings(const component::settings& settings, b
           .concurrency = settings.concurrency,
           .accepts = [copies](const evt::store::message_data& message) {
             return evt::reservation::marked(message) == copies;
-          }};
+          },
+          .record_at_most = nullptr,
+          // The reserved copies' first start (after a Ruby component, or a
+          // version with one consumer): where the reservations resume.
+          .first_start_from = copies ? std::optional{evt::position_family{command_category, std::nullopt, reservations_group}}
+                                     : std::nullopt};
 }
 
 }  // namespace
@@ -33,10 +38,19 @@ evt::consumer::settings consumer_settings(const component::settings& settings, b
 component::component(evt::store::session& session, const settings& settings)
     // The copies' consumer reads on a session of its own: each runs in its own thread.
     : copies_session_{std::make_unique<evt::store::session>(session.settings())},
-      reservations_{session, consumer_settings(settings, false)},
+      reservations_{session, reservations_settings(settings)},
       reserved_copies_{*copies_session_, consumer_settings(settings, true)} {
   add_handlers(reservations_, settings);
   add_handlers(reserved_copies_, settings);
+}
+
+evt::consumer::settings component::reservations_settings(const settings& settings) {
+  auto reservations = consumer_settings(settings, false);
+  // Its position stream is Eventide's, which a Ruby component taking over
+  // reads alone: it never says more than the reserved copies' consumer has
+  // handled, so that no copy is skipped.
+  reservations.record_at_most = [this] { return reserved_copies_.recorded_position(); };
+  return reservations;
 }
 
 void component::add_handlers(evt::consumer& consumer, const settings& settings) {

@@ -26,7 +26,13 @@ namespace account_component {
 //   take effect (the messages that carry the reservation's marker,
 //   evt::reservation::marked), with account:command+position-reservedCopies
 //   (account:command+position-accountComponentReservedCopies+<member>).
-// Each passes the other's messages by. So reserving new commands and
+// Each passes the other's messages by, and the reservations' position never
+// says more than the copies' consumer has handled: a Ruby component
+// reading Eventide's position stream alone skips no copy. The copies'
+// consumer, the first time it starts, starts where the reservations resume.
+// A change of group size (or from alone to a group and back) starts each
+// consumer where nothing of its new share was missed (evt::position_family).
+// So reserving new commands and
 // applying reserved ones go on at once: each write holds its category's
 // lock (Message DB's, for the category's order) until it commits, and the
 // copies (account:command) and the events (account) are in two categories.
@@ -68,6 +74,7 @@ class component {
   const std::vector<std::unique_ptr<handlers::Commands>>& commands() const noexcept { return commands_; }
 
  private:
+  evt::consumer::settings reservations_settings(const settings& settings);
   void add_handlers(evt::consumer& consumer, const settings& settings);
 
   std::vector<std::unique_ptr<handlers::Commands>> commands_;

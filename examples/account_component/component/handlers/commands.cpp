@@ -11,6 +11,9 @@
 #include <evt/error.hpp>
 #include <evt/message/follow.hpp>
 #include <evt/stream_name.hpp>
+#include <evt/uuid.hpp>
+
+#include <nlohmann/json.hpp>
 
 namespace account_component::handlers {
 
@@ -20,6 +23,21 @@ using namespace messages::events;
 namespace {
 
 std::string account_stream(const std::string& account_id) { return evt::stream_name(category, account_id); }
+
+// The account's command stream: a deposit's or withdrawal's reservation is
+// named after it (account:command-<account>+<key>), whichever of the
+// account's streams the command was written to.
+std::string command_stream(const std::string& account_id) { return evt::stream_name(command_category, account_id); }
+
+// A command's effect, its event, has an id of its own: the same however the
+// command arrived (issued again, by another route, a parked copy
+// replayed), so the store's unique index of ids refuses a second one. One
+// per account and kind of command, with its key: Opened, Closed, the
+// outcome of a deposit (Deposited), the outcome of a withdrawal (Withdrawn or
+// WithdrawalRejected).
+std::string effect_id(const std::string& account_id, std::string_view effect, std::string_view key = {}) {
+  return evt::name_uuid(nlohmann::json::array({"account component", account_stream(account_id), effect, key}).dump());
+}
 
 // The reserved copy's global position: the order of commands that took
 // effect, so a copy handled again is recognised.
@@ -62,26 +80,28 @@ void Commands::ignored(const std::string& line) const {
 
 void Commands::open(const Open& open) {
   check(open);
-  const auto [account, version] = accounts.fetch(open.account_id);
+  const auto [account, version] = accounts.fetch_current(open.account_id);
   if (account.is_open()) {
     ignored("Command ignored (Command: Open, Account ID: " + open.account_id + ", Customer ID: " + open.customer_id + ")");
     return;
   }
   auto opened = evt::follow<Opened>(open);
   opened.processed_time = clock();
-  write(opened, account_stream(open.account_id), version);
+  opened.metadata.message_id = effect_id(open.account_id, "Opened");
+  record(opened, open.account_id, version, "Open");
 }
 
 void Commands::close(const Close& close) {
   check(close);
-  const auto [account, version] = accounts.fetch(close.account_id);
+  const auto [account, version] = accounts.fetch_current(close.account_id);
   if (account.is_closed()) {
     ignored("Command ignored (Command: Close, Account ID: " + close.account_id + ")");
     return;
   }
   auto closed = evt::follow<Closed>(close);
   closed.processed_time = clock();
-  write(closed, account_stream(close.account_id), version);
+  closed.metadata.message_id = effect_id(close.account_id, "Closed");
+  record(closed, close.account_id, version, "Close");
 }
 
 // Deposits and withdrawals, the commands that come by the thousand: every
@@ -92,15 +112,26 @@ void Commands::close(const Close& close) {
 // Ruby service, an operator) got there first. So the account this handler
 // wrote is answered from the cache next time, without a read
 // (entity_store::written); a write that failed, an expected version
-// included, forgets it, and the command handled again reads it. Events are
-// written with synchronous commits: the cache never holds one a server
-// crash could take back. Open and Close read the account each time: they
-// are rare, and an account that cannot be read must not pass for open.
+// included, forgets it, and the command handled again reads it (the
+// consumer also tells every handler to forget it on a conflict, and
+// everything when a connection was lost). Events are written with
+// synchronous commits (evt::store makes every write durable): the cache
+// never holds one a server crash could take back. Open and Close read
+// the events written since the cached version each time: they are rare,
+// and an account that cannot be read must not pass for open.
+//
+// An event whose id is in the store already (effect_id) is the command's
+// effect, there already: the command took effect once, and is ignored.
 template <class Event>
-void Commands::record(const Event& event, const std::string& account_id, std::int64_t version) {
+void Commands::record(const Event& event, const std::string& account_id, std::int64_t version,
+                      const std::string& command) {
   std::int64_t position = 0;
   try {
     position = write(event, account_stream(account_id), version);
+  } catch (const evt::duplicate_message_id_error&) {
+    ignored("Command ignored (Command: " + command + ", Account ID: " + account_id +
+            ", it took effect already: Event ID: " + event.metadata.message_id.value_or("") + ")");
+    return;
   } catch (...) {
     accounts.forget(account_id);
     throw;
@@ -118,34 +149,40 @@ bool Commands::has_processed(const Account& account, std::int64_t sequence, cons
 
 void Commands::deposit(const Deposit& deposit) {
   check(deposit, deposit.amount);
-  reservation(deposit, &Deposit::deposit_id, [this](const Deposit& reserved) {
+  const auto commands = command_stream(deposit.account_id);
+  reservation(deposit, &Deposit::deposit_id, evt::reservation::within{commands}, [this](const Deposit& reserved) {
     const auto [account, version] = accounts.fetch(reserved.account_id);
     const auto sequence = sequence_of(reserved.metadata);
     if (has_processed(account, sequence, "Deposit")) return;
     auto deposited = evt::follow<Deposited>(reserved);
     deposited.processed_time = clock();
     deposited.sequence = sequence;
-    record(deposited, reserved.account_id, version);
+    deposited.metadata.message_id = effect_id(reserved.account_id, "Deposit", reserved.deposit_id);
+    record(deposited, reserved.account_id, version, "Deposit");
   });
 }
 
 void Commands::withdraw(const Withdraw& withdraw) {
   check(withdraw, withdraw.amount);
-  reservation(withdraw, &Withdraw::withdrawal_id, [this](const Withdraw& reserved) {
+  const auto commands = command_stream(withdraw.account_id);
+  reservation(withdraw, &Withdraw::withdrawal_id, evt::reservation::within{commands}, [this](const Withdraw& reserved) {
     const auto [account, version] = accounts.fetch(reserved.account_id);
     const auto sequence = sequence_of(reserved.metadata);
     if (has_processed(account, sequence, "Withdraw")) return;
+    const auto id = effect_id(reserved.account_id, "Withdraw", reserved.withdrawal_id);
     if (!account.has_sufficient_funds(reserved.amount)) {
       auto rejected = evt::follow<WithdrawalRejected>(reserved);
       rejected.time = clock();
       rejected.sequence = sequence;
-      record(rejected, reserved.account_id, version);
+      rejected.metadata.message_id = id;
+      record(rejected, reserved.account_id, version, "Withdraw");
       return;
     }
     auto withdrawn = evt::follow<Withdrawn>(reserved);
     withdrawn.processed_time = clock();
     withdrawn.sequence = sequence;
-    record(withdrawn, reserved.account_id, version);
+    withdrawn.metadata.message_id = id;
+    record(withdrawn, reserved.account_id, version, "Withdraw");
   });
 }
 

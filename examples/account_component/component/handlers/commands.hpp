@@ -22,10 +22,15 @@ namespace account_component::handlers {
 // pattern instead of the accountTransaction category):
 // - Open and Close write Opened / Closed unless the account is open /
 //   closed already.
-// - Deposit and Withdraw are reserved by deposit_id / withdrawal_id; the
-//   reserved copy, when it comes back, is applied once more by sequence
-//   (its global position): Deposited, Withdrawn, or WithdrawalRejected
-//   when the funds do not suffice.
+// - Deposit and Withdraw are reserved by deposit_id / withdrawal_id within
+//   the account (account:command-<account>+<key>, whichever of the account's
+//   streams the command came from); the reserved copy, when it comes back,
+//   is applied once more by sequence (its global position): Deposited,
+//   Withdrawn, or WithdrawalRejected when the funds do not suffice.
+// - Each effect (Opened, Closed, a deposit's and a withdrawal's outcome) is
+//   written with an id of its own, derived from the account, the kind of
+//   command and its key: written a second time, whatever the route, the
+//   store refuses it, and the command is ignored as having taken effect.
 // Events go to account-<id>, expecting the version the account was fetched
 // at. Commands it ignores are logged at info level. A command it does not
 // accept (validation.hpp: an amount that is not positive, an account id
@@ -55,9 +60,10 @@ class Commands : public evt::handler {
   void withdraw(const messages::commands::Withdraw& withdraw);
   void ignored(const std::string& line) const;
   // Writes the account's event expecting `version`, and keeps the account
-  // current in the cache without a read.
+  // current in the cache without a read; an event there already (its id)
+  // means the command took effect before: ignored.
   template <class Event>
-  void record(const Event& event, const std::string& account_id, std::int64_t version);
+  void record(const Event& event, const std::string& account_id, std::int64_t version, const std::string& command);
   // Whether the account has taken this command's sequence already (then logged as ignored).
   bool has_processed(const Account& account, std::int64_t sequence, const std::string& command) const;
 

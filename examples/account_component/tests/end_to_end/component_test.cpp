@@ -7,6 +7,8 @@
 #include "messages/events/deposited.hpp"
 
 #include <evt/dead_letter/dead_letter.hpp>
+#include <evt/error.hpp>
+#include <evt/store/get.hpp>
 #include <evt/store/put.hpp>
 #include <evt/store/read.hpp>
 #include <evt/stream_name.hpp>
@@ -17,6 +19,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -41,6 +44,15 @@ struct fixture {
   }
 
   account_component::Account fetch() { return account_component::build_store(session).fetch(account).entity; }
+
+  // What the consumers parked from this stream.
+  std::vector<evt::dead_letter::parked_message> parked(const std::string& stream) {
+    std::vector<evt::dead_letter::parked_message> found;
+    for (auto& message : evt::dead_letter::parked(session, "account:command")) {
+      if (message.original.stream_name == stream) found.push_back(std::move(message));
+    }
+    return found;
+  }
 };
 
 TEST(AccountComponent, TheSameDepositIssuedFiveTimesIsAppliedOnce) {
@@ -164,6 +176,172 @@ TEST(AccountComponent, ADepositParkedForAnAccountItCannotReadTakesEffectOnceWhen
   EXPECT_EQ(f.fetch().balance, money{116});
   EXPECT_EQ(parked_of(reservation_stream).size(), 2u);
   EXPECT_EQ(f.event_types(), (std::vector<std::string>{"Opened", "Deposited", "Deposited", "Deposited", "Deposited"}));
+}
+
+// A reserved copy written again into its reservation stream is parked as a
+// duplicate, and an operator replaying every parked message does not apply
+// the deposit a second time: such a letter is not replayable.
+TEST(AccountComponent, ACopyWrittenAgainIsParkedAsNotReplayableAndReplayingEverythingAppliesNothingTwice) {
+  fixture f;
+  client::open(f.write, f.account);
+  client::deposit(f.write, f.account, money{100}, "d1");
+  f.handle_everything();
+  const auto reservation = "account:command-" + f.account + "+d1";
+  const auto copy = evt::store::get_stream(f.session, reservation).at(0);
+  evt::store::put(f.session, {.type = copy.type, .data = copy.data, .metadata = copy.metadata}, reservation);
+  f.handle_everything();
+
+  std::vector<std::string> refusals;
+  for (const auto& parked : f.parked(reservation)) {
+    EXPECT_FALSE(parked.reason.replayable);
+    EXPECT_EQ(parked.reason.error_class, "evt::duplicate_reservation_error");
+    try {
+      evt::dead_letter::replay(f.session, parked);
+    } catch (const evt::error& refused) {
+      refusals.emplace_back(refused.what());
+    }
+  }
+  ASSERT_EQ(refusals.size(), 1u);
+  EXPECT_EQ(refusals[0].rfind("Not replayable", 0), 0u) << refusals[0];
+  f.handle_everything();
+  EXPECT_EQ(f.fetch().balance, money{100});
+  EXPECT_EQ(f.event_types(), (std::vector<std::string>{"Opened", "Deposited"}));
+}
+
+// A command is one thing whatever way it arrives (its type's key within its
+// account): issued again, to another stream of the account, straight into
+// its reservation stream, a copy of its reserved copy re-issued, or replayed
+// from a dead letter that passes every check: one effect.
+TEST(AccountComponent, ADepositTakesEffectOnceWhateverRouteItArrivesBy) {
+  fixture f;
+  client::open(f.write, f.account);
+  const auto data = [&](const std::string& key, int amount) {
+    return R"({"depositId": ")" + key + R"(", "accountId": ")" + f.account + R"(", "amount": )" +
+           std::to_string(amount) + R"(, "time": "2026-12-07T10:00:00.000Z"})";
+  };
+  const auto commands = "account:command-" + f.account;
+  // d2 straight into what is its reservation stream, before any other route.
+  evt::store::put(f.session, {.type = "Deposit", .data = data("d2", 50)}, commands + "+d2");
+  client::deposit(f.write, f.account, money{100}, "d1");
+  evt::store::put(f.session, {.type = "Deposit", .data = data("d1", 100)}, commands + "+other");
+  client::deposit(f.write, f.account, money{50}, "d2");
+  f.handle_everything();
+  const auto copy = evt::store::get_stream(f.session, commands + "+d1").at(0);
+  evt::store::put(f.session, {.type = copy.type, .data = copy.data, .metadata = copy.metadata}, commands);
+  // A letter of the copy as a consumer parks it, replayed: it passes the
+  // reservation's checks, and its effect is refused by the store (its id).
+  const evt::dead_letter::reason reason{.parker = evt::dead_letter::parker::consumer,
+                                        .by = "account:command+position",
+                                        .error_class = "evt::decode_error",
+                                        .error = "the account could not be read"};
+  evt::store::put(f.session, evt::dead_letter::copy(copy, reason),
+                  evt::dead_letter::stream_of("account:command+deadLetter", copy.stream_name));
+  for (const auto& parked : f.parked(copy.stream_name)) ASSERT_TRUE(evt::dead_letter::replay(f.session, parked));
+  f.handle_everything();
+
+  EXPECT_EQ(f.fetch().balance, money{150});
+  EXPECT_EQ(f.event_types(), (std::vector<std::string>{"Opened", "Deposited", "Deposited"}));
+  EXPECT_EQ(f.parked(commands + "+d1").size(), 1u) << "only the letter written by hand";
+}
+
+// One key, one command: a withdrawal with a deposit's id is not taken for
+// the deposit issued again (it would vanish), and the same key in another
+// account is another command.
+TEST(AccountComponent, AKeyIsAKindOfCommandsWithinItsAccount) {
+  fixture f;
+  const std::string other = evt::random_uuid();
+  client::open(f.write, f.account);
+  client::open(f.write, other);
+  client::deposit(f.write, f.account, money{100}, "k1");
+  client::withdraw(f.write, f.account, money{10}, "k1");
+  client::deposit(f.write, other, money{7}, "k1");
+  f.handle_everything();
+  EXPECT_EQ(f.fetch().balance, money{100});
+  EXPECT_EQ(account_component::build_store(f.session).fetch(other).entity.balance, money{7});
+  const auto parked = f.parked("account:command-" + f.account);
+  ASSERT_EQ(parked.size(), 1u);
+  EXPECT_EQ(parked[0].original.type, "Withdraw");
+  EXPECT_NE(parked[0].reason.error.find("Idempotence key taken by another kind of command"), std::string::npos)
+      << parked[0].reason.error;
+}
+
+// A Close a client wrote with the reservation's marker goes to the reserved
+// copies' consumer, whose cache holds the account as its last deposit left
+// it (open, an old version): it must not retry that stale account for ever
+// and stall every other account.
+TEST(AccountComponent, AForeignCloseWithAForgedMarkerAfterADepositStallsNoAccount) {
+  fixture f;
+  const std::string other = evt::random_uuid();
+  client::open(f.write, f.account);
+  client::deposit(f.write, f.account, money{10}, "d1");
+  f.handle_everything();
+  client::close(f.write, f.account);
+  f.handle_everything();
+  evt::store::put(f.session, {.type = "Close",
+                              .data = R"({"accountId": ")" + f.account + R"(", "time": "2026-12-07T10:00:00.000Z"})",
+                              .metadata = R"({"localProperties": {"reserved": "x"}})"},
+                  "account:command-" + f.account);
+  client::open(f.write, other);
+  client::deposit(f.write, other, money{50}, "d2");
+  f.handle_everything();
+  EXPECT_EQ(account_component::build_store(f.session).fetch(other).entity.balance, money{50});
+  EXPECT_EQ(f.event_types(), (std::vector<std::string>{"Opened", "Deposited", "Closed"}));
+}
+
+// Two members; member 1 stops and lags while deposits arrive; member 0
+// stops too; three members start (--group-size 3), then one consumer alone.
+// Each starts where no message of its new share was missed.
+TEST(AccountComponent, ScalingTheGroupOutAndBackToOneConsumerSkipsNoCommand) {
+  fixture f;
+  std::vector<std::string> accounts;
+  for (int i = 0; i < 30; ++i) accounts.push_back(f.account + "-" + std::to_string(i));
+  using group = std::vector<std::unique_ptr<account_component::component>>;
+  const auto add = [&](group& running, std::int64_t member, std::int64_t size) {
+    running.push_back(std::make_unique<account_component::component>(
+        f.session, account_component::component::settings{.consumer_group = {{.member = member, .size = size}},
+                                                          .wake_on_notify = false}));
+  };
+  const auto members = [&](std::int64_t size) {
+    group running;
+    for (std::int64_t member = 0; member < size; ++member) add(running, member, size);
+    return running;
+  };
+  const auto only = [&](std::int64_t member, std::int64_t size) {
+    group running;
+    add(running, member, size);
+    return running;
+  };
+  const auto until_caught_up = [](const group& running) {
+    for (std::int64_t taken = 1; taken > 0;) {
+      taken = 0;
+      for (const auto& member : running) taken += member->run_until_caught_up();
+    }
+  };
+  const auto deposit_to_each = [&](const std::string& key) {
+    for (const auto& account : accounts) client::deposit(f.write, account, money{1}, key);
+  };
+  const auto balances = [&](int expected) {
+    int wrong = 0;
+    auto store = account_component::build_store(f.session);
+    for (const auto& account : accounts) wrong += store.fetch(account).entity.balance != money{expected};
+    return wrong;
+  };
+
+  for (const auto& account : accounts) client::open(f.write, account);
+  deposit_to_each("first");
+  until_caught_up(members(2));
+  ASSERT_EQ(balances(1), 0);
+
+  deposit_to_each("while-member-1-lags");
+  until_caught_up(only(0, 2));
+  until_caught_up(members(3));
+  EXPECT_EQ(balances(2), 0) << "accounts without the deposit written while member 1 lagged";
+
+  deposit_to_each("while-one-of-three-lags");
+  until_caught_up(only(2, 3));
+  account_component::component alone{f.session, {.wake_on_notify = false}};
+  alone.run_until_caught_up();
+  EXPECT_EQ(balances(3), 0) << "accounts without the deposit written while member 2 of 3 lagged";
 }
 
 }  // namespace
