@@ -40,6 +40,9 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 marker=".evt-temporary-cluster"
+# Every server is named explicitly here: a caller's read-write target (for
+# a multi-host conninfo of its own) would refuse the standby it talks to.
+unset PGTARGETSESSIONATTRS
 
 usage() {
   echo "usage: $0 start DIR [INSTALLER] | pooler DIR | restart DIR | crash DIR | standby DIR PRIMARY_DIR [sync|async]" \
