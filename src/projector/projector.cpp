@@ -90,16 +90,19 @@ bool projector::apply_batch(const recorded& from, std::span<const store::message
 bool projector::park(const recorded& from, const store::message_data& event) {
   const auto reason = dead_letter::reason_of_current_exception(dead_letter::parker::projector, position_stream_, 1);
   const auto stream = dead_letter::stream_of(dead_letter::category_of(settings_.category), event.stream_name);
-  // A rebuild meets it again: parked once is enough.
+  const auto letter = dead_letter::copy(event, reason, dead_letter::letter_id(position_stream_, event));
   bool parked_before = false;
-  for (const auto& letter : store::get_stream(session_, stream, {.batch_size = -1})) {
-    const auto parked = dead_letter::read(letter);
-    parked_before = parked_before || (parked.original.id == event.id && parked.reason.by == position_stream_);
+  bool committed = false;
+  try {
+    committed = transaction_at(from, [&](store::transaction& transaction) {
+      store::put(transaction, letter, stream);
+      record(transaction, from, event.global_position);
+    });
+  } catch (const duplicate_message_id_error&) {
+    // A rebuild meets it again: its letter (the same id) is there already.
+    parked_before = true;
+    committed = transaction_at(from, [&](store::transaction& transaction) { record(transaction, from, event.global_position); });
   }
-  const bool committed = transaction_at(from, [&](store::transaction& transaction) {
-    if (!parked_before) store::put(transaction, dead_letter::copy(event, reason), stream);
-    record(transaction, from, event.global_position);
-  });
   if (!committed) return false;
   ++counts_.parked;
   counts_.took(event.global_position);
