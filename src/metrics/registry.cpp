@@ -33,6 +33,13 @@ constexpr std::array consumer_families{
     counter_family<consumer_counts>{"evt_consumer_messages_parked_total",
                                     "Messages the consumer parked in its dead-letter category.",
                                     &consumer_counts::parked},
+    counter_family<consumer_counts>{"evt_consumer_resumptions_total",
+                                    "Times it resumed from the store's recorded position after a lost connection.",
+                                    &consumer_counts::resumptions},
+    counter_family<consumer_counts>{"evt_consumer_history_rewinds_total",
+                                    "Times it found the store's history behind what it had read (a server that lost "
+                                    "commits, a failover to a standby that was behind, a position written by hand).",
+                                    &consumer_counts::history_rewinds},
 };
 constexpr std::array projector_families{
     counter_family<projector_counts>{"evt_projector_events_applied_total", "Events given to an applier, committed.",

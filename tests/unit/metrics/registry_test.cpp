@@ -56,6 +56,8 @@ TEST(MetricsRegistry, AConsumersCountsPositionAndLagAreItsSamples) {
   for (int i = 0; i < 3; ++i) ++counts.handled;
   ++counts.parked;
   counts.errors += 2;
+  ++counts.resumptions;
+  ++counts.history_rewinds;
   counts.took(14);
   registry metrics;
   metrics.add(commands, counts);
@@ -68,6 +70,10 @@ TEST(MetricsRegistry, AConsumersCountsPositionAndLagAreItsSamples) {
             std::vector<std::string>{"evt_consumer_messages_parked_total" + commands_labels + " 1"});
   EXPECT_EQ(samples(text, "evt_consumer_errors_total"),
             std::vector<std::string>{"evt_consumer_errors_total" + commands_labels + " 2"});
+  EXPECT_EQ(samples(text, "evt_consumer_resumptions_total"),
+            std::vector<std::string>{"evt_consumer_resumptions_total" + commands_labels + " 1"});
+  EXPECT_EQ(samples(text, "evt_consumer_history_rewinds_total"),
+            std::vector<std::string>{"evt_consumer_history_rewinds_total" + commands_labels + " 1"});
   EXPECT_EQ(samples(text, "evt_consumer_position"), std::vector<std::string>{"evt_consumer_position" + commands_labels + " 14"});
   EXPECT_EQ(samples(text, "evt_consumer_lag_messages"),
             std::vector<std::string>{"evt_consumer_lag_messages" + commands_labels + " 5"});
@@ -90,7 +96,8 @@ TEST(MetricsRegistry, EachFamilyHasOneHelpAndTypeAndEveryConsumersSample) {
   lag_answers lag;
   const auto text = metrics.scrape(lag.query());
   for (const char* family : {"evt_consumer_messages_handled_total", "evt_consumer_errors_total",
-                             "evt_consumer_messages_parked_total", "evt_consumer_position", "evt_consumer_lag_messages",
+                             "evt_consumer_messages_parked_total", "evt_consumer_resumptions_total",
+                             "evt_consumer_history_rewinds_total", "evt_consumer_position", "evt_consumer_lag_messages",
                              "evt_consumer_lag_seconds", "evt_consumer_last_handled_age_seconds"}) {
     const std::string help = std::string{"# HELP "} + family + " ";
     const auto at = text.find(help);
