@@ -344,4 +344,26 @@ TEST(AccountComponent, ScalingTheGroupOutAndBackToOneConsumerSkipsNoCommand) {
   EXPECT_EQ(balances(3), 0) << "accounts without the deposit written while member 2 of 3 lagged";
 }
 
+// Another service writes a Deposited into the account, with a sequence of
+// its own (its command's global position, here far ahead): the balance
+// takes it, and the commands after it still take effect.
+TEST(AccountComponent, AnotherServicesEventInTheAccountDoesNotMakeLaterCommandsLookProcessed) {
+  fixture f;
+  client::open(f.write, f.account);
+  client::deposit(f.write, f.account, money{10}, "d1");
+  f.handle_everything();
+  evt::store::put(f.session,
+                  {.type = "Deposited",
+                   .data = R"({"depositId": "billing-7", "accountId": ")" + f.account +
+                           R"(", "amount": 5, "time": null, "processedTime": null, "sequence": 1000000000000})",
+                   .metadata = R"({"causationMessageStreamName": "billing:command-7", "causationMessagePosition": 0,
+                                   "causationMessageGlobalPosition": 1000000000000})"},
+                  evt::stream_name("account", f.account));
+  client::deposit(f.write, f.account, money{100}, "d2");
+  client::withdraw(f.write, f.account, money{1}, "w1");
+  f.handle_everything();
+  EXPECT_EQ(f.fetch().balance, money{114});
+  EXPECT_EQ(f.event_types(), (std::vector<std::string>{"Opened", "Deposited", "Deposited", "Deposited", "Withdrawn"}));
+}
+
 }  // namespace
