@@ -127,6 +127,7 @@ record parked_record(store::session& session, const store::message_data& letter,
           {"error", error},
           {"sqlstate", known([](const auto& p) { return text_or_null(p.reason.sqlstate); })},
           {"attempts", attempts},
+          {"replayable", known([](const auto& p) -> value { return raw_json{p.reason.replayable ? "true" : "false"}; })},
           {"data", json_or_text(letter.data)},
           {"metadata", known([](const auto& p) { return json_or_text(p.original.metadata); })},
           {"replayed", replayed}};

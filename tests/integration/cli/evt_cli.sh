@@ -352,6 +352,20 @@ test_parked() {
   has err "1 parked message(s) not replayed"
   same "nothing written" "$(count_in "$events")" 0
 
+  # A copy written again into its reservation stream, parked as a duplicate:
+  # never replayed, and the refusal says why.
+  local copies="${category}Copy:command"
+  raw_write "$copies+deadLetter-4+d1" Deposit '{"amount": 1}' "{\"deadLetter\": {\"streamName\": \"$copies-4+d1\", \"position\": 1,
+    \"globalPosition\": 14, \"messageId\": \"6f1c2d3e-0000-4000-8000-00000000b002\", \"type\": \"Deposit\",
+    \"time\": \"2026-11-28T10:00:00.123456Z\", \"metadata\": null, \"parker\": \"consumer\", \"by\": \"$copies+position\",
+    \"errorClass\": \"evt::duplicate_reservation_error\", \"error\": \"A duplicate\", \"sqlstate\": null, \"attempts\": 1,
+    \"replayable\": false}}"
+  expect 0 parked "$copies" --json "${db[@]}"
+  same "not replayable" "$(out_json '"\(.error_class) \(.replayable)"')" "evt::duplicate_reservation_error false"
+  expect 1 parked replay --all "$copies" "${db[@]}"
+  has err "Not replayable: it was refused as a duplicate of a command reserved already"
+  same "nothing written" "$(count_in "$copies")" 0
+
   expect 2 parked replay not-an-id "${db[@]}"
   has err "ID must be a UUID"
   expect 2 parked replay "${db[@]}"
