@@ -90,9 +90,12 @@ void component::stop_member(int m, bool report) {
   }
 }
 
-void component::stop_all() {
+void component::stop_all(std::chrono::milliseconds between) {
   check();
-  for (int m = 0; m < static_cast<int>(members_.size()); ++m) stop_member(m, true);
+  for (int m = 0; m < static_cast<int>(members_.size()); ++m) {
+    if (m > 0) std::this_thread::sleep_for(between);
+    stop_member(m, true);
+  }
 }
 
 void component::restart_member(int m) {

@@ -21,7 +21,8 @@ class component {
   ~component();
 
   void start(const component_configuration& configuration);
-  void stop_all();
+  // Each member in turn, `between` apart (an operator's rolling stop).
+  void stop_all(std::chrono::milliseconds between = {});
   void restart_member(int member);
   void kill_member(int member);
   void start_member(int member);

@@ -130,6 +130,9 @@ int main(int argc, char** argv) {
                        options.cluster_script + " --installer " + options.installer + " --operations " +
                        std::to_string(generation.operations);
   if (!without.empty()) common += " --without " + without;
+  std::error_code no_link;
+  auto program = std::filesystem::read_symlink("/proc/self/exe", no_link).string();
+  if (program.empty()) program = argv[0];
   std::cout << "evt-account-checker: seed " << *seed << " (work folder " << options.work << ")" << std::endl;
 
   const auto started = std::chrono::steady_clock::now();
@@ -166,12 +169,26 @@ int main(int argc, char** argv) {
       continue;
     }
     ++failed;
+    // Grouped by invariant, the first few cases of each (all of them in violations.txt).
+    std::vector<std::string> invariants;
     for (const auto& v : result.violations) {
-      ++violations;
-      std::cout << "VIOLATION [seed " << *seed << ", schedule " << k << "] " << v.invariant << "\n  " << v.evidence
-                << "\n";
+      if (std::find(invariants.begin(), invariants.end(), v.invariant) == invariants.end()) {
+        invariants.push_back(v.invariant);
+      }
     }
-    std::cout << "  rerun: " << rerun_line(argv[0], *seed, k, common) << "\n  files: " << result.directory
+    for (const auto& invariant : invariants) {
+      std::vector<const evt_checker::violation*> cases;
+      for (const auto& v : result.violations) {
+        if (v.invariant == invariant) cases.push_back(&v);
+      }
+      violations += static_cast<std::int64_t>(cases.size());
+      std::cout << "VIOLATION [seed " << *seed << ", schedule " << k << "] " << invariant;
+      if (cases.size() > 1) std::cout << " (" << cases.size() << " cases)";
+      std::cout << "\n";
+      for (std::size_t c = 0; c < cases.size() && c < 4; ++c) std::cout << "  " << cases[c]->evidence << "\n";
+      if (cases.size() > 4) std::cout << "  ... " << cases.size() - 4 << " more in " << result.directory << "/violations.txt\n";
+    }
+    std::cout << "  rerun: " << rerun_line(program, *seed, k, common) << "\n  files: " << result.directory
               << (result.kept ? " (cluster left running: temporary-cluster.sh stop DIR/primary, DIR/standby)" : "")
               << std::endl;
   }

@@ -127,7 +127,7 @@ class schedule_run {
         component_->start_member(a.member);
         break;
       case action_kind::reconfigure:
-        component_->stop_all();
+        component_->stop_all(std::chrono::milliseconds{a.pause_ms});
         component_->start(a.configuration);
         break;
       case action_kind::replay: replay_parked("active"); break;

@@ -71,7 +71,10 @@ std::string action::describe() const {
     case action_kind::kill_member:
       text += " member " + std::to_string(member) + ", start again after " + std::to_string(pause_ms) + " ms";
       break;
-    case action_kind::reconfigure: text += " to " + configuration.describe(); break;
+    case action_kind::reconfigure:
+      text += " to " + configuration.describe() + " (members stopped one by one, " + std::to_string(pause_ms) +
+              " ms apart)";
+      break;
     default: break;
   }
   return text;
@@ -245,12 +248,20 @@ class generator {
 
   int moment() { return static_cast<int>(random_.between(s_.active_ms / 20, s_.active_ms * 9 / 10)); }
 
+  // A client's command of one of these types, or (when the clients have
+  // none) a new one of the first type.
   std::size_t client_command_of_type(const std::vector<std::string>& types) {
-    for (;;) {
-      const auto c = static_cast<std::size_t>(random_.between(0, static_cast<std::int64_t>(s_.commands.size()) - 1));
-      if (s_.commands[c].origin != "client") continue;
-      if (std::find(types.begin(), types.end(), s_.commands[c].type) != types.end()) return c;
+    std::vector<std::size_t> candidates;
+    for (std::size_t c = 0; c < s_.commands.size(); ++c) {
+      if (s_.commands[c].origin == "client" &&
+          std::find(types.begin(), types.end(), s_.commands[c].type) != types.end()) {
+        candidates.push_back(c);
+      }
     }
+    if (candidates.empty()) {
+      return new_command(types.front(), any_account(), random_.pick(client_amounts), quoted(clock_time(n_++)), "client");
+    }
+    return random_.pick(candidates);
   }
 
   const std::string& any_account() { return random_.pick(s_.accounts); }
@@ -426,9 +437,18 @@ class generator {
           break;
         }
         case 1:
+          // Later in the phase, when accounts have deposits; mostly a
+          // client's Close written again with the marker.
           w.kind = foreign_kind::forged_close;
-          w.command = new_command("Close", any_account(), "", quoted(clock_time(n_++)), "forged");
-          w.note = s_.commands[*w.command].key;
+          w.at_ms = static_cast<int>(random_.between(s_.active_ms * 3 / 10, s_.active_ms * 9 / 10));
+          if (random_.chance(0.6)) {
+            w.command = client_command_of_type({"Close"});
+            w.note = "again, " + s_.commands[*w.command].key;
+          } else {
+            w.command = new_command("Close", any_account(), "", quoted(clock_time(n_++)), "forged");
+            w.note = "new " + s_.commands[*w.command].key;
+          }
+          w.times = static_cast<int>(random_.between(1, 2));
           break;
         case 2:
           w.kind = foreign_kind::other_stream;
@@ -522,12 +542,14 @@ class generator {
           a.configuration = configuration;
           while (a.configuration == configuration) a.configuration.concurrency = static_cast<int>(random_.between(1, 4));
           configuration = a.configuration;
+          a.pause_ms = static_cast<int>(random_.between(0, 1500));
           break;
         case 3:
           a.kind = action_kind::reconfigure;
           a.configuration = configuration;
           while (a.configuration.group_size == configuration.group_size) a.configuration = random_configuration();
           configuration = a.configuration;
+          a.pause_ms = static_cast<int>(random_.between(0, 1500));
           break;
         case 4: a.kind = action_kind::replay; break;
         case 5: a.kind = action_kind::crash; break;
@@ -535,7 +557,7 @@ class generator {
           failed_over = true;
           if (s_.standby == standby_mode::async && random_.chance(0.8)) {
             s_.actions.push_back({.at_ms = at, .kind = action_kind::detach});
-            at += static_cast<int>(random_.between(1000, 4000));
+            at += static_cast<int>(random_.between(2000, 6000));
             last = at;
           }
           a.at_ms = at;

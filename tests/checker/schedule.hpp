@@ -77,7 +77,7 @@ struct foreign_write {
 enum class action_kind {
   restart_member,  // SIGTERM (it must exit 0), then start it again
   kill_member,     // SIGKILL, then start it again
-  reconfigure,     // stop every member (SIGTERM), start the new configuration
+  reconfigure,     // stop every member (SIGTERM, one by one, a pause apart), start the new configuration
   replay,          // evt parked replay --all account:command
   crash,           // temporary-cluster.sh crash (pg_ctl stop -m immediate, start)
   detach,          // the asynchronous standby stops receiving WAL (falls behind)
@@ -89,7 +89,7 @@ struct action {
   int at_ms = 0;
   action_kind kind = action_kind::replay;
   int member = 0;                          // restart_member, kill_member
-  int pause_ms = 0;                        // kill_member: before the start again
+  int pause_ms = 0;                        // kill_member: before the start again; reconfigure: between stops
   component_configuration configuration{};  // reconfigure
   std::string describe() const;
 };
