@@ -79,6 +79,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--work", options.work, "the folder for the schedules' clusters and logs (default: a new one in /tmp)");
   app.add_flag("--keep", options.keep, "leave the cluster and files of a failing schedule for inspection");
+  bool plan = false;
+  app.add_flag("--plan", plan, "print the schedules' plans (every choice) and exit, running nothing");
   std::string kind_list;
   for (const auto& k : evt_checker::kinds()) kind_list += (kind_list.empty() ? "" : ", ") + k;
   app.add_option("--without", without,
@@ -109,6 +111,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  if (plan) options.work = "(none: --plan)";
   if (options.work.empty()) {
     char folder[] = "/tmp/evt-checker-XXXXXX";
     if (::mkdtemp(folder) == nullptr) {
@@ -117,10 +120,12 @@ int main(int argc, char** argv) {
     }
     options.work = folder;
   }
-  std::filesystem::create_directories(options.work);
-  options.work = std::filesystem::absolute(options.work).string();
-  // The servers run as user postgres: it must reach the clusters' folders.
-  ::chmod(options.work.c_str(), 0755);
+  if (!plan) {
+    std::filesystem::create_directories(options.work);
+    options.work = std::filesystem::absolute(options.work).string();
+    // The servers run as user postgres: it must reach the clusters' folders.
+    ::chmod(options.work.c_str(), 0755);
+  }
 
   if (!seed) seed = (static_cast<std::uint64_t>(std::random_device{}()) << 32) ^ std::random_device{}();
   std::signal(SIGINT, on_signal);
@@ -148,6 +153,11 @@ int main(int argc, char** argv) {
     }
     if (evt_checker::interrupted()) break;
     const auto s = evt_checker::generate(*seed, k, generation);
+    if (plan) {
+      std::cout << "\n" << s.describe();
+      ++ran;
+      continue;
+    }
     std::cout << "\nschedule " << k << " (seed " << *seed << ", schedule seed " << s.seed << "): "
               << s.accounts.size() << " accounts, " << s.commands.size() << " logical commands, "
               << s.clients.size() << " clients, " << s.foreign.size() << " foreign writes, " << s.actions.size()
@@ -195,6 +205,7 @@ int main(int argc, char** argv) {
   std::cout << "\nevt-account-checker: seed " << *seed << ": " << ran << " schedules, " << failed << " with violations ("
             << violations << " violations), " << lost << " acknowledged writes lost in asynchronous failovers"
             << std::endl;
+  if (plan) return 0;
   if (failed == 0) {
     std::error_code ignored;
     std::filesystem::remove(options.work, ignored);  // only if empty

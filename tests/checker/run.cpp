@@ -176,6 +176,19 @@ class schedule_run {
     v.evidence += "\n    last global position of account:command " + std::to_string(s.last_global_position) +
                   "; recorded positions:";
     for (const auto& p : s.positions) v.evidence += " " + p.stream + "=" + std::to_string(p.position);
+    // What the members last said about an error, if anything.
+    for (int m = 0; m < component_->configuration().members(); ++m) {
+      std::ifstream in{component_->log_of(m)};
+      std::string line;
+      std::string last;
+      while (std::getline(in, line)) {
+        if (line.find("Transient error") != std::string::npos || line.find("Error raised") != std::string::npos ||
+            line.find("Connection lost") != std::string::npos) {
+          last = line;
+        }
+      }
+      if (!last.empty()) v.evidence += "\n    member " + std::to_string(m) + "'s last error: " + last.substr(0, 400);
+    }
     return v;
   }
 
