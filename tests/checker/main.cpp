@@ -172,7 +172,12 @@ int main(int argc, char** argv) {
               << std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - schedule_started)
                      .count()
               << " s)" << std::endl;
-    for (const auto& l : result.lost) std::cout << "  lost in the failover (acknowledged before it): " << l << "\n";
+    if (!result.lost.empty()) {
+      std::cout << "  " << result.lost.size()
+                << " acknowledged writes lost in the asynchronous failover (acknowledged before it; not violations):\n";
+      for (std::size_t l = 0; l < result.lost.size() && l < 3; ++l) std::cout << "    " << result.lost[l] << "\n";
+      if (result.lost.size() > 3) std::cout << "    ...\n";
+    }
     if (result.violations.empty()) {
       std::cout << "  no violation" << std::endl;
       std::filesystem::remove_all(result.directory);
