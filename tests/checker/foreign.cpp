@@ -71,8 +71,19 @@ void foreign_writer::run() {
     const auto at = origin_ + std::chrono::milliseconds{w.at_ms};
     if (clock::now() < at) pause(std::chrono::duration_cast<std::chrono::milliseconds>(at - clock::now()), abandon_);
     if (abandon_) return;
-    log("foreign " + w.describe());
     const auto command = w.command ? &schedule_.commands[*w.command] : nullptr;
+    // A client's command written again comes after the client wrote it (at
+    // most 10 s later than planned), and after the component had a moment
+    // to handle it.
+    if (command != nullptr && command->origin == "client") {
+      const auto latest = clock::now() + std::chrono::seconds{10};
+      while (!history_.has_acknowledged(*w.command) && clock::now() < latest && !abandon_) {
+        pause(std::chrono::milliseconds{50}, abandon_);
+      }
+      pause(std::chrono::milliseconds{300}, abandon_);
+      if (abandon_) return;
+    }
+    log("foreign " + w.describe());
     const auto command_request = [&](const std::string& stream, const std::optional<std::string>& metadata) {
       return write_request{.stream = stream,
                            .type = command->type,

@@ -35,6 +35,14 @@ std::vector<attempt> history::attempts() const {
   return attempts_;
 }
 
+bool history::has_acknowledged(std::size_t command) const {
+  const std::lock_guard lock{mutex_};
+  for (const auto& a : attempts_) {
+    if (a.command == command && a.outcome == outcome::acknowledged) return true;
+  }
+  return false;
+}
+
 void history::write(const std::string& path, clock::time_point origin) const {
   std::ofstream out{path};
   const auto ms = [&](clock::time_point t) {

@@ -52,6 +52,8 @@ class history {
  public:
   void add(attempt a);
   std::vector<attempt> attempts() const;
+  // Whether some write of the logical command has been acknowledged.
+  bool has_acknowledged(std::size_t command) const;
   // One JSON object per line, for inspection.
   void write(const std::string& path, clock::time_point origin) const;
 

@@ -176,18 +176,23 @@ class schedule_run {
     v.evidence += "\n    last global position of account:command " + std::to_string(s.last_global_position) +
                   "; recorded positions:";
     for (const auto& p : s.positions) v.evidence += " " + p.stream + "=" + std::to_string(p.position);
-    // What the members last said about an error, if anything.
+    // A member still retrying an error: its last lines say so.
     for (int m = 0; m < component_->configuration().members(); ++m) {
       std::ifstream in{component_->log_of(m)};
       std::string line;
       std::string last;
+      int since = 0;  // lines after the last error
       while (std::getline(in, line)) {
+        ++since;
         if (line.find("Transient error") != std::string::npos || line.find("Error raised") != std::string::npos ||
             line.find("Connection lost") != std::string::npos) {
           last = line;
+          since = 0;
         }
       }
-      if (!last.empty()) v.evidence += "\n    member " + std::to_string(m) + "'s last error: " + last.substr(0, 400);
+      if (!last.empty() && since < 5) {
+        v.evidence += "\n    member " + std::to_string(m) + " is still retrying: " + last.substr(0, 400);
+      }
     }
     return v;
   }

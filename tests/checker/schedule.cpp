@@ -259,7 +259,7 @@ class generator {
       }
     }
     if (candidates.empty()) {
-      return new_command(types.front(), any_account(), random_.pick(client_amounts), quoted(clock_time(n_++)), "client");
+      return new_command(types.front(), any_account(), random_.pick(client_amounts), quoted(clock_time(n_++)), "foreign");
     }
     return random_.pick(candidates);
   }
