@@ -184,8 +184,7 @@ class schedule_run {
       int since = 0;  // lines after the last error
       while (std::getline(in, line)) {
         ++since;
-        if (line.find("Transient error") != std::string::npos || line.find("Error raised") != std::string::npos ||
-            line.find("Connection lost") != std::string::npos) {
+        if (line.find("Transient error") != std::string::npos || line.find("Connection lost") != std::string::npos) {
           last = line;
           since = 0;
         }
