@@ -165,7 +165,7 @@ void foreign_writer::run() {
                        .data = copy.data,
                        .metadata = copy.metadata,
                        .role = role::copy_again,
-                       .error_classes = {"evt::reservation_error"},
+                       .error_classes = {"evt::duplicate_reservation_error"},
                        .writer = "foreign copy again",
                        .note = "copy " + copy.id + " of " + copy.stream_name + "/0 written again"});
           break;

@@ -290,7 +290,8 @@ TEST(AccountComponent, AForeignCloseWithAForgedMarkerAfterADepositStallsNoAccoun
 
 // Two members; member 1 stops and lags while deposits arrive; member 0
 // stops too; three members start (--group-size 3), then one consumer alone.
-// Each starts where no message of its new share was missed.
+// Each starts where no message of its new share was missed, and a command
+// parked before is not parked again by the members that meet it again.
 TEST(AccountComponent, ScalingTheGroupOutAndBackToOneConsumerSkipsNoCommand) {
   fixture f;
   std::vector<std::string> accounts;
@@ -333,6 +334,9 @@ TEST(AccountComponent, ScalingTheGroupOutAndBackToOneConsumerSkipsNoCommand) {
   ASSERT_EQ(balances(1), 0);
 
   deposit_to_each("while-member-1-lags");
+  // A command it parks, in each account: member 0 parks its half now, and
+  // the group of three meets that half again (from member 1's position).
+  for (const auto& account : accounts) evt::test::database{}.write("account:command-" + account, "Deposit");
   until_caught_up(only(0, 2));
   until_caught_up(members(3));
   EXPECT_EQ(balances(2), 0) << "accounts without the deposit written while member 1 lagged";
@@ -342,6 +346,7 @@ TEST(AccountComponent, ScalingTheGroupOutAndBackToOneConsumerSkipsNoCommand) {
   account_component::component alone{f.session, {.wake_on_notify = false}};
   alone.run_until_caught_up();
   EXPECT_EQ(balances(3), 0) << "accounts without the deposit written while member 2 of 3 lagged";
+  for (const auto& account : accounts) EXPECT_EQ(f.parked("account:command-" + account).size(), 1u) << "parked once";
 }
 
 // Another service writes a Deposited into the account, with a sequence of
