@@ -27,6 +27,9 @@
 #       immediate) and leave it stopped (the primary of a failover)
 #   temporary-cluster.sh promote DIR             promote that standby; returns once it
 #       accepts writes
+#   temporary-cluster.sh repoint DIR TARGET_DIR   the PgBouncer in front of DIR's server
+#       sends its clients' transactions to TARGET_DIR's server from now on (a failover
+#       behind a pooler: the clients keep their connections)
 #   temporary-cluster.sh stop DIR                stop that server, delete DIR
 #
 # As root the server runs as user postgres (PostgreSQL refuses to run as
@@ -46,7 +49,7 @@ unset PGTARGETSESSIONATTRS
 
 usage() {
   echo "usage: $0 start DIR [INSTALLER] | pooler DIR | restart DIR | crash DIR | standby DIR PRIMARY_DIR [sync|async]" \
-       "| detach DIR | halt DIR | promote DIR | stop DIR" >&2
+       "| detach DIR | halt DIR | promote DIR | repoint DIR TARGET_DIR | stop DIR" >&2
   exit 2
 }
 [ $# -ge 2 ] || usage
@@ -204,6 +207,16 @@ INI
     for _ in $(seq 100); do [ -S "$dir/.s.PGSQL.6432" ] && break; sleep 0.1; done
     [ -S "$dir/.s.PGSQL.6432" ] || { cat "$dir/pgbouncer.log" >&2; exit 1; }
     echo "PgBouncer running (PGHOST=$dir PGPORT=6432, pool_mode = transaction, 2 server connections)"
+    ;;
+  repoint)
+    # A failover behind the pooler: its clients keep their connections.
+    [ $# -ge 3 ] || usage
+    own_dir
+    target="$(cd "$3" && pwd)"
+    [ -e "$target/$marker" ] || { echo "$target was not made by $0; not touching it" >&2; exit 1; }
+    [ -f "$dir/pgbouncer.pid" ] || { echo "No PgBouncer in $dir" >&2; exit 1; }
+    sed -i "s|^\* = host=.*|* = host=$target port=5432|" "$dir/pgbouncer.ini"
+    kill -HUP "$(cat "$dir/pgbouncer.pid")"
     ;;
   restart)
     [ -e "$dir/$marker" ] || { echo "$dir was not made by $0; not touching it" >&2; exit 1; }

@@ -18,7 +18,11 @@ error_kind kind_of(const std::exception& error) noexcept {
         sqlstate == "55P03" || sqlstate == "57014") {
       return error_kind::conflict;
     }
-    if (sqlstate.starts_with("53") || sqlstate.starts_with("57P")) return error_kind::transient;
+    // A pooler's words for a server connection it lost (08P01 "server conn
+    // crashed?"): the client's connection survives, the server went away.
+    if (sqlstate.starts_with("08") || sqlstate.starts_with("53") || sqlstate.starts_with("57P")) {
+      return error_kind::transient;
+    }
     if (sqlstate.starts_with("22") || sqlstate.starts_with("23") || sqlstate.starts_with("54")) return error_kind::poison;
     return error_kind::other;
   }

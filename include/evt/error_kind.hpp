@@ -10,8 +10,9 @@ namespace evt {
 enum class error_kind {
   // The store cannot be reached, for now: the connection was lost or
   // cannot be made (connection_error; the server shutting down, SQLSTATE
-  // 57P01-57P03, out of resources, class 53). Nothing else can be done
-  // until it is back: a consumer waits, for as long as it takes.
+  // 57P01-57P03; out of resources, class 53; a connection exception, class
+  // 08, as a transaction pooler reports a server it lost). Nothing else can
+  // be done until it is back: a consumer waits, for as long as it takes.
   transient,
   // Another writer got there first, or the handler's state was stale: an
   // expected-version error, a serialisation failure or deadlock (SQLSTATE

@@ -157,6 +157,29 @@ void consumer::forget_conflicted(worker& worker) {
   }
 }
 
+std::uint64_t consumer::generations() const noexcept {
+  std::uint64_t sum = session_->connection_generation();
+  for (const auto& worker : workers_) {
+    if (worker.own_session) sum += worker.own_session->connection_generation();
+  }
+  return sum;
+}
+
+void consumer::history_went_backwards(const std::optional<store::message_data>& found) {
+  ++counts_.history_rewinds;
+  log("History went backwards: the message this consumer read at global position " + std::to_string(last_read_->first) +
+      " (ID: " + last_read_->second + ") is no longer in the store (" +
+      (found ? "global position " + std::to_string(found->global_position) + " there or after it"
+             : std::string{"nothing there or after it"}) +
+      "); the server lost history (a crash, a failover to a standby that was behind). It resumes from the "
+      "position recorded in the store now (Category: " + settings_.category +
+      ", Position Stream: " + positions_.stream_name() + ")");
+}
+
+bool consumer::is_last_read(const store::message_data& message) const {
+  return message.global_position == last_read_->first && message.id == last_read_->second;
+}
+
 bool consumer::resume() {
   const bool again = started_;
   try {
@@ -166,20 +189,13 @@ bool consumer::resume() {
     if (again) {
       forget_everything();
       ++counts_.resumptions;
-    }
-    if (again && last_read_) {
-      auto from_last = batch_from(last_read_->first);
-      from_last.batch_size = 1;
-      const auto found = store::get_category(*session_, settings_.category, from_last);
-      if (found.empty() || found.front().global_position != last_read_->first || found.front().id != last_read_->second) {
-        ++counts_.history_rewinds;
-        log("History went backwards: the message this consumer read at global position " +
-            std::to_string(last_read_->first) + " (ID: " + last_read_->second + ") is no longer in the store (" +
-            (found.empty() ? std::string{"nothing there or after it"}
-                           : "global position " + std::to_string(found.front().global_position) + " there or after it") +
-            "); the server lost history (a crash, a failover to a standby that was behind). It resumes from the "
-            "position recorded in the store now (Category: " + settings_.category +
-            ", Position Stream: " + positions_.stream_name() + ")");
+      if (last_read_) {
+        auto from_last = batch_from(last_read_->first);
+        from_last.batch_size = 1;
+        const auto found = store::get_category(*session_, settings_.category, from_last);
+        if (found.empty() || !is_last_read(found.front())) {
+          history_went_backwards(found.empty() ? std::nullopt : std::optional{found.front()});
+        }
       }
     }
     auto resumed = family_.resume(*session_, settings_.consumer_group);
@@ -210,7 +226,10 @@ bool consumer::resume() {
         position = head.value_or(0) + 1;
       }
     }
-    positions_.set_group_start(resumed ? resumed->group_start : std::nullopt);
+    // Where its group started is not trusted beyond where it starts either.
+    auto group_start = resumed ? resumed->group_start : std::nullopt;
+    if (group_start) group_start = std::min(*group_start, position);
+    positions_.set_group_start(group_start);
     if (change) {
       // Recorded at once, so that its family knows this configuration started.
       positions_.put(position);
@@ -235,33 +254,56 @@ bool consumer::resume() {
   }
   started_ = true;
   resuming_ = false;
+  generations_seen_ = generations();
   lost_delay_ = settings_.transient_retry_delay;
   return !stopping_;
 }
 
 std::int64_t consumer::handle_batch() {
+  // A connection replaced without an error reaching the consumer (waiting
+  // for a notification, or a handler that caught its error) is a lost one.
+  if (started_ && !resuming_ && generations() != generations_seen_) resuming_ = true;
   if ((!started_ || resuming_) && !resume()) return 0;
   std::int64_t handled = 0;
   try {
     // What was announced so far, this read sees.
     if (settings_.wake_on_notify) store::discard_notifications(*session_);
-    if (workers_.size() > 1) return handle_batch_concurrently();
-    const auto each = [&](const store::message_data& message) {
-      if (stopping_) return false;
-      last_read_.emplace(message.global_position, message.id);
-      const auto result = accepted(message) ? dispatch(workers_.front(), message, counts_.errors) : outcome{dispatched::passed};
-      if (result.what == dispatched::stopped) return false;
-      if (result.what == dispatched::parked) park(message, *result.reason);
-      took(message, result.what);
-      ++handled;
-      return true;
-    };
-    store::read_category_batch(*session_, settings_.category, batch_from(position_), current_, each);
+    if (workers_.size() > 1) {
+      handled = handle_batch_concurrently();
+    } else {
+      read_batch_alone(handled);
+    }
   } catch (...) {
     if (kind_of_current_exception() != error_kind::transient) throw;
     lost();
   }
   return handled;
+}
+
+void consumer::read_batch_alone(std::int64_t& handled) {
+  const bool verifying = this->verifying();
+  std::optional<store::message_data> first;  // when verifying: the first message there
+  bool held = !verifying;                    // whether it is the last one read
+  const auto each = [&](const store::message_data& message) {
+    if (verifying && !first) {
+      first = message;
+      held = is_last_read(message);
+      return held;  // else: not one message of this batch is taken
+    }
+    if (stopping_) return false;
+    last_read_.emplace(message.global_position, message.id);
+    const auto result = accepted(message) ? dispatch(workers_.front(), message, counts_.errors) : outcome{dispatched::passed};
+    if (result.what == dispatched::stopped) return false;
+    if (result.what == dispatched::parked) park(message, *result.reason);
+    took(message, result.what);
+    ++handled;
+    return true;
+  };
+  store::read_category_batch(*session_, settings_.category, next_batch(), current_, each);
+  if (!held) {
+    history_went_backwards(first);
+    resuming_ = true;
+  }
 }
 
 store::category_batch consumer::batch_from(std::int64_t position) const {
@@ -272,11 +314,21 @@ store::category_batch consumer::batch_from(std::int64_t position) const {
           .condition = settings_.condition};
 }
 
+bool consumer::verifying() const noexcept { return last_read_ && last_read_->first + 1 == position_; }
+
+store::category_batch consumer::next_batch() const {
+  if (!verifying()) return batch_from(position_);
+  // From the last message read, which must still be the first one there.
+  auto batch = batch_from(last_read_->first);
+  if (batch.batch_size > 0) ++batch.batch_size;
+  return batch;
+}
+
 bool consumer::accepted(const store::message_data& message) const {
   return !settings_.accepts || settings_.accepts(message);
 }
 
-void consumer::took(const store::message_data& message, dispatched outcome) {
+void consumer::took(const store::message_data& message, dispatched outcome, bool may_record) {
   position_ = message.global_position + 1;
   counts_.took(message.global_position);
   if (outcome == dispatched::parked) {
@@ -295,16 +347,25 @@ void consumer::took(const store::message_data& message, dispatched outcome) {
   }
   record_at_ = message.global_position;
   if (++handled_since_record_ >= settings_.position_update_interval) record_due_ = true;
-  if (record_due_ && gap_passed()) record_position();
+  if (may_record && record_due_ && gap_passed()) record_position();
 }
 
 std::int64_t consumer::handle_batch_concurrently() {
   std::vector<store::message_data> batch;
-  store::read_category_batch(*session_, settings_.category, batch_from(position_), current_,
+  const bool verifying = this->verifying();
+  store::read_category_batch(*session_, settings_.category, next_batch(), current_,
                              [&](const store::message_data& message) {
                                batch.push_back(message);
                                return true;
                              });
+  if (verifying) {
+    if (batch.empty() || !is_last_read(batch.front())) {
+      history_went_backwards(batch.empty() ? std::nullopt : std::optional{batch.front()});
+      resuming_ = true;
+      return 0;
+    }
+    batch.erase(batch.begin());
+  }
   if (batch.empty()) return 0;
   last_read_.emplace(batch.back().global_position, batch.back().id);
 
@@ -351,12 +412,10 @@ std::int64_t consumer::handle_batch_concurrently() {
   for (; taken < batch.size() && outcomes[taken].what != dispatched::stopped; ++taken) {
     if (outcomes[taken].what == dispatched::parked) letters.emplace_back(&batch[taken], *outcomes[taken].reason);
   }
-  if (!letters.empty()) {
-    const auto& last = batch[taken - 1];
-    record_at_ = outcomes[taken - 1].what == dispatched::parked ? last.global_position + 1 : last.global_position;
-    park_with_position(letters);
-  }
-  for (std::size_t index = 0; index < taken; ++index) took(batch[index], outcomes[index].what);
+  // With letters, no position past one of them before it is written: they
+  // are written with the position past the last message taken.
+  for (std::size_t index = 0; index < taken; ++index) took(batch[index], outcomes[index].what, letters.empty());
+  if (!letters.empty()) park_with_position(letters);
   return static_cast<std::int64_t>(taken);
 }
 
@@ -450,11 +509,15 @@ void consumer::park_with_position(const std::vector<std::pair<const store::messa
   } catch (const duplicate_message_id_error&) {
     // Parked before (delivered again after a restart, or to another member
     // after the group changed size): each letter once, then the position.
+    // An id another writer took (it is derived from public names) gets the
+    // letter written with a random one: a letter is never lost to it.
     for (std::size_t index = 0; index < letters.size(); ++index) {
+      const auto& [message, reason] = letters[index];
       try {
         store::put(*session_, letter(letters[index]), stream(letters[index]));
       } catch (const duplicate_message_id_error&) {
-        before[index] = true;
+        before[index] = dead_letter::is_letter_of(*session_, dead_letter::letter_id(parker_, *message), *message);
+        if (!before[index]) store::put(*session_, dead_letter::copy(*message, reason), stream(letters[index]));
       }
     }
     if (position) positions_.put(*position);

@@ -33,6 +33,11 @@ struct configuration {
   }
 };
 
+// A recorded group size beyond this (and beyond the consumer's own) is not
+// a size anyone runs: written by hand, or another writer's. Its members'
+// streams are not looked for (it would take a query of that many names).
+constexpr std::int64_t largest_size_looked_for = 1024;
+
 struct found {
   configuration by;
   position_store::record record;
@@ -103,7 +108,8 @@ std::optional<position_family::resumption> position_family::resume(
         continue;                             // another writer's message: no position of this family
       }
       const auto& recorded_group = record.record.group;
-      if (!record.by.alone && recorded_group && recorded_group->member == record.by.member) {
+      if (!record.by.alone && recorded_group && recorded_group->member == record.by.member &&
+          (recorded_group->size <= largest_size_looked_for || (group && recorded_group->size == group->size))) {
         record.by.size = recorded_group->size;
         members_wanted = std::max(members_wanted, recorded_group->size);
       }

@@ -216,6 +216,16 @@ std::optional<std::int64_t> replay(store::session& session, const parked_message
 
 namespace evt::dead_letter {
 
+bool is_letter_of(store::session& session, std::string_view id, const store::message_data& original) {
+  const auto found = store::get_message(session, id);
+  if (!found) return false;
+  try {
+    return read(*found).original.id == original.id;
+  } catch (const decode_error&) {
+    return false;
+  }
+}
+
 std::optional<parked_message> replayed_letter(store::session& session, std::string_view letter_id,
                                               std::string_view message_id, std::string_view stream_name) {
   const auto letter = store::get_message(session, letter_id);

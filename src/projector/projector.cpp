@@ -99,9 +99,14 @@ bool projector::park(const recorded& from, const store::message_data& event) {
       record(transaction, from, event.global_position);
     });
   } catch (const duplicate_message_id_error&) {
-    // A rebuild meets it again: its letter (the same id) is there already.
-    parked_before = true;
-    committed = transaction_at(from, [&](store::transaction& transaction) { record(transaction, from, event.global_position); });
+    // A rebuild meets it again: its letter (the same id) is there already;
+    // unless another writer took that id: then with a random one.
+    parked_before = dead_letter::is_letter_of(session_, *letter.id, event);
+    const auto another = dead_letter::copy(event, reason);
+    committed = transaction_at(from, [&](store::transaction& transaction) {
+      if (!parked_before) store::put(transaction, another, stream);
+      record(transaction, from, event.global_position);
+    });
   }
   if (!committed) return false;
   ++counts_.parked;

@@ -94,10 +94,13 @@ reservation::standing reservation::standing_of(const metadata& metadata, std::st
   if (!metadata.stream_name || !metadata.position) return standing::original;
   if (origin) {
     // Within an entity: the first message of the key's stream is the
-    // reservation, marked or not; a marked one later is a copy again.
+    // reservation, marked or not; one later that is marked, or says it is a
+    // replay (of a command written straight into it), is a replay or a
+    // duplicate.
     if (*metadata.stream_name != stream_name(*origin, idempotence_key)) return standing::original;
     if (*metadata.position == 0) return standing::reserved_copy;
-    return is_marked(metadata) ? standing::later_in_reservation_stream : standing::original;
+    const bool replay = metadata.local_property(dead_letter::replay_of_property) != nullptr;
+    return is_marked(metadata) || replay ? standing::later_in_reservation_stream : standing::original;
   }
   if (!is_marked(metadata) || !metadata.causation_message_stream_name) return standing::original;
   if (*metadata.stream_name != stream_name(*metadata.causation_message_stream_name, idempotence_key)) {
@@ -149,23 +152,43 @@ void reservation::check_replay(const describe& message) {
       "command reserved there, never applied and never replayed (" + where(message.type, message.metadata) + ")"};
 }
 
-void reservation::check_taken_by_its_kind(const describe& message, const std::string& stream) {
-  std::optional<std::string> first_type;
+std::optional<store::message_data> reservation::first_in(const std::string& stream) const {
   if (session_ != nullptr) {
-    const auto first = store::get_stream(*session_, stream, {.position = 0, .batch_size = 1});
-    if (!first.empty() && first.front().position == 0) first_type = first.front().type;
-  } else {
-    for (const auto& written : write_.written()) {
-      if (written.stream_name == stream) {
-        first_type = written.message.type;
-        break;
-      }
+    auto first = store::get_stream(*session_, stream, {.position = 0, .batch_size = 1});
+    if (first.empty() || first.front().position != 0) return std::nullopt;
+    return std::move(first.front());
+  }
+  for (const auto& written : write_.written()) {
+    if (written.stream_name == stream) {
+      return store::message_data{.id = written.message.id.value_or(""), .type = written.message.type,
+                                 .stream_name = stream, .data = written.message.data,
+                                 .metadata = written.message.metadata};
     }
   }
-  if (!first_type || *first_type == message.type) return;
-  throw reservation_error{"Idempotence key taken by another kind of command: its reservation stream " + stream +
-                          " holds a " + *first_type + " (" + where(message.type, message.metadata) +
+  return std::nullopt;
+}
+
+void reservation::refuse_taken(const describe& message, const store::message_data& first, const std::string& why) {
+  throw reservation_error{"Idempotence key taken by another command: its reservation stream " + first.stream_name +
+                          " " + why + " (" + where(message.type, message.metadata) +
                           "); one key, one command: issue it with a key of its own"};
+}
+
+void reservation::check_first_not_refused(const describe& message, const store::message_data& first) const {
+  // A reserved copy parked (its account could not be read) takes effect
+  // when replayed: the command is a duplicate of it all the same.
+  if (session_ == nullptr || marked(first)) return;
+  const auto letters = dead_letter::stream_of(dead_letter::category_of(category(first.stream_name)), first.stream_name);
+  for (const auto& letter : store::get_stream(*session_, letters, {.batch_size = -1})) {
+    try {
+      if (dead_letter::read(letter).original.id == first.id) {
+        refuse_taken(message, first,
+                     "begins with a command written straight into it that was refused (parked: " + letter.stream_name +
+                         "/" + std::to_string(letter.position) + ")");
+      }
+    } catch (const decode_error&) {  // another writer's message: no letter of it
+    }
+  }
 }
 
 reservation::outcome reservation::handled(const describe& message) {

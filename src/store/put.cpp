@@ -13,14 +13,17 @@ namespace evt::store {
 namespace {
 
 // Every write is a durable commit, whatever the server's or the role's
-// synchronous_commit says: raised to "on" for this transaction when it is
-// weaker (off, local, remote_write), kept when it is stronger
-// (remote_apply). What evt keeps in memory after a write (an entity
-// written through its cache, a consumer's progress) must not outlive the
-// write in a crash. Inside the caller's transaction it applies to all of it.
-#define EVT_DURABLE_COMMIT                                                                                   \
-  "set_config('synchronous_commit', CASE WHEN current_setting('synchronous_commit') IN ('off', 'local',"    \
-  " 'remote_write') THEN 'on' ELSE current_setting('synchronous_commit') END, true)"
+// synchronous_commit says: "off" (a commit that returns before it is
+// flushed, lost in a crash) is raised to "on" for this transaction; any
+// other setting is kept ("local" flushes here and, chosen by the owner,
+// does not wait for synchronous standbys, which "on" would, stalling the
+// writes while a standby is down). What evt keeps in memory after a write
+// (an entity written through its cache, a consumer's progress) must not
+// outlive the write in a crash. Inside the caller's transaction it applies
+// to all of it.
+#define EVT_DURABLE_COMMIT                                                                         \
+  "set_config('synchronous_commit', CASE current_setting('synchronous_commit') WHEN 'off' THEN 'on'" \
+  " ELSE current_setting('synchronous_commit') END, true)"
 
 constexpr const char* write_name = "evt_write_message";
 constexpr const char* write_sql =

@@ -17,6 +17,8 @@ TEST(ErrorKind, AStoreOutOfReachIsTransient) {
             error_kind::transient);
   EXPECT_EQ(evt::kind_of(evt::store_error{"could not extend file: No space left on device", "53100"}),
             error_kind::transient);
+  EXPECT_EQ(evt::kind_of(evt::store_error{"server conn crashed?", "08P01"}), error_kind::transient)
+      << "a pooler's server connection lost";
 }
 
 TEST(ErrorKind, RacesAndStaleStateAreConflicts) {

@@ -1,6 +1,6 @@
 #include "component/component.hpp"
 
-#include <evt/reservation/reservation.hpp>
+#include <evt/stream_name.hpp>
 
 namespace account_component {
 namespace {
@@ -9,6 +9,15 @@ namespace {
 // Ruby component too) and ...-reservedCopies; as group member M,
 // ...-accountComponent+M and ...-accountComponentReservedCopies+M.
 constexpr const char* reservations_group = "accountComponent";
+
+// Commands take effect in their reservation streams (account:command-
+// <account>+<key>: reserved copies, commands written straight into them,
+// replays), all of them handled by the copies' consumer, so an account's
+// effects come in the order of the messages that caused them (its sequence
+// check depends on it); the account's own command streams go to the
+// reservations' consumer. By the stream, not by the marker: a marker is
+// anyone's to write.
+bool in_reservation_stream(const evt::store::message_data& message) { return evt::ids(message.stream_name).size() > 1; }
 
 evt::consumer::settings consumer_settings(const component::settings& settings, bool copies) {
   return {.category = command_category,
@@ -24,7 +33,7 @@ evt::consumer::settings consumer_settings(const component::settings& settings, b
           .log = settings.log,
           .concurrency = settings.concurrency,
           .accepts = [copies](const evt::store::message_data& message) {
-            return evt::reservation::marked(message) == copies;
+            return in_reservation_stream(message) == copies;
           },
           .record_at_most = nullptr,
           // The reserved copies' first start (after a Ruby component, or a

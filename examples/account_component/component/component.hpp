@@ -18,14 +18,19 @@ namespace account_component {
 // The account component (SPEC 7.6, reservation variant: no
 // accountTransaction category): the Commands handler on account:command,
 // run by two consumers of it, each with a position stream of its own:
-// - reservations: the commands as issued (Open and Close take effect here;
-//   Deposit and Withdraw are reserved: their copies written), with
-//   Eventide's position stream account:command+position (as a group
-//   member, account:command+position-accountComponent+<member>);
-// - reserved copies: the Deposit and Withdraw copies coming back, which
-//   take effect (the messages that carry the reservation's marker,
-//   evt::reservation::marked), with account:command+position-reservedCopies
+// - reservations: the commands of the accounts' own command streams,
+//   account:command-<account> (Open and Close take effect here; Deposit and
+//   Withdraw are reserved: their copies written), with Eventide's position
+//   stream account:command+position (as a group member,
+//   account:command+position-accountComponent+<member>);
+// - reserved copies: the messages of streams with compound ids, where
+//   deposits and withdrawals take effect (reservation streams,
+//   account:command-<account>+<key>: the copies coming back, replays), with
+//   account:command+position-reservedCopies
 //   (account:command+position-accountComponentReservedCopies+<member>).
+//   All effects in one consumer: an account's come in the order of the
+//   messages that caused them, as its sequence check needs. By the stream,
+//   not by the reservation's marker, which anyone can write.
 // Each passes the other's messages by, and the reservations' position never
 // says more than the copies' consumer has handled: a Ruby component
 // reading Eventide's position stream alone skips no copy. The copies'

@@ -257,7 +257,23 @@ class consumer {
   bool resume();
   // One batch from the current position; returns how many were handled.
   std::int64_t handle_batch();
+  // Without workers: `handled` counts them as they are taken (a lost
+  // connection may end the batch part-way).
+  void read_batch_alone(std::int64_t& handled);
   std::int64_t handle_batch_concurrently();
+  // The sum of its sessions' connection generations: changed, a connection
+  // was replaced since it last resumed.
+  std::uint64_t generations() const noexcept;
+  // Each read starts at the last message read, when that is the last one
+  // taken, and the store must still have it there first: a server that
+  // went back in history under a connection that survived (a failover
+  // behind a transaction pooler) is found at the next read. Otherwise it
+  // reads from the position.
+  bool verifying() const noexcept;
+  store::category_batch next_batch() const;
+  bool is_last_read(const store::message_data& message) const;
+  // Says so (the last message read, and what is there now, if anything).
+  void history_went_backwards(const std::optional<store::message_data>& found);
   // The worker's share of a batch, in order, until a stop or `given_up`.
   void handle_share(worker& worker, const std::vector<store::message_data>& batch,
                     const std::vector<std::size_t>& share, std::vector<outcome>& outcomes,
@@ -270,8 +286,8 @@ class consumer {
   // became of it; a transient error propagates (the batch is given up).
   outcome dispatch(worker& worker, const store::message_data& message, telemetry::counter& errors);
   // What the consumer's own thread does once a message was handled: its
-  // progress, counts, log line, and the position when it is due.
-  void took(const store::message_data& message, dispatched outcome);
+  // progress, counts, log line, and the position when it is due (and may be).
+  void took(const store::message_data& message, dispatched outcome, bool may_record = true);
   // Without workers: the message's dead letter and the position past it, in
   // one transaction (the position alone when it was parked before).
   void park(const store::message_data& message, const dead_letter::reason& reason);
@@ -310,8 +326,10 @@ class consumer {
   std::optional<std::int64_t> record_at_;
   std::optional<std::int64_t> last_recorded_;
   std::atomic<std::int64_t> recorded_position_{-1};  // last_recorded_, for other threads; -1: none
-  // The last message read, to tell whether the store still has it after a lost connection.
+  // The last message read (its global position and id), to tell whether
+  // the store still has it.
   std::optional<std::pair<std::int64_t, std::string>> last_read_;
+  std::uint64_t generations_seen_ = 0;
   counts counts_{};
   std::int64_t handled_since_record_ = 0;
   std::optional<std::chrono::steady_clock::time_point> last_record_time_;  // none yet

@@ -72,6 +72,9 @@ store::new_message copy(const store::message_data& original, const reason& reaso
 // for every member of its group and every group size) parks `original`:
 // the same each time it parks that message.
 std::string letter_id(std::string_view parker, const store::message_data& original);
+// Whether the message with this id is a dead letter of `original` (a letter
+// id found taken may have been taken by another writer).
+bool is_letter_of(store::session& session, std::string_view id, const store::message_data& original);
 
 // A parked message, read back from its dead-letter stream.
 struct parked_message {

@@ -115,19 +115,19 @@ class reservation {
 
   template <evt::message M, class Field, class Block>
   outcome operator()(const M& message, Field M::*key, Block&& block) {
-    return call(message, key_text(message.*key), std::nullopt, std::forward<Block>(block));
+    return call(message, key_text(message.*key), key, std::nullopt, std::forward<Block>(block));
   }
   template <evt::message M, class Field, class Block>
   outcome operator()(const M& message, Field M::*key, within within, Block&& block) {
-    return call(message, key_text(message.*key), within.origin, std::forward<Block>(block));
+    return call(message, key_text(message.*key), key, within.origin, std::forward<Block>(block));
   }
   template <evt::message M, class Block>
   outcome operator()(const M& message, std::optional<std::string_view> idempotence_key, Block&& block) {
-    return call(message, idempotence_key, std::nullopt, std::forward<Block>(block));
+    return call(message, idempotence_key, nullptr, std::nullopt, std::forward<Block>(block));
   }
   template <evt::message M, class Block>
   outcome operator()(const M& message, std::optional<std::string_view> idempotence_key, within within, Block&& block) {
-    return call(message, idempotence_key, within.origin, std::forward<Block>(block));
+    return call(message, idempotence_key, nullptr, within.origin, std::forward<Block>(block));
   }
 
   // The reservation stream of a message from `origin` with this key.
@@ -179,9 +179,12 @@ class reservation {
     const evt::metadata& metadata;
   };
 
-  template <evt::message M, class Block>
-  outcome call(const M& message, std::optional<std::string_view> idempotence_key, std::optional<std::string_view> origin,
-               Block&& block) {
+  // KeyOf: the key's field (a pointer to member), to read the key of another
+  // message of type M (the first in an existing reservation stream), or
+  // nullptr when only the key is known.
+  template <evt::message M, class KeyOf, class Block>
+  outcome call(const M& message, std::optional<std::string_view> idempotence_key, const KeyOf& key_of,
+               std::optional<std::string_view> origin, Block&& block) {
     static_assert(std::is_invocable_v<Block&, const M&>, "evt::reservation: the block must take the message (const M&)");
     const describe described{std::string{M::message_type}, message.metadata};
     if (substitute_) {
@@ -215,10 +218,32 @@ class reservation {
     try {
       write_(copy_of(described, data, key), stream, no_stream);
     } catch (const expected_version_error&) {
-      check_taken_by_its_kind(described, stream);
+      if (const auto first = first_in(stream)) check_same_command<M>(described, *first, key, key_of);
       return ignored(described, stream);
     }
     return reserved(described, key);
+  }
+
+  // The reservation stream exists: the command is a duplicate only when the
+  // first message there is a command of its type and key, and was not
+  // refused for itself (below). Otherwise the key is not this command's to
+  // take, and it is refused (a reservation_error: parked, with the reason)
+  // rather than dropped as a duplicate.
+  template <evt::message M, class KeyOf>
+  void check_same_command(const describe& message, const store::message_data& first, std::string_view key,
+                          const KeyOf& key_of) {
+    if (first.type != message.type) refuse_taken(message, first, "holds a " + first.type);
+    if constexpr (!std::is_null_pointer_v<KeyOf>) {
+      std::optional<std::string_view> first_key;
+      std::optional<M> decoded;
+      try {
+        decoded.emplace(import_message<M>(first));
+        first_key = key_text((*decoded).*key_of);
+      } catch (const decode_error&) {
+      }
+      if (first_key != key) refuse_taken(message, first, "holds a " + first.type + " of another key");
+    }
+    check_first_not_refused(message, first);
   }
 
   static std::optional<std::string_view> key_text(const std::string& key) { return key; }
@@ -251,10 +276,15 @@ class reservation {
   static void check_key(const describe& message, std::optional<std::string_view> idempotence_key);
   static std::string stream_name(const describe& message, std::string_view idempotence_key,
                                  std::optional<std::string_view> origin);
-  // The reservation stream exists: its first message must be of the
-  // message's type, or the key belongs to another kind of command (a
-  // reservation_error: the message is parked, not taken for a duplicate).
-  void check_taken_by_its_kind(const describe& message, const std::string& stream);
+  // The first message of an existing reservation stream (nothing for a
+  // substitute that did not write it).
+  std::optional<store::message_data> first_in(const std::string& stream) const;
+  [[noreturn]] static void refuse_taken(const describe& message, const store::message_data& first,
+                                        const std::string& why);
+  // A first message written straight into its reservation stream (not a
+  // reserved copy) that its consumer parked spends the key without taking
+  // effect: a command of that key is refused, saying so, not ignored.
+  void check_first_not_refused(const describe& message, const store::message_data& first) const;
   static store::new_message copy_of(const describe& original, const std::optional<std::string>& data,
                                     std::string_view idempotence_key);
   // A duplicate_reservation_error unless the message is the replay of a

@@ -663,4 +663,27 @@ TEST(Consumer, APositionPastTheCategorysLastMessageIsNotTrustedBeyondIt) {
       << lines[0];
 }
 
+// A group of another size whose positions were past the category's last
+// message: the new group does not start beyond it, nor record that it did.
+TEST(Consumer, WhereAGroupStartedIsNotTrustedBeyondTheCategorysLastMessageEither) {
+  fixture f;
+  const auto positions = f.write(2);
+  const auto far = positions[1] + 1'000'000'000'000;
+  const evt::position_family family{f.category, std::nullopt, "members"};
+  for (std::int64_t member = 0; member < 2; ++member) {
+    evt::store::put(f.session, evt::position_store::recorded(far, {{.member = member, .size = 2}}, far),
+                    family.stream_name({{.member = member, .size = 2}}));
+  }
+  evt::consumer consumer{f.session, {.category = f.category,
+                                     .group_identifier = "members",
+                                     .consumer_group = {{.member = 0, .size = 3}},
+                                     .log = [](const std::string&) {}}};
+  consumer.add_handler([](const evt::store::message_data&) {});
+  consumer.run_until_caught_up();
+  const auto last = evt::store::get_last(f.session, consumer.position_stream_name());
+  ASSERT_TRUE(last);
+  const auto start = nlohmann::json::parse(last->metadata.value())["localProperties"]["consumerGroupStart"];
+  EXPECT_LE(start.get<std::int64_t>(), positions[1] + 1) << *last->metadata;
+}
+
 }  // namespace

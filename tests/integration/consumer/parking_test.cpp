@@ -333,4 +333,23 @@ TEST(Parking, TheDeadLetterKeepsMetadataThatIsNotAnObjectAsItWasForTheReplay) {
   EXPECT_EQ(nlohmann::json::parse(*parked[0].dead_letter.metadata).size(), 1u) << "only deadLetter";
 }
 
+// A letter's id is derived from public names: another writer may have
+// taken it. The letter is then written with a random id, not taken for
+// written before.
+TEST(Parking, ALetterWhoseIdAnotherWriterTookIsWrittenAllTheSame) {
+  fixture f;
+  const auto streams = f.write(1);
+  const auto message = evt::store::get_stream(f.session, streams[0]).at(0);
+  evt::consumer consumer{f.session, f.settings()};
+  evt::store::put(f.session,
+                  {.type = "Squatter", .data = "{}",
+                   .id = evt::dead_letter::letter_id(evt::position_store::stream_name(f.category, "parking"), message)},
+                  stream_name(f.category + "Elsewhere", "1"));
+  consumer.add_handler([](const evt::store::message_data&) { throw evt::invalid_message_error{"refused"}; });
+  EXPECT_EQ(consumer.run_until_caught_up(), 1);
+  const auto parked = evt::dead_letter::parked(f.session, f.category);
+  ASSERT_EQ(parked.size(), 1u);
+  EXPECT_EQ(parked[0].original.id, message.id);
+}
+
 }  // namespace

@@ -154,4 +154,15 @@ TEST(PositionFamily, AnotherWritersMessageInAnotherMembersStreamDoesNotStopAMemb
   EXPECT_EQ(resumed->position, 100);
 }
 
+// A size no one runs (written by hand): its members' streams are not looked
+// for (a query of that many names), the record counts as another group's.
+TEST(PositionFamily, ARecordedSizeNoOneRunsIsNotScanned) {
+  fixture f;
+  f.record(std::nullopt, 5);
+  f.record(member(0, 4'000'000'000'000'000'000), 90);
+  const auto resumed = f.resume(member(0, 3));
+  ASSERT_TRUE(resumed);
+  EXPECT_EQ(resumed->position, 5) << "the lowest position recorded at all";
+}
+
 }  // namespace

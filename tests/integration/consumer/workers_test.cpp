@@ -206,11 +206,20 @@ TEST(ConsumerWorkers, AParkedMessagesDeadLetterAndThePositionPastItCommitTogethe
   const auto handler = [&](const evt::store::message_data& message) {
     if (message.global_position == poison) throw evt::invalid_message_error{"Amount must be greater than zero"};
   };
-  evt::consumer consumer{f.session, f.settings(2)};
+  auto settings = f.settings(2);
+  settings.position_update_interval = 1;
+  settings.position_update_gap = std::chrono::milliseconds{0};
+  evt::consumer consumer{f.session, settings};
   consumer.add_handler(handler, 0).add_handler(handler, 1);
   EXPECT_EQ(consumer.run_until_caught_up(), 10);
   const auto parked = evt::dead_letter::parked(f.session, f.category);
   ASSERT_EQ(parked.size(), 1u);
+  const auto recorded = database{}.sql("SELECT (data->>'position')::bigint FROM message_store.messages"
+                                       " WHERE stream_name = $1 ORDER BY position",
+                                       consumer.position_stream_name());
+  for (std::size_t i = 1; i < recorded.size(); ++i) {
+    EXPECT_GE(recorded[i][0].as<std::int64_t>(), recorded[i - 1][0].as<std::int64_t>()) << "never backwards";
+  }
   const auto together = database{}.sql(
       "SELECT count(*) FROM message_store.messages p WHERE p.stream_name = $1"
       " AND (p.data->>'position')::bigint > $2::bigint"

@@ -29,14 +29,13 @@ std::string account_stream(const std::string& account_id) { return evt::stream_n
 // account's streams the command was written to.
 std::string command_stream(const std::string& account_id) { return evt::stream_name(command_category, account_id); }
 
-// A command's effect, its event, has an id of its own: the same however the
-// command arrived (issued again, by another route, a parked copy
-// replayed), so the store's unique index of ids refuses a second one. One
-// per account and kind of command, with its key: Opened, Closed, the
-// outcome of a deposit (Deposited), the outcome of a withdrawal (Withdrawn or
-// WithdrawalRejected).
-std::string effect_id(const std::string& account_id, std::string_view effect, std::string_view key = {}) {
-  return evt::name_uuid(nlohmann::json::array({"account component", account_stream(account_id), effect, key}).dump());
+
+// The types of the effect of a command.
+bool is_outcome_of(std::string_view command, std::string_view type) {
+  if (command == "Open") return type == "Opened";
+  if (command == "Close") return type == "Closed";
+  if (command == "Deposit") return type == "Deposited";
+  return type == "Withdrawn" || type == "WithdrawalRejected";
 }
 
 // The reserved copy's global position: the order of commands that took
@@ -61,6 +60,10 @@ void check(const Command& command, const std::optional<evt::money>& amount = std
 }
 
 }  // namespace
+
+std::string Commands::effect_id(const std::string& account_id, std::string_view command, std::string_view key) {
+  return evt::name_uuid(nlohmann::json::array({"account component", account_stream(account_id), command, key}).dump());
+}
 
 Commands::Commands() {
   handle<Open>(&Commands::open);
@@ -87,7 +90,7 @@ void Commands::open(const Open& open) {
   }
   auto opened = evt::follow<Opened>(open);
   opened.processed_time = clock();
-  opened.metadata.message_id = effect_id(open.account_id, "Opened");
+  opened.metadata.message_id = effect_id(open.account_id, "Open");
   record(opened, open.account_id, version, "Open");
 }
 
@@ -100,7 +103,7 @@ void Commands::close(const Close& close) {
   }
   auto closed = evt::follow<Closed>(close);
   closed.processed_time = clock();
-  closed.metadata.message_id = effect_id(close.account_id, "Closed");
+  closed.metadata.message_id = effect_id(close.account_id, "Close");
   record(closed, close.account_id, version, "Close");
 }
 
@@ -129,8 +132,17 @@ void Commands::record(const Event& event, const std::string& account_id, std::in
   try {
     position = write(event, account_stream(account_id), version);
   } catch (const evt::duplicate_message_id_error&) {
+    const auto id = event.metadata.message_id.value_or("");
+    const auto holder = effects.holding(id);
+    // Not its effect, under the id another writer took (it is derived from
+    // public names): refused for it, not taken for done.
+    if (holder && (holder->stream_name != account_stream(account_id) || !is_outcome_of(command, holder->type))) {
+      throw evt::reservation_error{"The id of its effect is taken by another message (Command: " + command +
+                                   ", Account ID: " + account_id + ", Event ID: " + id + ", Stream: " +
+                                   holder->stream_name + ", Type: " + holder->type + ")"};
+    }
     ignored("Command ignored (Command: " + command + ", Account ID: " + account_id +
-            ", it took effect already: Event ID: " + event.metadata.message_id.value_or("") + ")");
+            ", it took effect already: Event ID: " + id + ")");
     return;
   } catch (...) {
     accounts.forget(account_id);
@@ -139,11 +151,21 @@ void Commands::record(const Event& event, const std::string& account_id, std::in
   accounts.written(account_id, event, position);
 }
 
-bool Commands::has_processed(const Account& account, std::int64_t sequence, const std::string& command) const {
-  if (!account.has_processed(sequence)) return false;
-  ignored("Command ignored (Command: " + command + ", Account ID: " + account.id +
-          ", Account Sequence: " + std::to_string(account.sequence.value_or(-1)) + ", " +
-          (command == "Deposit" ? "Deposit" : "Withdrawal") + " Sequence: " + std::to_string(sequence) + ")");
+bool Commands::has_processed(const Account& account, const evt::metadata& reserved, const std::string& command,
+                             const std::string& key) const {
+  const auto sequence = sequence_of(reserved);
+  if (account.has_processed(sequence)) {
+    ignored("Command ignored (Command: " + command + ", Account ID: " + account.id +
+            ", Account Sequence: " + std::to_string(account.sequence.value_or(-1)) + ", " +
+            (command == "Deposit" ? "Deposit" : "Withdrawal") + " Sequence: " + std::to_string(sequence) + ")");
+    return true;
+  }
+  // A replayed copy (later in its reservation stream) has a sequence of its
+  // own, newer than its command's: its outcome is looked for by its key (one
+  // a Ruby component wrote has no id of ours).
+  if (reserved.position.value_or(0) == 0 || !effects.recorded(account.id, command, key)) return false;
+  ignored("Command ignored (Command: " + command + ", Account ID: " + account.id + ", Key: " + key +
+          ", its outcome is in the account already)");
   return true;
 }
 
@@ -152,8 +174,8 @@ void Commands::deposit(const Deposit& deposit) {
   const auto commands = command_stream(deposit.account_id);
   reservation(deposit, &Deposit::deposit_id, evt::reservation::within{commands}, [this](const Deposit& reserved) {
     const auto [account, version] = accounts.fetch(reserved.account_id);
+    if (has_processed(account, reserved.metadata, "Deposit", reserved.deposit_id)) return;
     const auto sequence = sequence_of(reserved.metadata);
-    if (has_processed(account, sequence, "Deposit")) return;
     auto deposited = evt::follow<Deposited>(reserved);
     deposited.processed_time = clock();
     deposited.sequence = sequence;
@@ -167,8 +189,8 @@ void Commands::withdraw(const Withdraw& withdraw) {
   const auto commands = command_stream(withdraw.account_id);
   reservation(withdraw, &Withdraw::withdrawal_id, evt::reservation::within{commands}, [this](const Withdraw& reserved) {
     const auto [account, version] = accounts.fetch(reserved.account_id);
+    if (has_processed(account, reserved.metadata, "Withdraw", reserved.withdrawal_id)) return;
     const auto sequence = sequence_of(reserved.metadata);
-    if (has_processed(account, sequence, "Withdraw")) return;
     const auto id = effect_id(reserved.account_id, "Withdraw", reserved.withdrawal_id);
     if (!account.has_sufficient_funds(reserved.amount)) {
       auto rejected = evt::follow<WithdrawalRejected>(reserved);

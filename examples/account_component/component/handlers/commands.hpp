@@ -1,5 +1,6 @@
 #pragma once
 
+#include "component/account_effects.hpp"
 #include "component/store.hpp"
 #include "messages/commands/close.hpp"
 #include "messages/commands/deposit.hpp"
@@ -15,6 +16,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 
 namespace account_component::handlers {
 
@@ -48,10 +50,19 @@ class Commands : public evt::handler {
   evt::dependency<evt::writer> write{*this};
   evt::dependency<evt::reservation> reservation{*this};
   evt::dependency<store> accounts{*this, substitute_store()};
+  evt::dependency<account_effects> effects{*this};
   std::function<evt::time_point()> clock = evt::now;
 
   // Info lines of ignored commands, the reservation's included.
   void set_log(const std::function<void(const std::string&)>& log);
+
+  // The id of a command's effect, its event: the same however the command
+  // arrived (issued again, by another route, a parked copy replayed), so
+  // the store's unique index of ids refuses a second one. One per account
+  // and command ("Open", "Close", "Deposit", "Withdraw"), with its key:
+  // Opened, Closed, the outcome of a deposit (Deposited) and of a
+  // withdrawal (Withdrawn or WithdrawalRejected).
+  static std::string effect_id(const std::string& account_id, std::string_view command, std::string_view key = {});
 
  private:
   void open(const messages::commands::Open& open);
@@ -64,8 +75,11 @@ class Commands : public evt::handler {
   // means the command took effect before: ignored.
   template <class Event>
   void record(const Event& event, const std::string& account_id, std::int64_t version, const std::string& command);
-  // Whether the account has taken this command's sequence already (then logged as ignored).
-  bool has_processed(const Account& account, std::int64_t sequence, const std::string& command) const;
+  // Whether the account has taken this command already (then logged as
+  // ignored): its sequence, or, for a replayed copy (whose sequence is its
+  // own), its outcome by its key.
+  bool has_processed(const Account& account, const evt::metadata& reserved, const std::string& command,
+                     const std::string& key) const;
 
   std::function<void(const std::string&)> log_;
 };

@@ -3,6 +3,7 @@
 // it is caught up, the result read back by the entity store.
 #include "client/client.hpp"
 #include "component/component.hpp"
+#include "component/handlers/commands.hpp"
 #include "component/store.hpp"
 #include "messages/events/deposited.hpp"
 
@@ -44,6 +45,12 @@ struct fixture {
   }
 
   account_component::Account fetch() { return account_component::build_store(session).fetch(account).entity; }
+
+  // A Deposit's data as a client writes it.
+  std::string deposit_data(const std::string& key, int amount) const {
+    return R"({"depositId": ")" + key + R"(", "accountId": ")" + account + R"(", "amount": )" + std::to_string(amount) +
+           R"(, "time": "2026-12-07T10:00:00.000Z"})";
+  }
 
   // What the consumers parked from this stream.
   std::vector<evt::dead_letter::parked_message> parked(const std::string& stream) {
@@ -261,7 +268,9 @@ TEST(AccountComponent, AKeyIsAKindOfCommandsWithinItsAccount) {
   const auto parked = f.parked("account:command-" + f.account);
   ASSERT_EQ(parked.size(), 1u);
   EXPECT_EQ(parked[0].original.type, "Withdraw");
-  EXPECT_NE(parked[0].reason.error.find("Idempotence key taken by another kind of command"), std::string::npos)
+  EXPECT_NE(parked[0].reason.error.find("Idempotence key taken by another command: its reservation stream account:command-" +
+                                        f.account + "+k1 holds a Deposit ("),
+            std::string::npos)
       << parked[0].reason.error;
 }
 
@@ -369,6 +378,128 @@ TEST(AccountComponent, AnotherServicesEventInTheAccountDoesNotMakeLaterCommandsL
   f.handle_everything();
   EXPECT_EQ(f.fetch().balance, money{114});
   EXPECT_EQ(f.event_types(), (std::vector<std::string>{"Opened", "Deposited", "Deposited", "Deposited", "Withdrawn"}));
+}
+
+// A deposit written straight into its reservation stream takes effect where
+// copies do, in the order of the messages that caused them: it does not
+// jump the account's sequence past a copy written before it and not yet
+// applied (the copy would then look processed).
+TEST(AccountComponent, ACommandWrittenStraightIntoItsReservationStreamTakesEffectInTurnWithTheCopies) {
+  fixture f;
+  client::open(f.write, f.account);
+  f.handle_everything();
+  client::deposit(f.write, f.account, money{10}, "d4");
+  f.component.reservations().run_until_caught_up();  // d4's copy written, not applied
+  evt::store::put(f.session, {.type = "Deposit", .data = f.deposit_data("d3", 100)}, "account:command-" + f.account + "+d3");
+  f.handle_everything();
+  EXPECT_EQ(f.fetch().balance, money{110});
+}
+
+// A Ruby component applied a copy (its event has a random id); ours met the
+// copy again and parked it (the account could not be read then); replayed
+// once fixed, it runs with a sequence of its own: its outcome is found by
+// its key.
+TEST(AccountComponent, AReplayedCopyWhoseOutcomeARubyComponentWroteDoesNotTakeEffectAgain) {
+  fixture f;
+  client::open(f.write, f.account);
+  f.handle_everything();
+  client::deposit(f.write, f.account, money{10}, "d1");
+  f.component.reservations().run_until_caught_up();
+  const auto copy = evt::store::get_stream(f.session, "account:command-" + f.account + "+d1").at(0);
+  evt::store::put(f.session,
+                  {.type = "Deposited",
+                   .data = R"({"depositId": "d1", "accountId": ")" + f.account +
+                           R"(", "amount": 10, "time": null, "processedTime": null, "sequence": )" +
+                           std::to_string(copy.global_position) + "}",
+                   .metadata = R"({"causationMessageStreamName": ")" + copy.stream_name +
+                               R"(", "causationMessagePosition": 0, "causationMessageGlobalPosition": )" +
+                               std::to_string(copy.global_position) + "}"},
+                  evt::stream_name("account", f.account));
+  f.handle_everything();
+  const evt::dead_letter::reason reason{.parker = evt::dead_letter::parker::consumer,
+                                        .by = "account:command+position-reservedCopies",
+                                        .error_class = "evt::decode_error",
+                                        .error = "the account could not be read"};
+  evt::store::put(f.session, evt::dead_letter::copy(copy, reason),
+                  evt::dead_letter::stream_of("account:command+deadLetter", copy.stream_name));
+  for (const auto& parked : f.parked(copy.stream_name)) ASSERT_TRUE(evt::dead_letter::replay(f.session, parked));
+  f.handle_everything();
+  EXPECT_EQ(f.fetch().balance, money{10});
+}
+
+// Written straight into its reservation stream, refused for itself: its
+// key is spent, and the corrected command of that key says so (parked),
+// rather than vanishing as a duplicate. Refused because its account could
+// not be read, it takes effect when replayed.
+TEST(AccountComponent, ACommandRefusedInItsReservationStreamSpendsItsKeyVisiblyAndOneParkedForItsAccountIsReplayed) {
+  fixture f;
+  client::open(f.write, f.account);
+  const auto reservations = "account:command-" + f.account + "+";
+  evt::store::put(f.session, {.type = "Deposit", .data = f.deposit_data("d5", -5)}, reservations + "d5");
+  f.handle_everything();
+  client::deposit(f.write, f.account, money{5}, "d5");
+  f.handle_everything();
+  EXPECT_EQ(f.fetch().balance, money{0});
+  const auto refused = f.parked("account:command-" + f.account);
+  ASSERT_EQ(refused.size(), 1u) << "the corrected d5, refused for its key";
+  EXPECT_NE(refused[0].reason.error.find("begins with a command written straight into it that was refused"),
+            std::string::npos)
+      << refused[0].reason.error;
+
+  // The account cannot be read (an event of it a foreign writer botched):
+  // d6, written straight into its reservation stream, is parked; once the
+  // event is repaired, its replay takes effect.
+  const auto account_stream = evt::stream_name("account", f.account);
+  evt::store::put(f.session,
+                  {.type = "Deposited",
+                   .data = R"({"depositId": "x", "accountId": ")" + f.account + R"(", "amount": "lots", "sequence": 1})"},
+                  account_stream);
+  evt::store::put(f.session, {.type = "Deposit", .data = f.deposit_data("d6", 7)}, reservations + "d6");
+  f.handle_everything();
+  const auto parked = f.parked(reservations + "d6");
+  ASSERT_EQ(parked.size(), 1u);
+  evt::test::database owner{evt::test::conninfo_as("postgres")};
+  owner.sql("UPDATE message_store.messages SET data = jsonb_set(data, '{amount}', '1') WHERE stream_name = $1 AND "
+            "data->>'depositId' = 'x'",
+            account_stream);
+  ASSERT_TRUE(evt::dead_letter::replay(f.session, parked[0]));
+  f.handle_everything();
+  EXPECT_EQ(f.fetch().balance, money{8});
+}
+
+// A deposit of key d5 written to account:command-A+d9 is d5 (reserved in
+// ...+d5); the real d9 later finds +d9 holding a deposit of another key:
+// refused, saying so, not ignored as a duplicate of d9.
+TEST(AccountComponent, AReservationStreamHoldingACommandOfAnotherKeyRefusesTheKeysOwnCommandVisibly) {
+  fixture f;
+  client::open(f.write, f.account);
+  evt::store::put(f.session, {.type = "Deposit", .data = f.deposit_data("d5", 1)}, "account:command-" + f.account + "+d9");
+  f.handle_everything();
+  client::deposit(f.write, f.account, money{20}, "d9");
+  f.handle_everything();
+  EXPECT_EQ(f.fetch().balance, money{1});
+  const auto refused = f.parked("account:command-" + f.account);
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_NE(refused[0].reason.error.find("holds a Deposit of another key"), std::string::npos) << refused[0].reason.error;
+}
+
+// The id of a deposit's effect taken by another writer's message (the ids
+// are derived from public names): the deposit is parked, saying so, not
+// taken for done.
+TEST(AccountComponent, AnEffectsIdTakenByAnotherMessageParksTheCommandRatherThanDroppingIt) {
+  fixture f;
+  client::open(f.write, f.account);
+  f.handle_everything();
+  evt::store::put(f.session,
+                  {.type = "Squatter", .data = "{}", .id = account_component::handlers::Commands::effect_id(f.account, "Deposit", "d7")},
+                  "elsewhere-1");
+  client::deposit(f.write, f.account, money{3}, "d7");
+  f.handle_everything();
+  EXPECT_EQ(f.fetch().balance, money{0});
+  const auto parked = f.parked("account:command-" + f.account + "+d7");
+  ASSERT_EQ(parked.size(), 1u);
+  EXPECT_NE(parked[0].reason.error.find("The id of its effect is taken by another message"), std::string::npos)
+      << parked[0].reason.error;
 }
 
 }  // namespace

@@ -4,8 +4,11 @@
 # conninfo (target_session_attrs=read-write). The component handles a first
 # round of deposits; then (async) the standby falls behind while eight more
 # rounds are written and handled on the primary, or (sync) it stays in
-# step; the primary crashes and stays down, the standby is promoted, and a
-# last round is written to it.
+# step; the primary crashes and stays down and the standby is promoted
+# (async: promoted first, then the primary stops), and a last round is
+# written to it. Async runs one consumer of each kind without workers, so
+# that the one waiting for a notification meets the failover only as a
+# closed connection it replaces by itself; sync runs two workers each.
 #
 # Asynchronously, the new primary lacks the second round, and its global
 # positions start again below what the component had read. The component
@@ -16,7 +19,12 @@
 # there. Synchronously nothing is lost: every deposit written takes effect
 # exactly once.
 #
-#   failover.sh BIN_DIR CLUSTER_SCRIPT INSTALLER async|sync   (clusters of its own)
+# Behind PgBouncer (pooler: transaction pooling, evt_pool_mode=transaction),
+# asynchronous and behind as above, the pooler is pointed at the promoted
+# standby: the clients' connections survive, and the component must find
+# out that history went backwards from what it reads.
+#
+#   failover.sh BIN_DIR CLUSTER_SCRIPT INSTALLER async|sync|pooler   (clusters of its own)
 set -euo pipefail
 bin="$1"
 cluster_script="$2"
@@ -26,9 +34,15 @@ primary="$(mktemp -d /tmp/evt-primary.XXXXXX)"
 standby="$(mktemp -d /tmp/evt-standby.XXXXXX)"
 rmdir "$primary" "$standby"
 "$cluster_script" start "$primary" "$installer" >/dev/null
-"$cluster_script" standby "$standby" "$primary" "$mode" >/dev/null
-export PGHOST="$primary,$standby" PGPORT=5432,5432 PGUSER=message_store PGTARGETSESSIONATTRS=read-write
-export EVT_TEST_CONNINFO="host=$primary,$standby port=5432,5432 dbname=message_store user=message_store target_session_attrs=read-write"
+"$cluster_script" standby "$standby" "$primary" "$([ "$mode" = sync ] && echo sync || echo async)" >/dev/null
+if [ "$mode" = pooler ]; then
+  "$cluster_script" pooler "$primary" >/dev/null
+  export PGHOST="$primary" PGPORT=6432 PGUSER=message_store
+  export EVT_TEST_CONNINFO="host=$primary port=6432 dbname=message_store user=message_store evt_pool_mode=transaction"
+else
+  export PGHOST="$primary,$standby" PGPORT=5432,5432 PGUSER=message_store PGTARGETSESSIONATTRS=read-write
+  export EVT_TEST_CONNINFO="host=$primary,$standby port=5432,5432 dbname=message_store user=message_store target_session_attrs=read-write"
+fi
 # shellcheck source=support.sh
 . "$(dirname "${BASH_SOURCE[0]}")/support.sh"
 trap 'for pid in "${services[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
@@ -55,7 +69,7 @@ all_applied() {
 }
 
 for a in $(seq $accounts); do open_sql "$p-$a"; done | query >/dev/null
-start_service --concurrency 2
+if [ "$mode" = sync ]; then start_service --concurrency 2; else start_service; fi
 round 1
 wait_until 60 "the first round applied" all_applied
 
@@ -65,8 +79,17 @@ wait_until 60 "the first round applied" all_applied
 for n in $(seq 2 9); do round "$n"; done
 wait_until 60 "the second rounds applied on the primary" all_applied
 read_past="$(query -c "SELECT max(global_position) FROM message_store.messages")"
-"$cluster_script" halt "$primary"
-"$cluster_script" promote "$standby"
+if [ "$mode" = sync ]; then
+  "$cluster_script" halt "$primary"
+  "$cluster_script" promote "$standby"
+else
+  # Promoted first: a consumer waiting for a notification finds its
+  # connection closed when the primary goes, and reconnects (to the new
+  # primary) without an error reaching it.
+  "$cluster_script" promote "$standby"
+  "$cluster_script" halt "$primary"
+  [ "$mode" != pooler ] || "$cluster_script" repoint "$primary" "$standby"
+fi
 head="$(query -c "SELECT max(global_position) FROM message_store.messages")"
 round 10
 third="$(query -c "SELECT min(global_position) FROM message_store.messages WHERE data->>'depositId' LIKE 'd10-$p-%'")"
