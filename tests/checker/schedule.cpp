@@ -3,6 +3,7 @@
 #include "random.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <sstream>
 
 namespace evt_checker {
@@ -278,142 +279,82 @@ class generator {
     return random_.uuid();
   }
 
+  // One of the kinds of poison: a message the component must park, for the
+  // error class it names, and no other effect. Some reuse the key of a valid
+  // command, which they must leave to it.
   foreign_write poison() {
     const auto& account = any_account();
     std::string other = any_account();
     if (other == account) other = account + "other";
     const auto stream = "account:command-" + account;
     const auto time = quoted(clock_time(n_++));
-    const auto deposit = [&](const std::string& key_json, const std::string& amount, const std::string& t) {
+    const auto deposit = [&](const std::string& key_json, const std::string& amount, const std::string& t = {}) {
       return "{\"depositId\": " + key_json + ", \"accountId\": " + quoted(account) + ", \"amount\": " + amount +
-             ", \"time\": " + t + "}";
+             ", \"time\": " + (t.empty() ? time : t) + "}";
     };
-    foreign_write w{.at_ms = moment(), .kind = foreign_kind::poison, .stream = stream, .type = "Deposit"};
-    const std::vector<std::string> decode{"evt::decode_error"};
-    const std::vector<std::string> invalid{"evt::invalid_message_error"};
-    const std::vector<std::string> reservation{"evt::reservation_error"};
-    switch (random_.between(0, 20)) {
-      case 0:
-        w.data = deposit(quoted(live_or_fresh_key("Deposit")), "1", time);
-        w.metadata = "\"text\"";
-        w.error_classes = decode;
-        w.note = "metadata a string";
-        break;
-      case 1:
-        w.data = deposit(quoted(live_or_fresh_key("Deposit")), "1", time);
-        w.metadata = "[1, 2]";
-        w.error_classes = decode;
-        w.note = "metadata an array";
-        break;
-      case 2:
-        w.data = deposit(quoted(random_.uuid()), "1", time);
-        w.metadata = "{\"causationMessagePosition\": \"abc\"}";
-        w.error_classes = decode;
-        w.note = "metadata field of the wrong type";
-        break;
-      case 3:
-        w.data = deposit(quoted(random_.uuid()), "1", time);
-        w.metadata = "{\"properties\": 5}";
-        w.error_classes = decode;
-        w.note = "metadata properties not an object";
-        break;
-      case 4:
-        w.data = deposit("5", "1", time);
-        w.error_classes = decode;
-        w.note = "deposit id a number";
-        break;
-      case 5:
-        w.data = "[1, 2]";
-        w.error_classes = decode;
-        w.note = "data an array";
-        break;
-      case 6:
-        w.type = "Withdraw";
-        w.data = "{\"withdrawalId\": " + quoted(random_.uuid()) + ", \"amount\": 1}";
-        w.error_classes = decode;
-        w.note = "withdrawal without an account id";
-        break;
-      case 7:
-        w.data = deposit(quoted(std::string(300, 'k')), "1", time);
-        w.error_classes = reservation;
-        w.note = "key of 300 bytes";
-        break;
-      case 8:
-        w.data = deposit(quoted(random_.tag(6) + "+" + random_.tag(6)), "1", time);
-        w.error_classes = reservation;
-        w.note = "key with '+'";
-        break;
-      case 9:
-        w.data = deposit("\"\"", "1", time);
-        w.error_classes = reservation;
-        w.note = "blank key";
-        break;
-      case 10:
-        w.data = deposit(quoted(live_or_fresh_key("Deposit")), "-5", time);
-        w.error_classes = invalid;
-        w.note = "negative amount";
-        break;
-      case 11:
-        w.type = "Withdraw";
-        w.data = "{\"withdrawalId\": " + quoted(live_or_fresh_key("Withdraw")) + ", \"accountId\": " + quoted(account) +
-                 ", \"amount\": 0, \"time\": null}";
-        w.error_classes = invalid;
-        w.note = "zero amount";
-        break;
-      case 12:
-        w.data = deposit(quoted(live_or_fresh_key("Deposit")), "\"abc\"", time);
-        w.error_classes = decode;
-        w.note = "amount a string";
-        break;
-      case 13:
-        w.data = deposit(quoted(live_or_fresh_key("Deposit")), "true", time);
-        w.error_classes = decode;
-        w.note = "amount a boolean";
-        break;
-      case 14:
-        w.data = deposit(quoted(live_or_fresh_key("Deposit")), "1.0e+20", time);
-        w.error_classes = invalid;
-        w.note = "absurd amount";
-        break;
-      case 15:
-        w.data = deposit(quoted(live_or_fresh_key("Deposit")), "0.000000000000000000001", time);
-        w.error_classes = invalid;
-        w.note = "amount finer than 20 places";
-        break;
-      case 16:
-        w.data = "{\"depositId\": " + quoted(random_.uuid()) + ", \"accountId\": " + quoted(other) +
-                 ", \"amount\": 1, \"time\": " + time + "}";
-        w.error_classes = invalid;
-        w.note = "account id not the stream's";
-        break;
-      case 17:
-        w.data = deposit(quoted(live_or_fresh_key("Deposit")), "1", "\"yesterday\"");
-        w.error_classes = decode;
-        w.note = "time not a time";
-        break;
-      case 18:
-        w.type = "Open";
-        w.data = "{\"accountId\": " + quoted(other) + ", \"customerId\": \"x\", \"time\": null}";
-        w.error_classes = invalid;
-        w.note = "Open of another account's id";
-        break;
-      case 19:
-        w.type = "Close";
-        w.data = "{\"accountId\": " + quoted(account) + ", \"time\": " + time + "}";
-        w.metadata = "\"text\"";
-        w.error_classes = decode;
-        w.note = "Close with metadata a string";
-        break;
-      default:
-        w.type = "Withdraw";
-        w.data = "{\"withdrawalId\": " + quoted(live_or_fresh_key("Withdraw")) + ", \"accountId\": " +
-                 quoted(account) + ", \"amount\": null, \"time\": null}";
-        w.error_classes = decode;
-        w.note = "amount null";
-        break;
-    }
-    w.note += ", " + stream;
-    return w;
+    const auto live = [&](const char* type) { return quoted(live_or_fresh_key(type)); };
+    const auto fresh = [&] { return quoted(random_.uuid()); };
+    struct kind {
+      const char* note;
+      const char* type;
+      const char* error_class;
+      std::function<std::string()> data;
+      std::optional<std::string> metadata = std::nullopt;
+    };
+    const char* decode = "evt::decode_error";
+    const char* invalid = "evt::invalid_message_error";
+    const char* reservation = "evt::reservation_error";
+    const std::vector<kind> kinds{
+        {"metadata a string", "Deposit", decode, [&] { return deposit(live("Deposit"), "1"); }, "\"text\""},
+        {"metadata an array", "Deposit", decode, [&] { return deposit(live("Deposit"), "1"); }, "[1, 2]"},
+        {"metadata field of the wrong type", "Deposit", decode, [&] { return deposit(fresh(), "1"); },
+         "{\"causationMessagePosition\": \"abc\"}"},
+        {"metadata properties not an object", "Deposit", decode, [&] { return deposit(fresh(), "1"); },
+         "{\"properties\": 5}"},
+        {"deposit id a number", "Deposit", decode, [&] { return deposit("5", "1"); }},
+        {"data an array", "Deposit", decode, [] { return std::string{"[1, 2]"}; }},
+        {"withdrawal without an account id", "Withdraw", decode,
+         [&] { return "{\"withdrawalId\": " + fresh() + ", \"amount\": 1}"; }},
+        {"key of 300 bytes", "Deposit", reservation, [&] { return deposit(quoted(std::string(300, 'k')), "1"); }},
+        {"key with '+'", "Deposit", reservation,
+         [&] { return deposit(quoted(random_.tag(6) + "+" + random_.tag(6)), "1"); }},
+        {"blank key", "Deposit", reservation, [&] { return deposit("\"\"", "1"); }},
+        {"negative amount", "Deposit", invalid, [&] { return deposit(live("Deposit"), "-5"); }},
+        {"zero amount", "Withdraw", invalid,
+         [&] {
+           return "{\"withdrawalId\": " + live("Withdraw") + ", \"accountId\": " + quoted(account) +
+                  ", \"amount\": 0, \"time\": null}";
+         }},
+        {"amount a string", "Deposit", decode, [&] { return deposit(live("Deposit"), "\"abc\""); }},
+        {"amount a boolean", "Deposit", decode, [&] { return deposit(live("Deposit"), "true"); }},
+        {"absurd amount", "Deposit", invalid, [&] { return deposit(live("Deposit"), "1.0e+20"); }},
+        {"amount finer than 20 places", "Deposit", invalid,
+         [&] { return deposit(live("Deposit"), "0.000000000000000000001"); }},
+        {"account id not the stream's", "Deposit", invalid,
+         [&] {
+           return "{\"depositId\": " + fresh() + ", \"accountId\": " + quoted(other) + ", \"amount\": 1, \"time\": " +
+                  time + "}";
+         }},
+        {"time not a time", "Deposit", decode, [&] { return deposit(live("Deposit"), "1", "\"yesterday\""); }},
+        {"Open of another account's id", "Open", invalid,
+         [&] { return "{\"accountId\": " + quoted(other) + ", \"customerId\": \"x\", \"time\": null}"; }},
+        {"Close with metadata a string", "Close", decode,
+         [&] { return "{\"accountId\": " + quoted(account) + ", \"time\": " + time + "}"; }, "\"text\""},
+        {"amount null", "Withdraw", decode,
+         [&] {
+           return "{\"withdrawalId\": " + live("Withdraw") + ", \"accountId\": " + quoted(account) +
+                  ", \"amount\": null, \"time\": null}";
+         }},
+    };
+    const auto& chosen = random_.pick(kinds);
+    return foreign_write{.at_ms = moment(),
+                         .kind = foreign_kind::poison,
+                         .stream = stream,
+                         .type = chosen.type,
+                         .data = chosen.data(),
+                         .metadata = chosen.metadata,
+                         .error_classes = {chosen.error_class},
+                         .note = std::string{chosen.note} + ", " + stream};
   }
 
   void foreign_writes() {
