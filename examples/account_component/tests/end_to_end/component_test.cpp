@@ -52,6 +52,18 @@ struct fixture {
            R"(, "time": "2026-12-07T10:00:00.000Z"})";
   }
 
+  // The reserved copy parked as the copies' consumer parks one whose account
+  // cannot be read, and replayed.
+  void park_and_replay(const evt::store::message_data& copy) {
+    const evt::dead_letter::reason reason{.parker = evt::dead_letter::parker::consumer,
+                                          .by = "account:command+position-reservedCopies",
+                                          .error_class = "evt::decode_error",
+                                          .error = "the account could not be read"};
+    evt::store::put(session, evt::dead_letter::copy(copy, reason),
+                    evt::dead_letter::stream_of("account:command+deadLetter", copy.stream_name));
+    for (const auto& letter : parked(copy.stream_name)) ASSERT_TRUE(evt::dead_letter::replay(session, letter));
+  }
+
   // What the consumers parked from this stream.
   std::vector<evt::dead_letter::parked_message> parked(const std::string& stream) {
     std::vector<evt::dead_letter::parked_message> found;
@@ -237,13 +249,7 @@ TEST(AccountComponent, ADepositTakesEffectOnceWhateverRouteItArrivesBy) {
   evt::store::put(f.session, {.type = copy.type, .data = copy.data, .metadata = copy.metadata}, commands);
   // A letter of the copy as a consumer parks it, replayed: it passes the
   // reservation's checks, and its effect is refused by the store (its id).
-  const evt::dead_letter::reason reason{.parker = evt::dead_letter::parker::consumer,
-                                        .by = "account:command+position",
-                                        .error_class = "evt::decode_error",
-                                        .error = "the account could not be read"};
-  evt::store::put(f.session, evt::dead_letter::copy(copy, reason),
-                  evt::dead_letter::stream_of("account:command+deadLetter", copy.stream_name));
-  for (const auto& parked : f.parked(copy.stream_name)) ASSERT_TRUE(evt::dead_letter::replay(f.session, parked));
+  f.park_and_replay(copy);
   f.handle_everything();
 
   EXPECT_EQ(f.fetch().balance, money{150});
@@ -416,13 +422,7 @@ TEST(AccountComponent, AReplayedCopyWhoseOutcomeARubyComponentWroteDoesNotTakeEf
                                std::to_string(copy.global_position) + "}"},
                   evt::stream_name("account", f.account));
   f.handle_everything();
-  const evt::dead_letter::reason reason{.parker = evt::dead_letter::parker::consumer,
-                                        .by = "account:command+position-reservedCopies",
-                                        .error_class = "evt::decode_error",
-                                        .error = "the account could not be read"};
-  evt::store::put(f.session, evt::dead_letter::copy(copy, reason),
-                  evt::dead_letter::stream_of("account:command+deadLetter", copy.stream_name));
-  for (const auto& parked : f.parked(copy.stream_name)) ASSERT_TRUE(evt::dead_letter::replay(f.session, parked));
+  f.park_and_replay(copy);
   f.handle_everything();
   EXPECT_EQ(f.fetch().balance, money{10});
 }
