@@ -68,18 +68,22 @@ consumer::consumer(store::session& session, settings settings)
   if (settings_.concurrency < 1) {
     throw error{"Concurrency must be at least 1 (Category: " + settings_.category + ")"};
   }
+  if (settings_.transaction_messages < 1 || settings_.transaction_time.count() < 0) {
+    throw error{"A transaction takes at least one message, in a time that is not negative (Category: " +
+                settings_.category + ")"};
+  }
   if (settings_.conflict_retries < 0) {
     throw error{"Conflict retries must not be negative (Category: " + settings_.category + ")"};
   }
   if (settings_.concurrency == 1) {
-    workers_.push_back({.session = session_, .own_session = nullptr, .handlers = {}, .handler_objects = {}, .errors = {}});
+    workers_.push_back({.session = session_, .own_session = nullptr, .handlers = {}, .handler_objects = {}, .errors = {}, .rollbacks = {}});
     return;
   }
   for (int index = 0; index < settings_.concurrency; ++index) {
     auto own = std::make_unique<store::session>(session.settings());  // connects when first used
     auto* worker_session = own.get();
     workers_.push_back(
-        {.session = worker_session, .own_session = std::move(own), .handlers = {}, .handler_objects = {}, .errors = {}});
+        {.session = worker_session, .own_session = std::move(own), .handlers = {}, .handler_objects = {}, .errors = {}, .rollbacks = {}});
   }
 }
 
@@ -270,6 +274,8 @@ std::int64_t consumer::handle_batch() {
     if (settings_.wake_on_notify) store::discard_notifications(*session_);
     if (workers_.size() > 1) {
       handled = handle_batch_concurrently();
+    } else if (settings_.commits == commits::per_batch) {
+      handled = handle_batch_in_transactions();
     } else {
       read_batch_alone(handled);
     }
@@ -293,9 +299,7 @@ void consumer::read_batch_alone(std::int64_t& handled) {
     if (stopping_) return false;
     last_read_.emplace(message.global_position, message.id);
     const auto result = accepted(message) ? dispatch(workers_.front(), message, counts_.errors) : outcome{dispatched::passed};
-    if (result.what == dispatched::stopped) return false;
-    if (result.what == dispatched::parked) park(message, *result.reason);
-    took(message, result.what);
+    if (!take(message, result)) return false;
     ++handled;
     return true;
   };
@@ -350,7 +354,14 @@ void consumer::took(const store::message_data& message, dispatched outcome, bool
   if (may_record && record_due_ && gap_passed()) record_position();
 }
 
-std::int64_t consumer::handle_batch_concurrently() {
+bool consumer::take(const store::message_data& message, const outcome& outcome) {
+  if (outcome.what == dispatched::stopped) return false;
+  if (outcome.what == dispatched::parked) park(message, *outcome.reason);
+  took(message, outcome.what);
+  return true;
+}
+
+std::vector<store::message_data> consumer::read_batch() {
   std::vector<store::message_data> batch;
   const bool verifying = this->verifying();
   store::read_category_batch(*session_, settings_.category, next_batch(), current_,
@@ -362,12 +373,65 @@ std::int64_t consumer::handle_batch_concurrently() {
     if (batch.empty() || !is_last_read(batch.front())) {
       history_went_backwards(batch.empty() ? std::nullopt : std::optional{batch.front()});
       resuming_ = true;
-      return 0;
+      return {};
     }
     batch.erase(batch.begin());
   }
+  if (!batch.empty()) last_read_.emplace(batch.back().global_position, batch.back().id);
+  return batch;
+}
+
+std::vector<consumer::outcome> consumer::outcomes_of(const std::vector<store::message_data>& batch) const {
+  std::vector<outcome> outcomes(batch.size());
+  for (std::size_t index = 0; index < batch.size(); ++index) {
+    if (!accepted(batch[index])) outcomes[index].what = dispatched::passed;
+  }
+  return outcomes;
+}
+
+std::int64_t consumer::handle_batch_in_transactions() {
+  const auto batch = read_batch();
   if (batch.empty()) return 0;
-  last_read_.emplace(batch.back().global_position, batch.back().id);
+  auto outcomes = outcomes_of(batch);
+  std::vector<std::size_t> all(batch.size());
+  for (std::size_t index = 0; index < batch.size(); ++index) all[index] = index;
+  const std::atomic<bool> given_up{false};
+  std::int64_t handled = 0;
+  // The position past each transaction's messages commits with them; a
+  // message handled alone is taken as it would be in per_write mode.
+  const auto record_in = [&](store::transaction& transaction, std::size_t last) {
+    record_at_ = batch[last].global_position;
+    const auto position = position_to_record();
+    if (position && position != last_recorded_) {
+      store::put(transaction, positions_.recorded_message(*position), positions_.stream_name());
+    }
+    return position;
+  };
+  const auto taken = [&](std::size_t from, std::size_t to, std::optional<std::int64_t> recorded) {
+    for (auto index = from; index < to; ++index) {
+      if (recorded) {
+        took(batch[index], outcomes[index].what, false);
+      } else if (!take(batch[index], outcomes[index])) {
+        return;
+      }
+      ++handled;
+    }
+    if (recorded) {
+      last_recorded_ = recorded;
+      recorded_position_ = *recorded;
+      handled_since_record_ = 0;
+      record_due_ = false;
+      last_record_time_ = std::chrono::steady_clock::now();
+    }
+  };
+  handle_in_transactions(workers_.front(), batch, all, outcomes, given_up, counts_.errors, counts_.rollbacks,
+                         {record_in, taken});
+  return handled;
+}
+
+std::int64_t consumer::handle_batch_concurrently() {
+  const auto batch = read_batch();
+  if (batch.empty()) return 0;
 
   // Each stream to one worker, by its cardinal id, as consumer groups share a category.
   std::vector<std::vector<std::size_t>> shares(workers_.size());
@@ -376,10 +440,7 @@ std::int64_t consumer::handle_batch_concurrently() {
     const auto hash = std::hash<std::string_view>{}(cardinal_id(stream).value_or(stream));
     shares[hash % workers_.size()].push_back(index);
   }
-  std::vector<outcome> outcomes(batch.size());
-  for (std::size_t index = 0; index < batch.size(); ++index) {
-    if (!accepted(batch[index])) outcomes[index].what = dispatched::passed;
-  }
+  auto outcomes = outcomes_of(batch);
   std::vector<std::exception_ptr> failures(workers_.size());
   std::atomic<bool> given_up{false};
   {
@@ -398,7 +459,9 @@ std::int64_t consumer::handle_batch_concurrently() {
   }
   for (auto& worker : workers_) {
     counts_.errors += worker.errors;
+    counts_.rollbacks += worker.rollbacks;
     worker.errors = telemetry::counter{};
+    worker.rollbacks = telemetry::counter{};
   }
   // A lost connection, or a handler's error: nothing of the batch is taken
   // (it is read again, from the store's position, or the consumer fails).
@@ -422,11 +485,95 @@ std::int64_t consumer::handle_batch_concurrently() {
 void consumer::handle_share(worker& worker, const std::vector<store::message_data>& batch,
                             const std::vector<std::size_t>& share, std::vector<outcome>& outcomes,
                             const std::atomic<bool>& given_up) {
+  if (settings_.commits == commits::per_batch) {
+    // Each worker's share commits on its session; the position, with the
+    // batch's dead letters, once all have (handle_batch_concurrently).
+    handle_in_transactions(worker, batch, share, outcomes, given_up, worker.errors, worker.rollbacks, {});
+    return;
+  }
   for (const auto index : share) {
     if (outcomes[index].what == dispatched::passed) continue;
     if (stopping_ || given_up) return;
     outcomes[index] = dispatch(worker, batch[index], worker.errors);
     if (outcomes[index].what == dispatched::stopped) return;
+  }
+}
+
+namespace {
+
+// Unwinds a batch's transaction (the session rolls it back).
+struct roll_back {};
+
+}  // namespace
+
+void consumer::handle_in_transactions(worker& worker, const std::vector<store::message_data>& batch,
+                                      const std::vector<std::size_t>& share, std::vector<outcome>& outcomes,
+                                      const std::atomic<bool>& given_up, telemetry::counter& errors,
+                                      telemetry::counter& rollbacks, const transaction_steps& steps) {
+  const auto most = static_cast<std::size_t>(settings_.transaction_messages);
+  // A message that failed in a transaction: handled alone once those
+  // before it have committed without it.
+  std::optional<std::size_t> failing;
+  for (std::size_t next = 0; next < share.size();) {
+    if (stopping_ || given_up) return;
+    if (failing == next) {
+      // Alone, by per_write's rules (retried, parked, or the consumer
+      // stops), its writes committed as they are made.
+      failing.reset();
+      const auto index = share[next];
+      outcomes[index] = dispatch(worker, batch[index], errors);
+      if (steps.taken) steps.taken(next, next + 1, std::nullopt);
+      if (outcomes[index].what == dispatched::stopped) return;
+      ++next;
+      continue;
+    }
+    const auto limit = failing ? *failing - next : most;
+    std::size_t end = next;
+    bool failed = false;
+    std::optional<std::int64_t> recorded;
+    try {
+      worker.session->transaction([&](store::transaction& transaction) {
+        const auto until = std::chrono::steady_clock::now() + settings_.transaction_time;
+        for (; end < share.size() && end - next < limit; ++end) {
+          if (end > next && (stopping_ || given_up || std::chrono::steady_clock::now() >= until)) break;
+          const auto index = share[end];
+          if (outcomes[index].what == dispatched::passed) continue;
+          try {
+            for (const auto& handle : worker.handlers) handle(batch[index]);
+          } catch (...) {
+            if (kind_of_current_exception() == error_kind::transient) {
+              ++errors;
+              throw;  // the batch is given up
+            }
+            failed = true;
+          }
+          // Caught by a handler or not, a failed statement spoils the
+          // transaction: what came before it is handled again without it.
+          if (failed || transaction.failed()) {
+            failed = true;
+            throw roll_back{};
+          }
+          outcomes[index].what = dispatched::handled;
+        }
+        if (steps.before_commit) recorded = steps.before_commit(transaction, share[end - 1]);
+      });
+    } catch (const roll_back&) {
+    }
+    if (!failed) {
+      if (steps.taken) steps.taken(next, end, recorded);
+      next = end;
+      continue;
+    }
+    // Rolled back: what the handlers wrote is gone, and so must be what
+    // their caches learnt of it.
+    ++rollbacks;
+    for (auto* handler : worker.handler_objects) handler->forget_everything();
+    // Not handled after all (messages it does not accept stay passed).
+    for (auto index = next; index < end; ++index) {
+      auto& outcome = outcomes[share[index]];
+      if (outcome.what == dispatched::handled) outcome.what = dispatched::stopped;
+    }
+    failing = end;
   }
 }
 

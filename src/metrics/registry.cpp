@@ -40,6 +40,10 @@ constexpr std::array consumer_families{
                                     "Times it found the store's history behind what it had read (a server that lost "
                                     "commits, a failover to a standby that was behind, a position written by hand).",
                                     &consumer_counts::history_rewinds},
+    counter_family<consumer_counts>{"evt_consumer_rollbacks_total",
+                                    "Batches committing per batch that a handler's error rolled back, their messages "
+                                    "handled again (the failing one alone).",
+                                    &consumer_counts::rollbacks},
 };
 constexpr std::array projector_families{
     counter_family<projector_counts>{"evt_projector_events_applied_total", "Events given to an applier, committed.",

@@ -54,7 +54,7 @@ struct connection {
 
   store::settings settings;
   std::unique_ptr<pqxx::connection> native;  // null until first use and after a loss
-  pqxx::work* transaction = nullptr;         // the caller's, during session::transaction
+  pqxx::transaction_base* transaction = nullptr;  // the caller's, during session::transaction
   bool lost = false;                         // noticed inside a transaction; dropped after it
   bool transaction_failed = false;           // a statement failed: the server rolls back
   std::set<std::string, std::less<>> prepared_names;

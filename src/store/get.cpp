@@ -169,17 +169,19 @@ pqxx::result read_rows(session& session, const detail::operation& operation, con
     });
   }
   std::optional<pqxx::sql_error> refused;
-  auto rows = connection.run<pqxx::work>(operation, [&](pqxx::dbtransaction& statements) {
+  // The savepoint by hand: inside a session's transaction the statements
+  // are a nontransaction around evt's own BEGIN (session.cpp).
+  auto rows = connection.run<pqxx::work>(operation, [&](pqxx::transaction_base& statements) {
     statements.exec(condition_off_sql);
-    pqxx::subtransaction savepoint{statements, "evt_read_with_condition"};
+    statements.exec("SAVEPOINT evt_read_with_condition");
     try {
-      savepoint.exec(condition_on_sql);
-      auto found = connection.execute(savepoint, read.name, read.sql, parameters...);
-      savepoint.commit();
+      statements.exec(condition_on_sql);
+      auto found = connection.execute(statements, read.name, read.sql, parameters...);
+      statements.exec("RELEASE SAVEPOINT evt_read_with_condition");
       return found;
     } catch (const pqxx::sql_error& error) {
       refused.emplace(error);
-      savepoint.abort();
+      statements.exec("ROLLBACK TO SAVEPOINT evt_read_with_condition");
       return pqxx::result{};
     }
   });

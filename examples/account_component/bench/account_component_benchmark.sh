@@ -6,28 +6,37 @@
 #
 #   account_component_benchmark.sh BIN_DIR [ACCOUNTS] [DEPOSITS] [SECONDS] [RUNS]
 #
-# Capacity: pgbench with, per transaction, the statements the component
-# makes for a deposit, each committed on its own as the component commits
-# them: the reserved copy (expected version -1), the account's read from its
-# cached version, and Deposited; at 1, 2, 4 and 8 clients, SECONDS each
-# (default 10), in categories of their own (benchAccount...), over as many
-# accounts as the component's.
+# Capacity: pgbench with the statements the component makes for a deposit:
+# the reserved copy (expected version -1), the account's read from its
+# cached version, and Deposited; first each committed on its own, as the
+# component commits them per write, at 1, 2, 4 and 8 clients; then N
+# deposits' statements per transaction (N = 10, 50), as a batch commits
+# them, at 1, 2 and 4 clients; SECONDS each (default 10), in categories of
+# their own (benchAccount...), over as many accounts as the component's.
 # The component: DEPOSITS Deposit commands (default 4,000) over ACCOUNTS
 # opened accounts (default 100), written raw beforehand in Ruby's form; then
 # account-component is started and timed until the last Deposited is
-# visible. RUNS (default "1x1 2x1 4x1 1x2 1x4 1x8 2x4") are PROCESSESxWORKERS:
-# that many processes as consumer group members, each with --concurrency
-# WORKERS. Every run is checked: each deposit id has exactly one Deposited,
-# every balance is exact, each account's deposits are in the order their
-# commands were written, and each of its consumers (two per process)
-# recorded its position.
+# visible. RUNS (default "per-write:1x1 per-write:1x2 per-batch:1x1
+# per-batch:2x1 per-batch:1x2 per-batch:1x1:50 per-batch:1x1:500") are
+# COMMITS:PROCESSESxWORKERS[:MESSAGES]: --commits, that many processes as
+# consumer group members, each with --concurrency WORKERS, and
+# --transaction-messages. Every run is checked: each deposit id has exactly
+# one Deposited, every balance is exact, each account's deposits are in the
+# order their commands were written, and each of its consumers (two per
+# process) recorded its position.
+# Latency, per-write and per-batch (one process): pgbench writes Deposit
+# commands at 200/s, then at 0.8 of the best per-batch rate, for SECONDS,
+# while the component runs with message_db/notify installed (so it wakes on
+# each write): from each command's commit to its Deposited's commit
+# (track_commit_timestamp), and how long the writer's own writes took (they
+# wait for the category lock a batch holds until its commit).
 set -euo pipefail
 
 bin="$(realpath "$1")"
 accounts="${2:-100}"
 deposits="${3:-4000}"
 seconds="${4:-10}"
-runs="${5:-1x1 2x1 4x1 1x2 1x4 1x8 2x4}"
+runs="${5:-per-write:1x1 per-write:1x2 per-batch:1x1 per-batch:2x1 per-batch:1x2 per-batch:1x1:50 per-batch:1x1:500}"
 [ $((deposits % accounts)) = 0 ] || { echo "DEPOSITS must be a multiple of ACCOUNTS" >&2; exit 2; }
 export EVT_CLUSTER_DURABLE=1
 # shellcheck source=../../../tests/bench/throwaway_server.sh
@@ -42,27 +51,47 @@ stop_services() {
 trap 'stop_services || true; "$repo/message_db/temporary-cluster.sh" stop "$cluster" >/dev/null; rm -rf "$scratch"' EXIT
 as_superuser() { psql -X -q -v ON_ERROR_STOP=1 -U postgres -d message_store "$@"; }
 query() { psql -X -q -tA -v ON_ERROR_STOP=1 "$@"; }
+# Commit times, for the latency runs (a restart to take effect).
+as_superuser -c "ALTER SYSTEM SET track_commit_timestamp = on" >/dev/null
+"$repo/message_db/temporary-cluster.sh" restart "$cluster" >/dev/null
 
 # Ruby's forms (SPEC 11): every attribute written, times to the millisecond, NULL metadata.
 deposit_data="jsonb_build_object('depositId', %s, 'accountId', %s, 'amount', 10, 'time', '2026-12-06T00:00:00.000Z')"
-cat >"$scratch/capacity.sql" <<SQL
-\\set a random(1, $accounts)
+# One deposit's statements, for pgbench, its account in variable :aN.
+deposit_statements() {  # N
+  cat <<SQL
+\\set a$1 random(1, $accounts)
 -- pgbench takes any :word for a variable, even in quotes: the stream
 -- names are put together around ':'.
-SELECT message_store.write_message(gen_random_uuid()::varchar, 'benchAccount' || ':' || 'command-' || md5(CAST(:a AS text)) || '+' || gen_random_uuid()::varchar, 'Deposit', $(printf "$deposit_data" "gen_random_uuid()" "md5(CAST(:a AS text))"), '{"causationMessageStreamName": "benchAccount-command-0123456789abcdef0123456789abcdef", "causationMessagePosition": 0, "causationMessageGlobalPosition": 1, "localProperties": {"reserved": "b5c3e0d4-4c5e-4a47-9d2a-3c1a8c3f1b2e"}}', -1);
-SELECT * FROM message_store.get_stream_messages('benchAccount-' || md5(CAST(:a AS text)), 1000000000, 1000, NULL);
-SELECT message_store.write_message(gen_random_uuid()::varchar, 'benchAccount-' || md5(CAST(:a AS text)), 'Deposited', $(printf "$deposit_data" "gen_random_uuid()" "md5(CAST(:a AS text))") || '{"processedTime": "2026-12-06T00:00:00.000Z", "sequence": 1}', '{"causationMessageStreamName": "benchAccount-command-0123456789abcdef0123456789abcdef+0123456789abcdef0123456789abcdef", "causationMessagePosition": 0, "causationMessageGlobalPosition": 2}', NULL);
+SELECT message_store.write_message(gen_random_uuid()::varchar, 'benchAccount' || ':' || 'command-' || md5(CAST(:a$1 AS text)) || '+' || gen_random_uuid()::varchar, 'Deposit', $(printf "$deposit_data" "gen_random_uuid()" "md5(CAST(:a$1 AS text))"), '{"causationMessageStreamName": "benchAccount-command-0123456789abcdef0123456789abcdef", "causationMessagePosition": 0, "causationMessageGlobalPosition": 1, "localProperties": {"reserved": "b5c3e0d4-4c5e-4a47-9d2a-3c1a8c3f1b2e"}}', -1);
+SELECT * FROM message_store.get_stream_messages('benchAccount-' || md5(CAST(:a$1 AS text)), 1000000000, 1000, NULL);
+SELECT message_store.write_message(gen_random_uuid()::varchar, 'benchAccount-' || md5(CAST(:a$1 AS text)), 'Deposited', $(printf "$deposit_data" "gen_random_uuid()" "md5(CAST(:a$1 AS text))") || '{"processedTime": "2026-12-06T00:00:00.000Z", "sequence": 1}', '{"causationMessageStreamName": "benchAccount-command-0123456789abcdef0123456789abcdef+0123456789abcdef0123456789abcdef", "causationMessagePosition": 0, "causationMessageGlobalPosition": 2}', NULL);
+SQL
+}
+deposit_statements 1 >"$scratch/capacity-1.sql"
+for per_transaction in 10 50; do
+  {
+    echo "BEGIN;"
+    for n in $(seq "$per_transaction"); do deposit_statements "$n"; done
+    echo "COMMIT;"
+  } >"$scratch/capacity-$per_transaction.sql"
+done
+# What a client writes: one Deposit to one of the opened accounts (their ids in table bench_accounts).
+cat >"$scratch/command.sql" <<SQL
+\\set a random(1, $accounts)
+SELECT message_store.write_message(gen_random_uuid()::varchar, 'account:command-' || (SELECT id FROM bench_accounts WHERE n = :a), 'Deposit', $(printf "$deposit_data" "gen_random_uuid()::text" "(SELECT id FROM bench_accounts WHERE n = :a)"));
 SQL
 
-capacity() {  # CLIENTS: deposits/s
+capacity() {  # CLIENTS DEPOSITS_PER_TRANSACTION: deposits/s
   as_superuser -c "CHECKPOINT"
-  pgbench -n -M prepared -c "$1" -j "$1" -T "$seconds" -f "$scratch/capacity.sql" 2>/dev/null |
-    awk '/^tps/ { printf "%.0f", $3 }'
+  pgbench -n -M prepared -c "$1" -j "$1" -T "$seconds" -f "$scratch/capacity-$2.sql" 2>/dev/null |
+    awk -v n="$2" '/^tps/ { printf "%.0f", $3 * n }'
 }
 
-# A clean store with the accounts opened and the deposits waiting, round
-# robin over the accounts, as a client wrote them.
-prepare_commands() {
+# A clean store with the accounts opened and DEPOSITS deposits waiting (the
+# default: every one), round robin over the accounts, as a client wrote them.
+prepare_commands() {  # [DEPOSITS]
+  local waiting="${1:-$deposits}"
   as_superuser -c "TRUNCATE message_store.messages" -c "CHECKPOINT"
   query >/dev/null <<SQL
 DO \$\$
@@ -75,7 +104,7 @@ BEGIN
       jsonb_build_object('accountId', id, 'customerId', 'c-' || id, 'time', '2026-12-06T00:00:00.000Z',
                          'processedTime', '2026-12-06T00:00:00.000Z'));
   END LOOP;
-  FOR d IN 1..$((deposits / accounts)) LOOP
+  FOR d IN 1..$((waiting / accounts)) LOOP
     FOREACH id IN ARRAY ids LOOP
       PERFORM message_store.write_message(gen_random_uuid()::varchar, 'account:command-' || id, 'Deposit',
         $(printf "$deposit_data" "gen_random_uuid()::text" "id"));
@@ -84,7 +113,10 @@ BEGIN
 END
 \$\$;
 SQL
-  as_superuser -c "CHECKPOINT"
+  as_superuser -c "DROP TABLE IF EXISTS bench_accounts" \
+    -c "CREATE TABLE bench_accounts AS SELECT row_number() OVER () AS n, data->>'accountId' AS id
+        FROM message_store.messages WHERE type = 'Opened'" \
+    -c "GRANT SELECT ON bench_accounts TO message_store" -c "CHECKPOINT"
 }
 
 # Until every account's stream has reached the version its deposits make:
@@ -143,18 +175,23 @@ SELECT concat_ws('; ',
 SQL
 }
 
-component() {  # PROCESSES WORKERS: deposits/s, and whether the run was right
-  local processes="$1" workers="$2"
-  prepare_commands
-  local start end
-  start=$(date +%s.%N)
+start_component() {  # COMMITS PROCESSES WORKERS MESSAGES
+  local commits="$1" processes="$2" workers="$3" messages="$4"
   for member in $(seq 0 $((processes - 1))); do
-    local options=()
+    local options=(--commits "$commits" --transaction-messages "$messages")
     [ "$processes" = 1 ] || options+=(--group-member "$member" --group-size "$processes")
     [ "$workers" = 1 ] || options+=(--concurrency "$workers")
     "$bin/account-component" "${options[@]}" >"$scratch/service-$member.log" 2>&1 &
     services+=($!)
   done
+}
+
+component() {  # COMMITS PROCESSES WORKERS MESSAGES: deposits/s, and whether the run was right
+  local processes="$2"
+  prepare_commands
+  local start end
+  start=$(date +%s.%N)
+  start_component "$@"
   wait_for_deposits
   end=$(date +%s.%N)
   stop_services
@@ -163,7 +200,47 @@ component() {  # PROCESSES WORKERS: deposits/s, and whether the run was right
   echo "$(rate "$deposits" "$(awk -v s="$start" -v e="$end" 'BEGIN { print e - s }')") ${problems:-yes}"
 }
 
-row() { printf '  %-44s %10s   %s\n' "$@"; }
+# p50 and p99 of a column of numbers, in ms (given in MULTIPLIER x ms).
+percentiles() {  # DIVISOR
+  sort -n | awk -v d="$1" '{ v[NR] = $1 / d } END {
+    if (NR == 0) { print "- -"; exit }
+    i50 = int(NR * 0.50 + 0.5); i99 = int(NR * 0.99 + 0.5); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1
+    printf "%.1f %.1f", v[i50], v[i99] }'
+}
+
+# pgbench writes commands at RATE/s while the component (one process) runs:
+# command-to-Deposited p50 p99 ms, the writer's own write p50 p99 ms, and
+# whether every command took effect once.
+latency() {  # COMMITS RATE
+  prepare_commands 0
+  start_component "$1" 1 1 100
+  for _ in $(seq 200); do
+    grep -q "Account component started" "$scratch/service-0.log" && break
+    sleep 0.05
+  done
+  sleep 1  # its consumers connected and read the empty category
+  rm -f "$scratch"/pgbench_log.*
+  (cd "$scratch" && pgbench -n -M prepared -c 2 -j 2 -R "$2" -T "$seconds" -l -f "$scratch/command.sql" >/dev/null 2>&1)
+  local written
+  written="$(query -c "SELECT count(*) FROM message_store.messages WHERE message_store.category(stream_name) = 'account:command' AND type = 'Deposit' AND stream_name NOT LIKE '%+%'")"
+  for _ in $(seq 1200); do
+    [ "$(query -c "SELECT count(*) FROM message_store.messages WHERE message_store.category(stream_name) = 'account' AND type = 'Deposited'")" -ge "$written" ] && break
+    sleep 0.05
+  done
+  stop_services
+  local effects writes
+  effects="$(as_superuser -tA -c "
+    SELECT extract(epoch FROM pg_xact_commit_timestamp(d.xmin) - pg_xact_commit_timestamp(c.xmin)) * 1000
+    FROM message_store.messages c JOIN message_store.messages d ON d.data->>'depositId' = c.data->>'depositId'
+    WHERE message_store.category(c.stream_name) = 'account:command' AND c.type = 'Deposit' AND c.stream_name NOT LIKE '%+%'
+      AND message_store.category(d.stream_name) = 'account' AND d.type = 'Deposited'" | percentiles 1)"
+  writes="$(cat "$scratch"/pgbench_log.* | awk '{ print $3 }' | percentiles 1000)"
+  local problems
+  problems="$(deposits="$written" check_run 1 | sed 's/balances not exact//; s/^; //; s/; $//')"
+  echo "$effects $writes ${problems:-yes}"
+}
+
+row() { printf '  %-56s %10s   %s\n' "$@"; }
 all_correct=1
 for fsync in on off; do
   as_superuser -c "ALTER SYSTEM SET fsync = $fsync" -c "SELECT pg_reload_conf()" >/dev/null
@@ -172,21 +249,49 @@ for fsync in on off; do
   echo "fsync $fsync, synchronous_commit $(query -c 'SHOW synchronous_commit'), full_page_writes $(query -c 'SHOW full_page_writes')"
   row "" "deposits/s" "correct"
   best_capacity=0
+  best_batched=0
   for clients in 1 2 4 8; do
-    measured="$(capacity "$clients")"
+    measured="$(capacity "$clients" 1)"
     row "pgbench, the component's statements, $clients client(s)" "$measured" ""
     [ "$measured" -le "$best_capacity" ] || best_capacity="$measured"
   done
-  best_component=0
-  for run in $runs; do
-    processes="${run%x*}"
-    workers="${run#*x}"
-    read -r measured correct < <(component "$processes" "$workers")
-    row "account-component, $processes process(es) x $workers worker(s)" "$measured" "$correct"
-    [ "$correct" = yes ] || all_correct=0
-    [ "$measured" -le "$best_component" ] || best_component="$measured"
+  for per_transaction in 10 50; do
+    for clients in 1 2 4; do
+      measured="$(capacity "$clients" "$per_transaction")"
+      row "pgbench, $per_transaction deposits per transaction, $clients client(s)" "$measured" ""
+      [ "$measured" -le "$best_batched" ] || best_batched="$measured"
+    done
   done
-  row "best component / best capacity" "$(ratio "$best_component" "$best_capacity")" ""
+  best_per_write=0
+  best_per_batch=0
+  for run in $runs; do
+    IFS=: read -r commits shape messages <<<"$run"
+    messages="${messages:-100}"
+    processes="${shape%x*}"
+    workers="${shape#*x}"
+    read -r measured correct < <(component "$commits" "$processes" "$workers" "$messages")
+    row "account-component $commits, $processes process(es) x $workers worker(s), $messages/transaction" "$measured" "$correct"
+    [ "$correct" = yes ] || all_correct=0
+    if [ "$commits" = per-batch ]; then
+      [ "$measured" -le "$best_per_batch" ] || best_per_batch="$measured"
+    else
+      [ "$measured" -le "$best_per_write" ] || best_per_write="$measured"
+    fi
+  done
+  row "best per-write / best one-commit-per-statement capacity" "$(ratio "$best_per_write" "$best_capacity")" ""
+  row "best per-batch / best batched capacity" "$(ratio "$best_per_batch" "$best_batched")" ""
+  echo
+  "$repo/message_db/notify/install.sh" >/dev/null
+  printf '  %-40s %22s %22s   %s\n' "latency (ms), message_db/notify installed" "command to event p50 p99" "command write p50 p99" "correct"
+  full=$((best_per_batch * 8 / 10))
+  for rate in 200 "$full"; do
+    for commits in per-write per-batch; do
+      read -r effect50 effect99 write50 write99 correct < <(latency "$commits" "$rate")
+      printf '  %-40s %22s %22s   %s\n' "$commits, commands at $rate/s" "$effect50 $effect99" "$write50 $write99" "$correct"
+      [ "$correct" = yes ] || all_correct=0
+    done
+  done
+  "$repo/message_db/notify/uninstall.sh" >/dev/null
   echo
 done
 echo "PostgreSQL $(query -c 'SHOW server_version'), $(nproc) cores, $accounts accounts, $deposits deposits per component run, pgbench ${seconds}s per run"

@@ -31,6 +31,9 @@ evt::consumer::settings consumer_settings(const component::settings& settings, b
           .parking = evt::consumer::parking::poison,
           .wake_on_notify = settings.wake_on_notify,
           .log = settings.log,
+          .commits = settings.commits,
+          .transaction_messages = settings.transaction_messages,
+          .transaction_time = settings.transaction_time,
           .concurrency = settings.concurrency,
           .accepts = [copies](const evt::store::message_data& message) {
             return in_reservation_stream(message) == copies;

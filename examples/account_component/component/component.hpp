@@ -66,6 +66,11 @@ class component {
     bool wake_on_notify = true;  // polling only, without message_db/notify
     std::function<void(const std::string&)> log = nullptr;
     int concurrency = 1;  // workers of each consumer (evt::consumer::settings::concurrency)
+    // Each consumer's batch of effects and its position in one transaction
+    // (evt::consumer::commits; README, Commits).
+    evt::consumer::commits commits = evt::consumer::commits::per_batch;
+    std::int64_t transaction_messages = evt::consumer::settings{}.transaction_messages;
+    std::chrono::milliseconds transaction_time = evt::consumer::settings{}.transaction_time;
   };
 
   component(evt::store::session& session, const settings& settings);

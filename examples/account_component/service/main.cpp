@@ -4,6 +4,7 @@
 //
 //   account-component [--database CONNINFO] [--group-member N --group-size M]
 //                     [--poll-interval-ms MS] [--batch-size N] [--concurrency N]
+//                     [--commits per-batch|per-write [--transaction-messages N] [--transaction-ms MS]]
 //                     [--metrics-port PORT [--metrics-address ADDRESS]]
 //
 // Without --database, libpq's PG* variables say where the store is. One log
@@ -21,6 +22,7 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <map>
 #include <mutex>
 
 namespace {
@@ -32,6 +34,9 @@ struct options {
   std::int64_t poll_interval_ms = account_component::component::settings{}.poll_interval.count();
   std::int64_t batch_size = account_component::component::settings{}.batch_size;
   int concurrency = account_component::component::settings{}.concurrency;
+  evt::consumer::commits commits = account_component::component::settings{}.commits;
+  std::int64_t transaction_messages = account_component::component::settings{}.transaction_messages;
+  std::int64_t transaction_ms = account_component::component::settings{}.transaction_time.count();
   account_component::command_line::metrics_options metrics;
 };
 
@@ -46,6 +51,9 @@ int run(const options& given, bool in_group) {
   settings.poll_interval = std::chrono::milliseconds{given.poll_interval_ms};
   settings.batch_size = given.batch_size;
   settings.concurrency = given.concurrency;
+  settings.commits = given.commits;
+  settings.transaction_messages = given.transaction_messages;
+  settings.transaction_time = std::chrono::milliseconds{given.transaction_ms};
   std::mutex output;
   settings.log = [&output](const std::string& line) {
     const std::lock_guard lock{output};
@@ -91,6 +99,20 @@ int main(int argc, char** argv) {
   app.add_option("--concurrency", given.concurrency,
                  "workers handling different accounts at once, each on its own connection (README, Concurrency)")
       ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  const std::map<std::string, evt::consumer::commits> commits{{"per-batch", evt::consumer::commits::per_batch},
+                                                               {"per-write", evt::consumer::commits::per_write}};
+  app.add_option("--commits", given.commits,
+                 "per-batch: a batch's effects and the position past it in one transaction; per-write: each write "
+                 "commits alone (README, Commits)")
+      ->transform(CLI::CheckedTransformer(commits, CLI::ignore_case))
+      ->default_str(given.commits == evt::consumer::commits::per_batch ? "per-batch" : "per-write");
+  app.add_option("--transaction-messages", given.transaction_messages, "per-batch: messages per transaction, at most")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  app.add_option("--transaction-ms", given.transaction_ms,
+                 "per-batch: no message is added to a transaction this long after it began")
+      ->check(CLI::Range(0, 60'000))
       ->capture_default_str();
   account_component::command_line::add_metrics_options(app, given.metrics);
   return account_component::command_line::run_program(app, argc, argv, [&] { return run(given, member->count() > 0); });

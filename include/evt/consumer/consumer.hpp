@@ -86,8 +86,36 @@ namespace evt {
 // parked, in one transaction: a stop or a failure in the middle of a batch
 // records nothing of it, so its messages are delivered again. The log sink
 // and error_raised are called from the workers' threads too.
+//
+// Commits (settings::commits): per_write, each handler's write commits as
+// it is made (Eventide's way), and the position now and then. per_batch,
+// the messages of a batch are handled in one transaction on the handlers'
+// session (at most transaction_messages, and none started after
+// transaction_time), and the position past them is written in it: one
+// commit for all, which is never delivered again once committed, and all
+// delivered again with none of its effects when a crash comes before.
+// Entity reads inside it see its own earlier writes; a rollback makes the
+// handlers forget everything they cached meanwhile. A handler's error (or
+// a statement that failed under it, caught or not) rolls the transaction
+// back; the messages before the failing one are handled again in a
+// transaction of their own, and the failing one alone, by per_write's
+// rules (so a conflict is retried with fresh state, poison is parked). A
+// handler's normal outcomes must not fail a statement: the reservation
+// looks for its stream before writing inside a transaction. Every write
+// to a category takes Message DB's lock on it until the commit: other
+// writers to the categories its handlers write wait for the commit (at
+// most transaction_time and a commit). With workers, each worker's share
+// commits on its own session, in transactions as above, and the position
+// past the batch (with its dead letters) once every share has: a crash
+// between them delivers the committed shares again (the reservation
+// catches them).
 class consumer {
  public:
+  // How what its handlers write commits (see above).
+  enum class commits {
+    per_write,  // each write as it is made, the position now and then
+    per_batch,  // a batch's writes and the position past it, in one transaction
+  };
   enum class parking {
     none,    // every error goes to error_raised (Eventide's policy)
     poison,  // poison messages are parked (the default)
@@ -107,6 +135,10 @@ class consumer {
     // connection, and times it found the store's history behind what it read.
     telemetry::counter resumptions;
     telemetry::counter history_rewinds;
+    // per_batch: transactions a handler's error (or a failed statement)
+    // rolled back, their messages handled again (the error is counted in
+    // `errors` once, where the message is then handled alone).
+    telemetry::counter rollbacks;
   };
 
   struct settings {
@@ -175,6 +207,16 @@ class consumer {
     // delivery already requires.
     int handler_retries = 0;
     std::chrono::milliseconds handler_retry_delay{100};
+    // per_batch: every handler's writes for a batch of messages, and the
+    // position past them, in one transaction on the handlers' session
+    // (see above).
+    consumer::commits commits = consumer::commits::per_write;
+    // per_batch: a transaction takes at most this many messages, and no
+    // more once this long has passed since it began (so a quiet system
+    // keeps its latency, and other writers to the categories it writes,
+    // which wait for its commit, do not wait long).
+    std::int64_t transaction_messages = 100;
+    std::chrono::milliseconds transaction_time{50};
     // Workers handling the streams of a batch at once (see above); 1: the
     // consumer's own thread and session handle every message.
     int concurrency = 1;
@@ -240,6 +282,7 @@ class consumer {
     std::vector<handler> handlers;
     std::vector<evt::handler*> handler_objects;  // those of the DSL: told when their caches are stale
     telemetry::counter errors;  // with concurrency: counted by the worker, added up after its batch
+    telemetry::counter rollbacks;  // the same
   };
   enum class dispatched { handled, parked, passed, stopped };
   // What became of a message, and why it was parked.
@@ -274,6 +317,34 @@ class consumer {
   bool is_last_read(const store::message_data& message) const;
   // Says so (the last message read, and what is there now, if anything).
   void history_went_backwards(const std::optional<store::message_data>& found);
+  // Without workers, a message handled by per_write's rules: its dead
+  // letter (with the position past it) and its progress; false: stopped.
+  bool take(const store::message_data& message, const outcome& outcome);
+  // The next batch, once what it read last is verified (nothing when it
+  // was not: resuming_ is set).
+  std::vector<store::message_data> read_batch();
+  // Messages it does not accept are passed from the start.
+  std::vector<outcome> outcomes_of(const std::vector<store::message_data>& batch) const;
+  std::int64_t handle_batch_in_transactions();
+  // What the caller of handle_in_transactions adds: before a transaction
+  // commits (given the index of its last message; what it recorded), and
+  // once messages share[from, to) were taken (committed together, with
+  // what before_commit recorded, or one handled alone: nothing).
+  struct transaction_steps {
+    std::function<std::optional<std::int64_t>(store::transaction&, std::size_t last)> before_commit;
+    std::function<void(std::size_t from, std::size_t to, std::optional<std::int64_t> recorded)> taken;
+  };
+  // per_batch: the share's messages in transactions of at most
+  // transaction_messages and transaction_time. A handler's error (or a
+  // statement that failed under it) rolls the transaction back: its
+  // handlers forget everything, the messages before the failing one are
+  // handled again in a transaction of their own, and the failing one alone
+  // by per_write's rules (retried, parked, error_raised). A transient error
+  // propagates (the batch is given up).
+  void handle_in_transactions(worker& worker, const std::vector<store::message_data>& batch,
+                              const std::vector<std::size_t>& share, std::vector<outcome>& outcomes,
+                              const std::atomic<bool>& given_up, telemetry::counter& errors,
+                              telemetry::counter& rollbacks, const transaction_steps& steps);
   // The worker's share of a batch, in order, until a stop or `given_up`.
   void handle_share(worker& worker, const std::vector<store::message_data>& batch,
                     const std::vector<std::size_t>& share, std::vector<outcome>& outcomes,

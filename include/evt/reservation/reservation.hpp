@@ -70,7 +70,9 @@ namespace evt {
 //   first message is of the command's type. Of another type (a Withdraw
 //   with a Deposit's key), the key belongs to another command: a
 //   reservation_error (the message is parked; one key, one command). Other
-//   errors propagate.
+//   errors propagate. Inside a transaction on its session (a consumer's
+//   batch, evt::consumer::commits::per_batch) it looks for the stream
+//   before writing, so that a duplicate does not roll the batch back.
 //
 // Keys: a missing or blank key, one longer than max_idempotence_key_size
 // (255 bytes, so that the stream name fits Message DB's index), or one
@@ -215,11 +217,22 @@ class reservation {
     check_key(described, idempotence_key);
     const auto data = data_of(message);
     const auto stream = stream_name(described, key, origin);
+    const auto reserved_before = [&](const std::optional<store::message_data>& first) {
+      if (first) check_same_command<M>(described, *first, key, key_of);
+      return ignored(described, stream);
+    };
+    // Inside a transaction (a consumer's batch) the write failing would
+    // roll all of it back: the stream is looked for first. Once the batch
+    // has written to the category, Message DB's category lock holds the
+    // answer until the commit; before, another writer may still create the
+    // stream, and the write fails as it would anyway.
+    if (in_transaction()) {
+      if (auto first = first_in(stream)) return reserved_before(first);
+    }
     try {
       write_(copy_of(described, data, key), stream, no_stream);
     } catch (const expected_version_error&) {
-      if (const auto first = first_in(stream)) check_same_command<M>(described, *first, key, key_of);
-      return ignored(described, stream);
+      return reserved_before(first_in(stream));
     }
     return reserved(described, key);
   }
@@ -279,6 +292,7 @@ class reservation {
   // The first message of an existing reservation stream (nothing for a
   // substitute that did not write it).
   std::optional<store::message_data> first_in(const std::string& stream) const;
+  bool in_transaction() const noexcept { return session_ != nullptr && session_->in_transaction(); }
   [[noreturn]] static void refuse_taken(const describe& message, const store::message_data& first,
                                         const std::string& why);
   // A first message written straight into its reservation stream (not a

@@ -78,6 +78,12 @@ class session {
   // cannot), so that a later first call does not pay for it.
   void connect();
 
+  // Whether a transaction is open on this session:
+  // every call joins it, and a write that fails rolls all of it back. What
+  // would rather check than fail (a reservation whose stream may exist)
+  // checks first.
+  bool in_transaction() const noexcept;
+
  private:
   friend struct detail::access;
   detail::connection& connection() const;
@@ -102,6 +108,11 @@ class transaction {
   // (nullopt for NULL).
   using row = std::vector<std::optional<std::string>>;
   std::vector<row> query(std::string_view sql, std::initializer_list<parameter> parameters = {});
+
+  // Whether a statement in it failed, whoever caught the error: it cannot
+  // commit any more (the session's transaction call ends with a
+  // store_error), so there is no point going on.
+  bool failed() const noexcept;
 
  private:
   friend class session;

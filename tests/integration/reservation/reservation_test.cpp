@@ -112,6 +112,30 @@ TEST(Reservation, TheSameKeyIssuedAgainIsIgnoredNothingWrittenAndTheBlockRunsOnc
   EXPECT_EQ(ignored, 2);
 }
 
+TEST(Reservation, InABatchsTransactionAKeyReservedBeforeIsIgnoredWithoutRollingTheBatchBack) {
+  fixture f;
+  f.issue("d1");
+  f.consumer.run_until_caught_up();
+  evt::consumer batches{f.session, {.category = f.category, .identifier = "batches",
+                                    .commits = evt::consumer::commits::per_batch}};
+  Commands commands;
+  batches.add_handler(commands);
+  // Only the commands as issued: the copy of d1 was handled above.
+  f.issue("d1");
+  f.issue("d2");
+  f.issue("d1");
+  f.issue("d3");
+  batches.run_until_caught_up();
+  EXPECT_EQ(batches.telemetry().errors, 0) << "no write failed: the stream was looked for first";
+  EXPECT_EQ(batches.telemetry().rollbacks, 0);
+  EXPECT_EQ(commands.reservation.telemetry().ignored, 3) << "d1 twice after it was reserved, and its copy's original";
+  EXPECT_EQ(commands.reservation.telemetry().reserved, 2);
+  const auto together = database{}.sql(
+      "SELECT count(DISTINCT xmin::text) FROM message_store.messages WHERE stream_name IN ($1, $2)",
+      f.command_stream + "+d2", f.command_stream + "+d3");
+  EXPECT_EQ(together[0][0].as<int>(), 1) << "d2 and d3 reserved in one transaction, around the duplicates";
+}
+
 TEST(Reservation, ErrorsOtherThanAnExistingStreamPropagate) {
   evt::store::session unreachable{{.conninfo = "host=/nonexistent-evt-socket-dir dbname=message_store"}};
   auto reservation = evt::reservation::build(unreachable);

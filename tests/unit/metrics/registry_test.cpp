@@ -58,6 +58,7 @@ TEST(MetricsRegistry, AConsumersCountsPositionAndLagAreItsSamples) {
   counts.errors += 2;
   ++counts.resumptions;
   ++counts.history_rewinds;
+  counts.rollbacks += 3;
   counts.took(14);
   registry metrics;
   metrics.add(commands, counts);
@@ -74,6 +75,8 @@ TEST(MetricsRegistry, AConsumersCountsPositionAndLagAreItsSamples) {
             std::vector<std::string>{"evt_consumer_resumptions_total" + commands_labels + " 1"});
   EXPECT_EQ(samples(text, "evt_consumer_history_rewinds_total"),
             std::vector<std::string>{"evt_consumer_history_rewinds_total" + commands_labels + " 1"});
+  EXPECT_EQ(samples(text, "evt_consumer_rollbacks_total"),
+            std::vector<std::string>{"evt_consumer_rollbacks_total" + commands_labels + " 3"});
   EXPECT_EQ(samples(text, "evt_consumer_position"), std::vector<std::string>{"evt_consumer_position" + commands_labels + " 14"});
   EXPECT_EQ(samples(text, "evt_consumer_lag_messages"),
             std::vector<std::string>{"evt_consumer_lag_messages" + commands_labels + " 5"});
@@ -97,7 +100,7 @@ TEST(MetricsRegistry, EachFamilyHasOneHelpAndTypeAndEveryConsumersSample) {
   const auto text = metrics.scrape(lag.query());
   for (const char* family : {"evt_consumer_messages_handled_total", "evt_consumer_errors_total",
                              "evt_consumer_messages_parked_total", "evt_consumer_resumptions_total",
-                             "evt_consumer_history_rewinds_total", "evt_consumer_position", "evt_consumer_lag_messages",
+                             "evt_consumer_history_rewinds_total", "evt_consumer_rollbacks_total", "evt_consumer_position", "evt_consumer_lag_messages",
                              "evt_consumer_lag_seconds", "evt_consumer_last_handled_age_seconds"}) {
     const std::string help = std::string{"# HELP "} + family + " ";
     const auto at = text.find(help);
