@@ -149,6 +149,14 @@ class operation_failed_error : public idempotency_error {
   std::string message_;
 };
 
+// A write to a second category inside a transaction kept to one
+// (store::transaction::keep_to_one_category), refused before it was sent:
+// nothing was written, and the transaction can still commit.
+class other_category_error : public error {
+ public:
+  using error::error;
+};
+
 // Any other refusal by the database, with its SQLSTATE.
 class store_error : public error {
  public:

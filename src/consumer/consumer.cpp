@@ -400,8 +400,7 @@ std::int64_t consumer::handle_batch_in_transactions() {
   // The position past each transaction's messages commits with them; a
   // message handled alone is taken as it would be in per_write mode.
   const auto record_in = [&](store::transaction& transaction, std::size_t last) {
-    record_at_ = batch[last].global_position;
-    const auto position = position_to_record();
+    const auto position = capped(batch[last].global_position);
     if (position && position != last_recorded_) {
       store::put(transaction, positions_.recorded_message(*position), positions_.stream_name());
     }
@@ -531,33 +530,65 @@ void consumer::handle_in_transactions(worker& worker, const std::vector<store::m
     std::size_t end = next;
     bool failed = false;
     std::optional<std::int64_t> recorded;
+    const auto generation = worker.session->connection_generation();
     try {
       worker.session->transaction([&](store::transaction& transaction) {
+        // One category's lock: no two batches wait for each other's.
+        transaction.keep_to_one_category(true);
         const auto until = std::chrono::steady_clock::now() + settings_.transaction_time;
         for (; end < share.size() && end - next < limit; ++end) {
           if (end > next && (stopping_ || given_up || std::chrono::steady_clock::now() >= until)) break;
           const auto index = share[end];
           if (outcomes[index].what == dispatched::passed) continue;
+          const auto writes = transaction.writes();
+          const auto refused = transaction.refused_writes();
+          bool other_category = false;
           try {
             for (const auto& handle : worker.handlers) handle(batch[index]);
+          } catch (const other_category_error&) {
+            other_category = true;
           } catch (...) {
-            if (kind_of_current_exception() == error_kind::transient) {
-              ++errors;
-              throw;  // the batch is given up
-            }
+            if (kind_of_current_exception() == error_kind::transient) throw;  // the batch is given up
             failed = true;
           }
+          // A message whose first write goes to another category than the
+          // transaction's begins the next transaction: those before it
+          // commit now.
+          if (other_category && end > next && transaction.writes() == writes) break;
           // Caught by a handler or not, a failed statement spoils the
-          // transaction: what came before it is handled again without it.
-          if (failed || transaction.failed()) {
+          // transaction, and a refused write leaves the message half done:
+          // what came before it is handled again without it.
+          if (failed || other_category || transaction.failed() || transaction.refused_writes() != refused) {
             failed = true;
             throw roll_back{};
           }
           outcomes[index].what = dispatched::handled;
         }
+        transaction.keep_to_one_category(false);
         if (steps.before_commit) recorded = steps.before_commit(transaction, share[end - 1]);
       });
     } catch (const roll_back&) {
+    } catch (...) {
+      // Not committed (or in doubt: a lost connection): what the handlers
+      // cached of it goes. A lost connection gives the batch up; a
+      // conflict at the commit or at the position's write (a serialisation
+      // failure, a lock timeout) is handled like a handler's: the first
+      // message alone, by per_write's rules; anything else stops it.
+      ++rollbacks;
+      for (auto* handler : worker.handler_objects) handler->forget_everything();
+      reset_outcomes(share, next, end, outcomes);
+      const auto kind = kind_of_current_exception();
+      if (kind == error_kind::transient) ++errors;
+      if (kind != error_kind::conflict) throw;
+      failing = next;
+      continue;
+    }
+    // A handler that caught a lost connection: the batch is given up all
+    // the same (what was read may be gone: a failover).
+    if (worker.session->connection_generation() != generation) {
+      for (auto* handler : worker.handler_objects) handler->forget_everything();
+      reset_outcomes(share, next, end, outcomes);
+      throw connection_error{"The connection was lost inside a batch's transaction (Category: " + settings_.category + ")"};
     }
     if (!failed) {
       if (steps.taken) steps.taken(next, end, recorded);
@@ -568,12 +599,17 @@ void consumer::handle_in_transactions(worker& worker, const std::vector<store::m
     // their caches learnt of it.
     ++rollbacks;
     for (auto* handler : worker.handler_objects) handler->forget_everything();
-    // Not handled after all (messages it does not accept stay passed).
-    for (auto index = next; index < end; ++index) {
-      auto& outcome = outcomes[share[index]];
-      if (outcome.what == dispatched::handled) outcome.what = dispatched::stopped;
-    }
+    reset_outcomes(share, next, end, outcomes);
     failing = end;
+  }
+}
+
+void consumer::reset_outcomes(const std::vector<std::size_t>& share, std::size_t from, std::size_t to,
+                              std::vector<outcome>& outcomes) {
+  // Not handled after all (messages it does not accept stay passed).
+  for (auto index = from; index < to && index < share.size(); ++index) {
+    auto& outcome = outcomes[share[index]];
+    if (outcome.what == dispatched::handled) outcome.what = dispatched::stopped;
   }
 }
 
@@ -689,11 +725,13 @@ bool consumer::gap_passed() const {
   return !last_record_time_ || std::chrono::steady_clock::now() - *last_record_time_ >= settings_.position_update_gap;
 }
 
-std::optional<std::int64_t> consumer::position_to_record() const {
-  if (!record_at_ || !settings_.record_at_most) return record_at_;
+std::optional<std::int64_t> consumer::position_to_record() const { return capped(record_at_); }
+
+std::optional<std::int64_t> consumer::capped(std::optional<std::int64_t> position) const {
+  if (!position || !settings_.record_at_most) return position;
   const auto at_most = settings_.record_at_most();
   if (!at_most) return std::nullopt;
-  return std::min(*record_at_, *at_most);
+  return std::min(*position, *at_most);
 }
 
 void consumer::record_position() {

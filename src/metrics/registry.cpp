@@ -41,8 +41,8 @@ constexpr std::array consumer_families{
                                     "commits, a failover to a standby that was behind, a position written by hand).",
                                     &consumer_counts::history_rewinds},
     counter_family<consumer_counts>{"evt_consumer_rollbacks_total",
-                                    "Batches committing per batch that a handler's error rolled back, their messages "
-                                    "handled again (the failing one alone).",
+                                    "Batch transactions rolled back (a handler's error, a failed commit, a lost "
+                                    "connection), their messages handled again.",
                                     &consumer_counts::rollbacks},
 };
 constexpr std::array projector_families{

@@ -1,5 +1,7 @@
 #include "store/connection.hpp"
 
+#include <evt/stream_name.hpp>
+
 #include <evt/error.hpp>
 
 #include <libpq-fe.h>
@@ -255,6 +257,20 @@ void connection::discard_notifications() noexcept {
     }
   }
   notified.clear();
+}
+
+void connection::check_category(std::string_view stream_name) {
+  if (transaction == nullptr) return;
+  const auto written = evt::category(stream_name);
+  if (one_category && written_category && *written_category != written) {
+    ++refused_writes;
+    throw other_category_error{"A write to another category than its transaction's, refused before it was sent: a "
+                               "transaction kept to one category takes one category's lock (Stream: " +
+                               std::string{stream_name} + ", Category: " + std::string{written} +
+                               ", Transaction's Category: " + *written_category + ")"};
+  }
+  if (one_category) written_category = std::string{written};
+  ++transaction_writes;
 }
 
 void connection::lost_or_failed(const operation& operation, const pqxx::failure& failure) {

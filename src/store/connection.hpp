@@ -57,6 +57,14 @@ struct connection {
   pqxx::transaction_base* transaction = nullptr;  // the caller's, during session::transaction
   bool lost = false;                         // noticed inside a transaction; dropped after it
   bool transaction_failed = false;           // a statement failed: the server rolls back
+  // store::transaction::keep_to_one_category: the category its writes
+  // went to, and how many there were and how many were refused.
+  bool one_category = false;
+  std::optional<std::string> written_category;
+  std::int64_t transaction_writes = 0;
+  std::int64_t refused_writes = 0;
+  // Inside a transaction: counts the write, or refuses one to another category.
+  void check_category(std::string_view stream_name);
   std::set<std::string, std::less<>> prepared_names;
   // LISTEN/NOTIFY: channels listened to on every (re)connection, the
   // receivers doing it on `native`, and the payloads they got, until taken.

@@ -76,6 +76,7 @@ detail::operation writing(std::string_view stream_name) {
 std::int64_t put_one(detail::connection& connection, const new_message& message, std::string_view stream_name,
                      expected_version expected, write_statement statement = flushed) {
   check(stream_name, message);
+  connection.check_category(stream_name);
   const auto id = message.id ? *message.id : random_uuid();
   const auto version = detail::number_or_null(expected);
   return connection.run(writing(stream_name), [&](pqxx::transaction_base& statements) {
@@ -94,6 +95,7 @@ std::int64_t put_batch(detail::connection& connection, std::span<const new_messa
   // plain write_message than unnested from arrays (about a third less).
   if (batch.size() == 1) return put_one(connection, batch.front(), stream_name, expected);
   for (const auto& message : batch) check(stream_name, message);
+  connection.check_category(stream_name);
   std::vector<std::optional<std::string>> ids, types, data, metadata;
   for (const auto& message : batch) {
     ids.emplace_back(message.id ? *message.id : random_uuid());

@@ -57,12 +57,21 @@ void session::run_transaction(const std::function<void(store::transaction&)>& wo
 
   // Destroyed after the libpqxx transaction: only then may a connection that
   // was lost inside it be dropped.
+  // A transaction that did not end with a COMMIT or ROLLBACK the server
+  // answered (a lost connection, an exception of another kind) may still be
+  // open on the server: its connection is dropped, so that no later
+  // statement joins it.
   struct leave {
     detail::connection& connection;
+    bool ended = false;
     ~leave() {
       connection.transaction = nullptr;
       connection.transaction_failed = false;
-      if (connection.lost) connection.drop();
+      connection.one_category = false;
+      connection.written_category.reset();
+      connection.transaction_writes = 0;
+      connection.refused_writes = 0;
+      if (connection.lost || !ended) connection.drop();
     }
   } leave_transaction{connection};
 
@@ -76,6 +85,8 @@ void session::run_transaction(const std::function<void(store::transaction&)>& wo
     native_transaction.emplace(connection.open(operation));
     native_transaction->exec_params("BEGIN");
   } catch (const pqxx::failure& failure) {
+    native_transaction.reset();  // it refers to the connection, which a loss drops
+    leave_transaction.ended = true;
     connection.lost_or_failed(operation, failure);
   }
   connection.transaction = &*native_transaction;
@@ -85,7 +96,8 @@ void session::run_transaction(const std::function<void(store::transaction&)>& wo
     if (connection.lost) return;
     try {
       native_transaction->exec_params("ROLLBACK");
-    } catch (const pqxx::failure&) {
+      leave_transaction.ended = true;
+    } catch (...) {
       connection.lost = true;
     }
   };
@@ -107,6 +119,7 @@ void session::run_transaction(const std::function<void(store::transaction&)>& wo
     statements.exec_params("COMMIT");
     return 0;
   });
+  leave_transaction.ended = true;
 }
 
 namespace {
@@ -122,6 +135,12 @@ pqxx::result run_statement(pqxx::transaction_base& statements, std::string_view 
 }  // namespace
 
 bool transaction::failed() const noexcept { return connection_.transaction_failed; }
+
+void transaction::keep_to_one_category(bool keep) noexcept { connection_.one_category = keep; }
+
+std::int64_t transaction::writes() const noexcept { return connection_.transaction_writes; }
+
+std::int64_t transaction::refused_writes() const noexcept { return connection_.refused_writes; }
 
 std::int64_t transaction::execute(std::string_view sql, std::initializer_list<parameter> parameters) {
   const detail::operation operation{.name = "execute", .writes = true};

@@ -113,7 +113,7 @@ BEGIN
 END
 \$\$;
 SQL
-  as_superuser -c "DROP TABLE IF EXISTS bench_accounts" \
+  as_superuser -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS bench_accounts" \
     -c "CREATE TABLE bench_accounts AS SELECT row_number() OVER () AS n, data->>'accountId' AS id
         FROM message_store.messages WHERE type = 'Opened'" \
     -c "GRANT SELECT ON bench_accounts TO message_store" -c "CHECKPOINT"
@@ -281,7 +281,7 @@ for fsync in on off; do
   row "best per-write / best one-commit-per-statement capacity" "$(ratio "$best_per_write" "$best_capacity")" ""
   row "best per-batch / best batched capacity" "$(ratio "$best_per_batch" "$best_batched")" ""
   echo
-  "$repo/message_db/notify/install.sh" >/dev/null
+  PGUSER=postgres "$repo/message_db/notify/install.sh" >/dev/null
   printf '  %-40s %22s %22s   %s\n' "latency (ms), message_db/notify installed" "command to event p50 p99" "command write p50 p99" "correct"
   full=$((best_per_batch * 8 / 10))
   for rate in 200 "$full"; do
@@ -291,7 +291,7 @@ for fsync in on off; do
       [ "$correct" = yes ] || all_correct=0
     done
   done
-  "$repo/message_db/notify/uninstall.sh" >/dev/null
+  PGUSER=postgres "$repo/message_db/notify/uninstall.sh" >/dev/null
   echo
 done
 echo "PostgreSQL $(query -c 'SHOW server_version'), $(nproc) cores, $accounts accounts, $deposits deposits per component run, pgbench ${seconds}s per run"

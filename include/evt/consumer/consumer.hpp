@@ -92,8 +92,12 @@ namespace evt {
 // the messages of a batch are handled in one transaction on the handlers'
 // session (at most transaction_messages, and none started after
 // transaction_time), and the position past them is written in it: one
-// commit for all, which is never delivered again once committed, and all
-// delivered again with none of its effects when a crash comes before.
+// commit for all, after which a restart resumes at its last message, and
+// all delivered again with none of its effects when a crash comes before.
+// The transaction is kept to one category while the handlers run
+// (store::transaction::keep_to_one_category): a message whose first write
+// goes to another category ends it and begins the next, so that no two
+// batches wait for each other's category locks (a deadlock).
 // Entity reads inside it see its own earlier writes; a rollback makes the
 // handlers forget everything they cached meanwhile. A handler's error (or
 // a statement that failed under it, caught or not) rolls the transaction
@@ -101,10 +105,12 @@ namespace evt {
 // transaction of their own, and the failing one alone, by per_write's
 // rules (so a conflict is retried with fresh state, poison is parked). A
 // handler's normal outcomes must not fail a statement: the reservation
-// looks for its stream before writing inside a transaction. Every write
-// to a category takes Message DB's lock on it until the commit: other
-// writers to the categories its handlers write wait for the commit (at
-// most transaction_time and a commit). With workers, each worker's share
+// looks for its stream before writing inside a transaction. A failed
+// commit, or a handler that caught a lost connection, forgets the caches
+// too: a conflict at the commit hands the first message to per_write's
+// rules, a lost connection gives the batch up. Every write to a category
+// takes Message DB's lock on it until the commit: other writers to it
+// wait for the commit (about transaction_time and a commit). With workers, each worker's share
 // commits on its own session, in transactions as above, and the position
 // past the batch (with its dead letters) once every share has: a crash
 // between them delivers the committed shares again (the reservation
@@ -135,9 +141,10 @@ class consumer {
     // connection, and times it found the store's history behind what it read.
     telemetry::counter resumptions;
     telemetry::counter history_rewinds;
-    // per_batch: transactions a handler's error (or a failed statement)
-    // rolled back, their messages handled again (the error is counted in
-    // `errors` once, where the message is then handled alone).
+    // per_batch: batch transactions rolled back (a handler's error or a
+    // failed statement, a failed commit, a lost connection), their messages
+    // handled again (a handler's error is counted in `errors` where its
+    // message is then handled alone).
     telemetry::counter rollbacks;
   };
 
@@ -345,6 +352,9 @@ class consumer {
                               const std::vector<std::size_t>& share, std::vector<outcome>& outcomes,
                               const std::atomic<bool>& given_up, telemetry::counter& errors,
                               telemetry::counter& rollbacks, const transaction_steps& steps);
+  // Messages share[from, to) were not taken after all: those handled go back to stopped.
+  static void reset_outcomes(const std::vector<std::size_t>& share, std::size_t from, std::size_t to,
+                             std::vector<outcome>& outcomes);
   // The worker's share of a batch, in order, until a stop or `given_up`.
   void handle_share(worker& worker, const std::vector<store::message_data>& batch,
                     const std::vector<std::size_t>& share, std::vector<outcome>& outcomes,
@@ -352,6 +362,8 @@ class consumer {
   // The position to record: the last handled message's, or just past a
   // parked one, but no further than record_at_most; nothing when none is.
   std::optional<std::int64_t> position_to_record() const;
+  // No further than record_at_most.
+  std::optional<std::int64_t> capped(std::optional<std::int64_t> position) const;
   void record_position();
   // The message handled by that worker (its handlers, in order), and what
   // became of it; a transient error propagates (the batch is given up).

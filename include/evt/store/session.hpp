@@ -114,6 +114,19 @@ class transaction {
   // store_error), so there is no point going on.
   bool failed() const noexcept;
 
+  // From now on (true) a write to another category than the one its writes
+  // went to is refused before it is sent, with an evt::other_category_error:
+  // Message DB locks a category from a transaction's first write to it
+  // until its commit, and two transactions that each hold one category and
+  // want the other's deadlock (a second lost, until the server picks one).
+  // A consumer's batch (evt::consumer::commits::per_batch) is kept to one
+  // category while its handlers run, and let go for its position.
+  void keep_to_one_category(bool keep) noexcept;
+  // The messages written in it so far (through evt::store), and the writes
+  // refused for their category.
+  std::int64_t writes() const noexcept;
+  std::int64_t refused_writes() const noexcept;
+
  private:
   friend class session;
   friend struct detail::access;

@@ -201,6 +201,34 @@ TEST(BatchCommits, MessagesItDoesNotAcceptStayPassedWhenTheirTransactionRollsBac
   EXPECT_EQ(f.recorded(consumer), poison + 1);
 }
 
+TEST(BatchCommits, AMessageWhoseFirstWriteGoesToAnotherCategoryBeginsTheNextTransaction) {
+  fixture f;
+  const auto streams = f.write(5);
+  const auto elsewhere = f.global_position_of(streams[2]);
+  const auto other = unique_category("other");
+  evt::consumer consumer{f.session, f.settings()};
+  consumer.add_handler([&](const evt::store::message_data& m) {
+    if (m.global_position == elsewhere) {
+      evt::store::put(f.session, {.type = "Effect", .data = nlohmann::json{{"of", m.global_position}}.dump()},
+                      stream_name(other, "1"));
+      return;
+    }
+    fixture::effect(f.session, f.effects, m);
+  });
+  EXPECT_EQ(consumer.run_until_caught_up(), 5);
+  EXPECT_EQ(consumer.telemetry().rollbacks, 0) << "nothing was written before it was refused";
+  EXPECT_EQ(consumer.telemetry().errors, 0);
+  const auto transactions = database{}.sql(
+      "SELECT message_store.category(stream_name), count(*), count(DISTINCT xmin::text) FROM message_store.messages"
+      " WHERE stream_name IN ($1, $2) GROUP BY 1 ORDER BY 1",
+      stream_name(f.effects, "1"), stream_name(other, "1"));
+  ASSERT_EQ(transactions.size(), 2u);
+  EXPECT_EQ(transactions[0][1].as<int>() + transactions[1][1].as<int>(), 5) << "each effect once";
+  // Its own transaction for the other category, then the rest in another: 3 in all.
+  EXPECT_EQ(transactions[0][2].as<int>() + transactions[1][2].as<int>(), 3);
+  EXPECT_EQ(f.transactions_of(consumer).positions_alone, 1) << "the position of the other category's transaction";
+}
+
 TEST(BatchCommits, ABatchGivenUpIsDeliveredAgainWithNoneOfItsEffects) {
   fixture f;
   const auto streams = f.write(5);

@@ -144,6 +144,52 @@ TEST(Transaction, ClosingTheSessionInsideItTakesEffectAfterIt) {
   EXPECT_EQ(evt::store::put(store, {.type = "Opened", .data = "{}"}, stream), 1);
 }
 
+TEST(Transaction, KeptToOneCategoryAWriteToAnotherIsRefusedBeforeItIsSentAndTheRestCommits) {
+  evt::store::session store{{.conninfo = conninfo()}};
+  const auto first = unique_stream_name();
+  const auto other = unique_stream_name();  // another category
+  store.transaction([&](evt::store::transaction& transaction) {
+    transaction.keep_to_one_category(true);
+    evt::store::put(transaction, {.type = "Opened", .data = "{}"}, first);
+    evt::store::put(transaction, {.type = "Deposited", .data = "{}"}, first);
+    EXPECT_THROW(evt::store::put(store, {.type = "Elsewhere", .data = "{}"}, other), evt::other_category_error);
+    EXPECT_EQ(transaction.writes(), 2);
+    EXPECT_EQ(transaction.refused_writes(), 1);
+    EXPECT_FALSE(transaction.failed());
+    transaction.keep_to_one_category(false);
+    evt::store::put(transaction, {.type = "Recorded", .data = "{}"}, other + "x");
+  });
+  EXPECT_EQ(database{}.stream(first).size(), 2u);
+  EXPECT_TRUE(database{}.stream(other).empty());
+  EXPECT_EQ(database{}.stream(other + "x").size(), 1u);
+}
+
+TEST(Transaction, OneBegunOnAConnectionTheServerEndedFailsAsALostConnectionAndTheNextWorks) {
+  if (conninfo() != direct_conninfo()) GTEST_SKIP() << "through a pooler the client's connection outlives the server's";
+  evt::store::session store{{.conninfo = conninfo()}};
+  const auto stream = unique_stream_name();
+  std::string pid;
+  store.transaction([&](evt::store::transaction& transaction) {
+    pid = *transaction.query("SELECT pg_backend_pid()").at(0).at(0);
+  });
+  database superuser{conninfo_as("postgres")};
+  superuser.sql("SELECT pg_terminate_backend($1::int)", pid);
+  for (int waited = 0; superuser.sql("SELECT FROM pg_stat_activity WHERE pid = $1::int", pid).size() > 0; ++waited) {
+    ASSERT_LT(waited, 1000) << "the backend did not end";
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  }
+  // Its BEGIN finds the connection gone (under the sanitizers: nothing it
+  // frees is used after).
+  EXPECT_THROW(store.transaction([&](evt::store::transaction& transaction) {
+    evt::store::put(transaction, {.type = "Opened", .data = "{}"}, stream);
+  }),
+               evt::connection_error);
+  store.transaction([&](evt::store::transaction& transaction) {
+    evt::store::put(transaction, {.type = "Opened", .data = "{}"}, stream);
+  });
+  EXPECT_EQ(database{}.stream(stream).size(), 1u);
+}
+
 TEST(Transaction, ABadStatementIsAStoreErrorNotALostConnection) {
   evt::store::session store{{.conninfo = conninfo()}};
   try {
