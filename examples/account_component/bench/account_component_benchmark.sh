@@ -79,7 +79,7 @@ done
 # What a client writes: one Deposit to one of the opened accounts (their ids in table bench_accounts).
 cat >"$scratch/command.sql" <<SQL
 \\set a random(1, $accounts)
-SELECT message_store.write_message(gen_random_uuid()::varchar, 'account:command-' || (SELECT id FROM bench_accounts WHERE n = :a), 'Deposit', $(printf "$deposit_data" "gen_random_uuid()::text" "(SELECT id FROM bench_accounts WHERE n = :a)"));
+SELECT message_store.write_message(gen_random_uuid()::varchar, 'account' || ':' || 'command-' || (SELECT id FROM bench_accounts WHERE n = CAST(:a AS bigint)), 'Deposit', $(printf "$deposit_data" "gen_random_uuid()::text" "(SELECT id FROM bench_accounts WHERE n = CAST(:a AS bigint))"));
 SQL
 
 capacity() {  # CLIENTS DEPOSITS_PER_TRANSACTION: deposits/s
@@ -220,7 +220,8 @@ latency() {  # COMMITS RATE
   done
   sleep 1  # its consumers connected and read the empty category
   rm -f "$scratch"/pgbench_log.*
-  (cd "$scratch" && pgbench -n -M prepared -c 2 -j 2 -R "$2" -T "$seconds" -l -f "$scratch/command.sql" >/dev/null 2>&1)
+  (cd "$scratch" && pgbench -n -M prepared -c 2 -j 2 -R "$2" -T "$seconds" -l -f "$scratch/command.sql" >"$scratch/pgbench.log" 2>&1) ||
+    { cat "$scratch/pgbench.log" >&2; return 1; }
   local written
   written="$(query -c "SELECT count(*) FROM message_store.messages WHERE message_store.category(stream_name) = 'account:command' AND type = 'Deposit' AND stream_name NOT LIKE '%+%'")"
   for _ in $(seq 1200); do
