@@ -49,7 +49,11 @@ void component::start_member(int m) {
                                 "--poll-interval-ms",
                                 "20",
                                 "--concurrency",
-                                std::to_string(configuration_.concurrency)};
+                                std::to_string(configuration_.concurrency),
+                                "--commits",
+                                configuration_.per_batch ? "per-batch" : "per-write",
+                                "--transaction-messages",
+                                std::to_string(configuration_.transaction_messages)};
   if (configuration_.group_size > 0) {
     argv.insert(argv.end(), {"--group-member", std::to_string(m), "--group-size",
                              std::to_string(configuration_.group_size)});

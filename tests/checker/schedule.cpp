@@ -3,6 +3,7 @@
 #include "random.hpp"
 
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <sstream>
 
@@ -10,7 +11,8 @@ namespace evt_checker {
 
 std::string component_configuration::describe() const {
   return (group_size == 0 ? std::string{"no group"} : "group of " + std::to_string(group_size)) + ", concurrency " +
-         std::to_string(concurrency);
+         std::to_string(concurrency) +
+         (per_batch ? ", per-batch " + std::to_string(transaction_messages) + " messages" : std::string{", per-write"});
 }
 
 std::string name_of(standby_mode mode) {
@@ -156,8 +158,12 @@ class generator {
   }
 
   component_configuration random_configuration() {
+    const bool per_batch = !random_.chance(0.25);
+    constexpr std::array transaction_messages{100, 7, 2};
     return {.group_size = static_cast<int>(random_.weighted({3, 1, 3, 2})),
-            .concurrency = static_cast<int>(random_.between(1, 4))};
+            .concurrency = static_cast<int>(random_.between(1, 4)),
+            .per_batch = per_batch,
+            .transaction_messages = per_batch ? transaction_messages.at(random_.weighted({2, 1, 1})) : 100};
   }
 
   void accounts() {

@@ -17,6 +17,10 @@ namespace evt_checker {
 struct component_configuration {
   int group_size = 0;  // 0: no consumer group (one process, Eventide's position streams)
   int concurrency = 1;
+  // The component's --commits, and its --transaction-messages when per-batch
+  // (small batches take the rollback-and-redo paths more often).
+  bool per_batch = true;
+  int transaction_messages = 100;
 
   int members() const { return group_size == 0 ? 1 : group_size; }
   std::string describe() const;
