@@ -9,6 +9,7 @@
 #include <evt/store/get.hpp>
 #include <evt/store/put.hpp>
 
+#include "support/configured_session.hpp"
 #include "support/database.hpp"
 #include "support/names.hpp"
 
@@ -116,14 +117,8 @@ TEST(ConsumerWorkers, EachStreamIsHandledByOneWorkerInOrderAndThePositionIsTheLa
   EXPECT_EQ(f.recorded(consumer), f.last_position());
 }
 
-// A dependency that keeps the session it was configured with.
-struct session_of {
-  static session_of substitute() { return {}; }
-  void configure(evt::store::session& session) { configured = &session; }
-  evt::store::session* configured = nullptr;
-};
 struct handler_with_a_session : evt::handler {
-  evt::dependency<session_of> where{*this};
+  evt::dependency<evt::test::configured_session> where{*this};
 };
 
 TEST(ConsumerWorkers, EachWorkersHandlerIsConfiguredWithASessionOfItsOwn) {
