@@ -56,12 +56,6 @@ std::string primary_text(const pqxx::failure& failure) {
   return text;
 }
 
-std::string context(const operation& operation) {
-  std::string text = "Operation: " + std::string{operation.name};
-  if (!operation.stream_name.empty()) text += ", Stream: " + std::string{operation.stream_name};
-  return text;
-}
-
 // The password a conninfo gives, as libpq reads it (decoded), if it parses.
 std::optional<std::string> parsed_password(const std::string& conninfo, bool& parsed) {
   char* failure = nullptr;
@@ -122,6 +116,12 @@ class receiver final : public pqxx::notification_receiver {
 };
 
 }  // namespace
+
+std::string context(const operation& operation) {
+  std::string text = "Operation: " + std::string{operation.name};
+  if (!operation.stream_name.empty()) text += ", Stream: " + std::string{operation.stream_name};
+  return text;
+}
 
 void fail(const operation& operation, const pqxx::failure& failure) {
   const auto message = primary_text(failure);

@@ -28,6 +28,8 @@ struct operation {
   bool commits = false;            // ... inside a transaction, only at its COMMIT
 };
 
+// "Operation: ..., Stream: ...": what an error names.
+std::string context(const operation& operation);
 // Turns a libpqxx failure into evt's error for the operation. Throws always.
 [[noreturn]] void fail(const operation& operation, const pqxx::failure& failure);
 

@@ -168,9 +168,14 @@ pqxx::result read_rows(session& session, const detail::operation& operation, con
       return connection.execute(statements, read.name, read.sql, parameters...);
     });
   }
+  // Inside a transaction 'off' would commit or roll back with it, and a
+  // rollback leaves '' (conditions allowed) on a connection that had none;
+  // and SET LOCAL would hold until its end, not the read's.
+  if (connection.transaction != nullptr) {
+    throw condition_error{"A read with a condition is not taken inside a transaction (" + detail::context(operation) +
+                          ")"};
+  }
   std::optional<pqxx::sql_error> refused;
-  // The savepoint by hand: inside a session's transaction the statements
-  // are a nontransaction around evt's own BEGIN (session.cpp).
   auto rows = connection.run<pqxx::work>(operation, [&](pqxx::transaction_base& statements) {
     statements.exec(condition_off_sql);
     statements.exec("SAVEPOINT evt_read_with_condition");

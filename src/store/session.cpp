@@ -83,7 +83,11 @@ void session::run_transaction(const std::function<void(store::transaction&)>& wo
   std::optional<pqxx::nontransaction> native_transaction;
   try {
     native_transaction.emplace(connection.open(operation));
-    native_transaction->exec_params("BEGIN");
+    // Read committed whatever the role's default: write_message reads the
+    // stream's version after taking the category's lock, and the checks
+    // before a write (the reservation's) hold only if reads see what
+    // committed before the lock was taken.
+    native_transaction->exec_params("BEGIN ISOLATION LEVEL READ COMMITTED");
   } catch (const pqxx::failure& failure) {
     native_transaction.reset();  // it refers to the connection, which a loss drops
     leave_transaction.ended = true;
@@ -116,7 +120,15 @@ void session::run_transaction(const std::function<void(store::transaction&)>& wo
     throw store_error{"Transaction rolled back: a statement in it failed (Operation: transaction)", "25P02"};
   }
   connection.run({.name = "commit", .writes = true, .commits = true}, [&](pqxx::transaction_base& statements) {
-    statements.exec_params("COMMIT");
+    try {
+      statements.exec_params("COMMIT");
+    } catch (const pqxx::sql_error&) {
+      // Refused (a deferred check, a serialisation failure): the server
+      // ended the transaction all the same, and the connection is kept
+      // unless it was lost too.
+      leave_transaction.ended = true;
+      throw;
+    }
     return 0;
   });
   leave_transaction.ended = true;

@@ -159,4 +159,26 @@ TEST(Session, ARefusedConditionReadLeavesConditionsOff) {
   }
 }
 
+// A read with a condition inside a transaction that then rolls back would
+// leave '' (conditions allowed) on a connection that had none: refused, and
+// the connection's conditions stay off.
+TEST(Session, AConditionReadInsideATransactionIsRefusedAndLeavesConditionsOff) {
+  evt::store::session store{{.conninfo = direct_conninfo(), .sql_condition = true}};
+  const auto stream = unique_stream_name();
+  std::string refusal;
+  try {
+    store.transaction([&](evt::store::transaction&) {
+      evt::store::get_stream(store, stream, {.condition = "position >= 0"});
+    });
+  } catch (const evt::condition_error& error) {
+    refusal = error.what();
+  }
+  EXPECT_EQ(refusal, "A read with a condition is not taken inside a transaction (Operation: get stream batch, Stream: " +
+                         stream + ")");
+  const auto setting = store.transaction([](evt::store::transaction& t) {
+    return t.query("SELECT coalesce(current_setting('message_store.sql_condition', true), 'NULL')")[0][0].value();
+  });
+  EXPECT_EQ(setting, "NULL") << "nothing set on the connection (Message DB takes '' for on)";
+}
+
 }  // namespace

@@ -1,6 +1,7 @@
 // session::transaction: the application's statements and its messages
 // commit together, or not at all (the message store as outbox).
 #include <evt/error.hpp>
+#include <evt/store/get.hpp>
 #include <evt/store/put.hpp>
 #include <evt/store/session.hpp>
 
@@ -228,6 +229,40 @@ TEST(Transaction, ADeadlockIsAStoreErrorWithItsSqlstate) {
   one.join();
   other.join();
   EXPECT_EQ(deadlocks, 1);
+}
+
+// write_message reads the stream's version after taking its category's
+// lock: a snapshot taken before the lock (repeatable read, the role's
+// default here) would not see the writes committed before it.
+TEST(Transaction, IsReadCommittedWhateverTheRolesDefault) {
+  evt::store::session store{{.conninfo = direct_conninfo() + " options='-c default_transaction_isolation=serializable'"}};
+  const auto isolation = store.transaction([](evt::store::transaction& transaction) {
+    return transaction.query("SELECT current_setting('transaction_isolation')").at(0).at(0).value();
+  });
+  EXPECT_EQ(isolation, "read committed");
+}
+
+// A COMMIT the server refuses (here a deferred unique check) ended the
+// transaction: an error of its own, and the connection is kept.
+TEST(Transaction, ACommitTheServerRefusesIsAStoreErrorAndKeepsTheConnection) {
+  evt::store::session store{{.conninfo = conninfo()}};
+  const auto stream = unique_stream_name();
+  evt::store::put(store, {.type = "SomeType", .data = "{}"}, stream);
+  const auto generation = store.connection_generation();
+  try {
+    store.transaction([&](evt::store::transaction& transaction) {
+      transaction.execute("CREATE TEMPORARY TABLE deferred_check (id int UNIQUE DEFERRABLE INITIALLY DEFERRED) ON COMMIT DROP");
+      transaction.execute("INSERT INTO deferred_check VALUES (1), (1)");
+      evt::store::put(transaction, {.type = "SomeType", .data = "{}"}, stream);
+    });
+    FAIL() << "the commit was not refused";
+  } catch (const evt::connection_error& error) {
+    FAIL() << "reported as a lost connection: " << error.what();
+  } catch (const evt::store_error& error) {
+    EXPECT_EQ(error.sqlstate(), "23505") << error.what();
+  }
+  EXPECT_EQ(store.connection_generation(), generation) << "the same connection";
+  EXPECT_EQ(evt::store::stream_version(store, stream), 0) << "nothing of the transaction committed";
 }
 
 }  // namespace
