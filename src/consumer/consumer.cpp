@@ -510,16 +510,26 @@ void consumer::handle_in_transactions(worker& worker, const std::vector<store::m
                                       const std::atomic<bool>& given_up, telemetry::counter& errors,
                                       telemetry::counter& rollbacks, const transaction_steps& steps) {
   const auto most = static_cast<std::size_t>(settings_.transaction_messages);
+  // Without a delay to wait, per_write takes a transient error for a
+  // handler's (dispatch): so do transactions, handing the message alone.
+  const bool waiting = settings_.transient_retry_delay.count() > 0;
   // A message that failed in a transaction: handled alone once those
   // before it have committed without it.
   std::optional<std::size_t> failing;
   for (std::size_t next = 0; next < share.size();) {
     if (stopping_ || given_up) return;
     if (failing == next) {
+      const auto index = share[next];
+      // A message it does not accept (first in a transaction that failed at
+      // its commit) is passed by: the first one it accepts goes alone.
+      if (outcomes[index].what == dispatched::passed) {
+        if (steps.taken) steps.taken(next, next + 1, std::nullopt);
+        failing = ++next;
+        continue;
+      }
       // Alone, by per_write's rules (retried, parked, or the consumer
       // stops), its writes committed as they are made.
       failing.reset();
-      const auto index = share[next];
       outcomes[index] = dispatch(worker, batch[index], errors);
       if (steps.taken) steps.taken(next, next + 1, std::nullopt);
       if (outcomes[index].what == dispatched::stopped) return;
@@ -548,7 +558,7 @@ void consumer::handle_in_transactions(worker& worker, const std::vector<store::m
           } catch (const other_category_error&) {
             other_category = true;
           } catch (...) {
-            if (kind_of_current_exception() == error_kind::transient) throw;  // the batch is given up
+            if (waiting && kind_of_current_exception() == error_kind::transient) throw;  // the batch is given up
             failed = true;
           }
           // A message whose first write goes to another category than the
@@ -570,16 +580,17 @@ void consumer::handle_in_transactions(worker& worker, const std::vector<store::m
     } catch (const roll_back&) {
     } catch (...) {
       // Not committed (or in doubt: a lost connection): what the handlers
-      // cached of it goes. A lost connection gives the batch up; a
-      // conflict at the commit or at the position's write (a serialisation
-      // failure, a lock timeout) is handled like a handler's: the first
-      // message alone, by per_write's rules; anything else stops it.
+      // cached of it goes. A lost connection gives the batch up (with no
+      // delay to wait: as a conflict); a conflict at the commit or at the
+      // position's write (a serialisation failure, a lock timeout) is
+      // handled like a handler's: the first message it accepts alone, by
+      // per_write's rules; anything else stops it.
       ++rollbacks;
       for (auto* handler : worker.handler_objects) handler->forget_everything();
       reset_outcomes(share, next, end, outcomes);
       const auto kind = kind_of_current_exception();
       if (kind == error_kind::transient) ++errors;
-      if (kind != error_kind::conflict) throw;
+      if (kind == error_kind::other || (kind == error_kind::transient && waiting)) throw;
       failing = next;
       continue;
     }

@@ -12,6 +12,7 @@
 #include <evt/store/get.hpp>
 #include <evt/store/put.hpp>
 
+#include "support/configured_session.hpp"
 #include "support/database.hpp"
 #include "support/names.hpp"
 
@@ -19,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -201,6 +203,57 @@ TEST(BatchCommits, MessagesItDoesNotAcceptStayPassedWhenTheirTransactionRollsBac
   EXPECT_EQ(f.recorded(consumer), poison + 1);
 }
 
+TEST(BatchCommits, AConflictAtTheCommitHandsTheFirstMessageItAcceptsAloneAndPassesTheOthersBy) {
+  fixture f;
+  const auto streams = f.write(2);
+  const auto others = f.global_position_of(streams[0]);
+  const auto mine = f.global_position_of(streams[1]);
+  // The consumer's session gives up waiting for a lock after 300 ms; another
+  // session holds the lock of the position stream's category, so the
+  // position's write at the commit fails with a lock timeout (a conflict).
+  evt::store::session impatient{{.conninfo = direct_conninfo() + " options='-c lock_timeout=300'"}};
+  auto settings = f.settings();
+  settings.accepts = [&](const evt::store::message_data& m) { return m.global_position == mine; };
+  evt::consumer consumer{impatient, settings};
+  database holder;
+  std::optional<pqxx::work> holding{std::in_place, holder.connection()};
+  holding->exec_params("SELECT pg_catalog.pg_advisory_xact_lock(message_store.hash_64(message_store.category($1)))",
+                       consumer.position_stream_name());
+  std::vector<std::int64_t> seen;
+  consumer.add_handler([&](const evt::store::message_data& m) {
+    seen.push_back(m.global_position);
+    if (seen.size() == 2) holding.reset();  // handled again: the lock is let go
+    fixture::effect(impatient, f.effects, m);
+  });
+  EXPECT_EQ(consumer.run_until_caught_up(), 2);
+  EXPECT_EQ(seen, (std::vector<std::int64_t>{mine, mine})) << "never " << others << ", another consumer's";
+  EXPECT_EQ(f.effect_counts(), once_each({mine}));
+  EXPECT_EQ(consumer.telemetry().rollbacks, 1);
+  EXPECT_EQ(consumer.telemetry().handled, 1);
+}
+
+// With no delay to wait for the store, a lost connection is a handler's
+// error, as per_write takes it: the message alone, and parked (parking::all),
+// rather than the consumer stopped.
+TEST(BatchCommits, WithoutATransientDelayALostConnectionInAHandlerIsHandledAsPerWriteWould) {
+  fixture f;
+  const auto streams = f.write(3);
+  const auto unlucky = f.global_position_of(streams[1]);
+  auto settings = f.settings();
+  settings.transient_retry_delay = std::chrono::milliseconds{0};
+  settings.parking = evt::consumer::parking::all;
+  evt::consumer consumer{f.session, settings};
+  consumer.add_handler([&](const evt::store::message_data& m) {
+    if (m.global_position == unlucky) throw evt::connection_error{"lost, as a handler saw it"};
+    fixture::effect(f.session, f.effects, m);
+  });
+  EXPECT_EQ(consumer.run_until_caught_up(), 3);
+  const auto parked = evt::dead_letter::parked(f.session, f.category);
+  ASSERT_EQ(parked.size(), 1u);
+  EXPECT_EQ(parked[0].original.global_position, unlucky);
+  EXPECT_EQ(f.effect_counts(), once_each({f.global_position_of(streams[0]), f.global_position_of(streams[2])}));
+}
+
 TEST(BatchCommits, AMessageWhoseFirstWriteGoesToAnotherCategoryBeginsTheNextTransaction) {
   fixture f;
   const auto streams = f.write(5);
@@ -281,13 +334,8 @@ TEST(BatchCommits, AStatementAHandlerCaughtStillRollsTheBatchBack) {
 
 // A handler writing each message's effect on the session it was configured
 // with: the worker's.
-struct session_of {
-  static session_of substitute() { return {}; }
-  void configure(evt::store::session& session) { configured = &session; }
-  evt::store::session* configured = nullptr;
-};
 struct effect_writer : evt::handler {
-  evt::dependency<session_of> where{*this};
+  evt::dependency<evt::test::configured_session> where{*this};
   bool in_transaction = true;
   explicit effect_writer(const std::string& effects) {
     handle_raw([this, effects](const evt::store::message_data& m) {
