@@ -581,10 +581,11 @@ void consumer::handle_in_transactions(worker& worker, const std::vector<store::m
     } catch (...) {
       // Not committed (or in doubt: a lost connection): what the handlers
       // cached of it goes. A lost connection gives the batch up (with no
-      // delay to wait: as a conflict); a conflict at the commit or at the
-      // position's write (a serialisation failure, a lock timeout) is
-      // handled like a handler's: the first message it accepts alone, by
-      // per_write's rules; anything else stops it.
+      // delay to wait: as a conflict); a conflict or a refused value at the
+      // commit or at the position's write (a serialisation failure, a lock
+      // timeout, a deferred check) is handled like a handler's: the first
+      // message it accepts alone, by per_write's rules; an error of no
+      // known kind stops it.
       ++rollbacks;
       for (auto* handler : worker.handler_objects) handler->forget_everything();
       reset_outcomes(share, next, end, outcomes);
