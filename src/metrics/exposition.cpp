@@ -47,10 +47,11 @@ void exposition::family(std::string_view name, type type, std::string_view help)
   if (!is_name(name, true)) throw error{"Not a Prometheus metric name (Name: " + std::string{name} + ")"};
   family_ = name;
   text_ += "# HELP " + family_ + " " + escape_help(help) + "\n";
-  text_ += "# TYPE " + family_ + (type == type::counter ? " counter\n" : " gauge\n");
+  const char* type_name = type == type::counter ? " counter\n" : type == type::gauge ? " gauge\n" : " histogram\n";
+  text_ += "# TYPE " + family_ + type_name;
 }
 
-void exposition::sample(const labels& labels, std::string_view value) {
+void exposition::sample_text(std::string_view suffix, const labels& labels, std::string_view value) {
   if (family_.empty()) throw error{"A metric sample before its family"};
   for (const auto& label : labels) {
     // Names starting with "__" are Prometheus' own.
@@ -59,6 +60,7 @@ void exposition::sample(const labels& labels, std::string_view value) {
     }
   }
   text_ += family_;
+  text_ += suffix;
   if (!labels.empty()) {
     char separator = '{';
     for (const auto& [name, label_value] : labels) {
@@ -73,14 +75,23 @@ void exposition::sample(const labels& labels, std::string_view value) {
   text_ += '\n';
 }
 
-void exposition::sample(const labels& labels, std::int64_t value) { sample(labels, std::to_string(value)); }
+void exposition::sample(const labels& labels, std::int64_t value) { sample({}, labels, value); }
+void exposition::sample(const labels& labels, double value) { sample({}, labels, value); }
 
-void exposition::sample(const labels& labels, double value) {
-  if (std::isnan(value)) return sample(labels, std::string_view{"NaN"});
-  if (std::isinf(value)) return sample(labels, std::string_view{value > 0 ? "+Inf" : "-Inf"});
+void exposition::sample(std::string_view suffix, const labels& labels, std::int64_t value) {
+  sample_text(suffix, labels, std::to_string(value));
+}
+
+void exposition::sample(std::string_view suffix, const labels& labels, double value) {
+  sample_text(suffix, labels, number(value));
+}
+
+std::string exposition::number(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
   std::array<char, 32> digits{};
   const auto written = std::to_chars(digits.data(), digits.data() + digits.size(), value);
-  sample(labels, std::string_view{digits.data(), static_cast<std::size_t>(written.ptr - digits.data())});
+  return std::string{digits.data(), static_cast<std::size_t>(written.ptr - digits.data())};
 }
 
 }  // namespace evt::metrics

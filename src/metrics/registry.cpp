@@ -1,5 +1,6 @@
 #include <evt/metrics/registry.hpp>
 
+#include <evt/error.hpp>
 #include <evt/metrics/exposition.hpp>
 
 #include <algorithm>
@@ -157,6 +158,12 @@ registry& registry::add(const evt::reservation& reservation, std::string handler
   return *this;
 }
 
+registry& registry::add(const metrics::requests& requests) {
+  if (requests_ != nullptr) throw error{"A metrics registry takes one HTTP service's requests"};
+  requests_ = &requests;
+  return *this;
+}
+
 std::string registry::scrape(const lag_query& lag) {
   const std::lock_guard lock{scraping_};
   const auto now = clock::now();
@@ -226,6 +233,7 @@ std::string registry::scrape(const lag_query& lag) {
       sample("handled", &evt::reservation::counts::handled);
     }
   }
+  if (requests_ != nullptr) requests_->write(out);
   return out.text();
 }
 

@@ -20,7 +20,7 @@ namespace evt::metrics {
 // evt::error (a bug of the caller's, not data).
 class exposition {
  public:
-  enum class type { counter, gauge };
+  enum class type { counter, gauge, histogram };
   using labels = std::vector<std::pair<std::string, std::string>>;
 
   static constexpr std::string_view content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -28,8 +28,15 @@ class exposition {
   // Starts a family; the samples after it are its own.
   void family(std::string_view name, type type, std::string_view help);
   void sample(const labels& labels, std::int64_t value);
-  // Shortest text that reads back as the same double; NaN, +Inf, -Inf.
+  // The value as number() writes it.
   void sample(const labels& labels, double value);
+  // A histogram's samples: the family's name with this suffix ("_bucket",
+  // "_sum", "_count").
+  void sample(std::string_view suffix, const labels& labels, std::int64_t value);
+  void sample(std::string_view suffix, const labels& labels, double value);
+  // Shortest text that reads back as the same double; NaN, +Inf, -Inf (a
+  // sample's value, or a bucket's bound).
+  static std::string number(double value);
 
   const std::string& text() const noexcept { return text_; }
 
@@ -37,7 +44,7 @@ class exposition {
   static std::string escape_label_value(std::string_view value);
 
  private:
-  void sample(const labels& labels, std::string_view value);
+  void sample_text(std::string_view suffix, const labels& labels, std::string_view value);
 
   std::string text_;
   std::string family_;

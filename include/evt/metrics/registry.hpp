@@ -2,6 +2,7 @@
 
 #include <evt/consumer/consumer.hpp>
 #include <evt/consumer/host.hpp>
+#include <evt/metrics/requests.hpp>
 #include <evt/projector/projector.hpp>
 #include <evt/relay/relay.hpp>
 #include <evt/reservation/reservation.hpp>
@@ -35,6 +36,8 @@ namespace evt::metrics {
 //   evt_relay_deliveries_total, evt_relay_possible_redeliveries_total, evt_relay_retries_total,
 //     evt_relay_dead_letters_total
 //   evt_reservations_total{handler, outcome="reserved|ignored|handled"}
+// and what an HTTP service answered (requests.hpp):
+//   evt_http_requests_total, evt_http_request_duration_seconds
 //
 // Counts and positions are read as they are (their owners' threads write
 // them as they go: telemetry::counter, telemetry::progress). The lag takes
@@ -74,6 +77,8 @@ class registry {
   // Reservations added under one name are counted together (the handlers
   // of a consumer's workers, each with its own).
   registry& add(const evt::reservation& reservation, std::string handler);
+  // An HTTP service's requests (one).
+  registry& add(const metrics::requests& requests);
 
   // The exposition text of everything added, now.
   std::string scrape(const lag_query& lag);
@@ -96,6 +101,7 @@ class registry {
   std::mutex scraping_;
   std::vector<source> sources_;
   std::vector<reservation_source> reservations_;
+  const metrics::requests* requests_ = nullptr;
 };
 
 }  // namespace evt::metrics

@@ -287,3 +287,46 @@ TEST(MetricsRegistry, NothingAddedIsAnEmptyScrape) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(MetricsRegistry, AnHttpServicesRequestsAreCountedByRouteAndStatusAndTimedInCumulativeBuckets) {
+  evt::metrics::requests requests;
+  requests.record("/accounts/{id}/deposits", "POST", 201, 3ms);
+  requests.record("/accounts/{id}/deposits", "POST", 201, 40ms);
+  requests.record("/accounts/{id}/deposits", "POST", 409, 2s);
+  requests.record("/accounts/{id}", "GET", 404, 1ms);
+  registry metrics;
+  metrics.add(requests);
+  lag_answers lags;
+  const auto text = metrics.scrape(lags.query());
+
+  EXPECT_EQ(samples(text, "evt_http_requests_total"),
+            (std::vector<std::string>{
+                R"(evt_http_requests_total{route="/accounts/{id}",method="GET",status="404"} 1)",
+                R"(evt_http_requests_total{route="/accounts/{id}/deposits",method="POST",status="201"} 2)",
+                R"(evt_http_requests_total{route="/accounts/{id}/deposits",method="POST",status="409"} 1)"}));
+  const std::string deposits = R"(route="/accounts/{id}/deposits",method="POST")";
+  const auto buckets = samples(text, "evt_http_request_duration_seconds_bucket");
+  ASSERT_EQ(buckets.size(), 2 * (evt::metrics::requests::buckets.size() + 1));
+  const auto bucket = [&](const std::string& le) {
+    const auto line = "evt_http_request_duration_seconds_bucket{" + deposits + ",le=\"" + le + "\"} ";
+    for (const auto& sample : buckets) {
+      if (sample.starts_with(line)) return sample.substr(line.size());
+    }
+    return std::string{"missing"};
+  };
+  EXPECT_EQ(bucket("0.005"), "1");
+  EXPECT_EQ(bucket("0.025"), "1");
+  EXPECT_EQ(bucket("0.05"), "2");
+  EXPECT_EQ(bucket("1"), "2");
+  EXPECT_EQ(bucket("2.5"), "3");
+  EXPECT_EQ(bucket("+Inf"), "3");
+  EXPECT_EQ(samples(text, "evt_http_request_duration_seconds_count"),
+            (std::vector<std::string>{R"(evt_http_request_duration_seconds_count{route="/accounts/{id}",method="GET"} 1)",
+                                      "evt_http_request_duration_seconds_count{" + deposits + "} 3"}));
+  EXPECT_NE(text.find("# TYPE evt_http_request_duration_seconds histogram\n"), std::string::npos);
+  EXPECT_THROW(metrics.add(requests), evt::error);
+}
+
+}  // namespace

@@ -1,0 +1,44 @@
+#include "api/idempotency_key.hpp"
+
+#include "api/answer.hpp"
+
+#include <evt/idempotence_key.hpp>
+
+namespace account_api {
+namespace {
+
+[[noreturn]] void refuse(std::string_view detail) {
+  throw problem_error{problem(400, "idempotency-key", "Idempotency-Key header missing or unusable", detail)};
+}
+
+// A Structured Field string's content: \" and \\ are the only escapes.
+std::string unquoted(std::string_view quoted) {
+  if (quoted.size() < 2 || quoted.back() != '"') refuse("A quoted key must end with a quote");
+  std::string key;
+  for (std::size_t i = 1; i + 1 < quoted.size(); ++i) {
+    char c = quoted[i];
+    if (c == '"') refuse("A quote inside a quoted key must be escaped");
+    if (c == '\\') {
+      if (i + 2 >= quoted.size() || (quoted[i + 1] != '"' && quoted[i + 1] != '\\')) {
+        refuse("Only \\\" and \\\\ may be escaped in a quoted key");
+      }
+      c = quoted[++i];
+    }
+    key += c;
+  }
+  return key;
+}
+
+}  // namespace
+
+std::string idempotency_key(std::optional<std::string_view> header) {
+  if (!header) refuse("Every POST needs an Idempotency-Key header: a key unique to the operation (a UUID)");
+  auto key = header->starts_with('"') ? unquoted(*header) : std::string{*header};
+  for (const char c : key) {
+    if (c < 0x20 || c > 0x7e) refuse("A key is printable ASCII");
+  }
+  if (const auto problem = evt::idempotence_key_problem(key)) refuse(*problem);
+  return key;
+}
+
+}  // namespace account_api

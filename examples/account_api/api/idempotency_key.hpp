@@ -1,0 +1,18 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace account_api {
+
+// The key of an Idempotency-Key header. The draft
+// (draft-ietf-httpapi-idempotency-key-header-06) makes it a Structured
+// Field string, "8e03978e-40d5-43e8-bc93-6894a57f9324"; a bare token, as
+// Stripe's clients send it, is taken as it is. A key must pass the
+// toolkit's rule for idempotence keys (evt::idempotence_key_problem: at
+// most 255 bytes, no '+', not blank) and be printable ASCII. Anything else,
+// a missing header included, is a problem_error (400).
+std::string idempotency_key(std::optional<std::string_view> header);
+
+}  // namespace account_api
