@@ -5,13 +5,13 @@
 # shellcheck source=../../../account_component/tests/end_to_end/support.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../../../account_component/tests/end_to_end/support.sh"
 
-# Starts account-api on a free port with OPTIONS; sets api_pid and url
+# Starts account-api with OPTIONS, on $api_port or else a free port; sets api_pid and url
 # (from its "listening on" line) and appends it to services.
 api_starts=0
 start_api() {  # [account-api options...]
   api_starts=$((api_starts + 1))
   api_log="$work/api-$api_starts.log"
-  "$api_bin/account-api" --database "$EVT_TEST_CONNINFO" --port 0 "$@" >"$api_log" 2>&1 &
+  "$api_bin/account-api" --database "$EVT_TEST_CONNINFO" --port "${api_port:-0}" "$@" >"$api_log" 2>&1 &
   api_pid=$!
   services+=("$api_pid")
   wait_until 60 "account-api listening" grep -q "Account API listening on" "$api_log"
