@@ -42,16 +42,17 @@ echo "== Tests"
 # ThreadSanitizer: the integration tests of consumers, the host, the entity
 # store, reservations, idempotency records and atomic phases, the
 # robustness tests, the account component, consumers with workers, the metrics endpoint (its HTTP
-# thread reads what the consumers count), and the idempotency manager's
-# threads on memory.
+# thread reads what the consumers count), the idempotency manager's
+# threads on memory, and account-api's request threads and outcome watcher
+# (its rules and its parallel requests, as processes).
 echo "== ThreadSanitizer"
 tsan="$build-tsan"
 cmake -S "$repo" -B "$tsan" -DCMAKE_BUILD_TYPE=Debug -DEVT_TSAN=ON -DEVT_WARNINGS_AS_ERRORS=ON >/dev/null
 cmake --build "$tsan" -j2 --target evt_integration_tests evt_robustness_tests evt_robustness_parallel_tests \
-  account_component_end_to_end_tests evt_unit_tests evt_metrics_integration_tests
+  account_component_end_to_end_tests evt_unit_tests evt_metrics_integration_tests account-component account-api
 (cd "$tsan" && ctest --output-on-failure -j2 --timeout 300 \
-  -R '^(integration\.(Cluster|Consumer|ConsumerWorkers|Host|Reconnect|Reservation|EntityStore|AccountComponent|RacingWriters|TerminatedBackend|BadInput|Secrets|MessageStore|IdempotencyMessageStore|AtomicPhases|Projector|MetricsEndpoint)|unit\.(Memory|IdempotencyManager|IdempotencyExecutor|MemoryStorage|MetricsRegistry))\.' \
-  -E '\.(ConsumerGroup|AccountComponentService|Soak)\.')
+  -R '^(integration\.(Cluster|Consumer|ConsumerWorkers|Host|Reconnect|Reservation|EntityStore|AccountComponent|RacingWriters|TerminatedBackend|BadInput|Secrets|MessageStore|IdempotencyMessageStore|AtomicPhases|Projector|MetricsEndpoint|AccountApi)|unit\.(Memory|IdempotencyManager|IdempotencyExecutor|MemoryStorage|MetricsRegistry))\.' \
+  -E '\.(ConsumerGroup|AccountComponentService|Soak)\.|\.AccountApi\.KilledInTheMiddle')
 
 echo "== Fuzzing"
 EVT_FUZZ_BUILD_DIR="$build-fuzz" EVT_FUZZ_SECONDS="${EVT_FUZZ_SECONDS:-20}" "$repo/tests/fuzz/run.sh"

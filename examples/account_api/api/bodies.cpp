@@ -5,6 +5,7 @@
 
 #include <evt/message/data_json.hpp>
 
+#include <algorithm>
 #include <initializer_list>
 
 namespace account_api {
@@ -43,7 +44,10 @@ json object_of(std::string_view body, std::initializer_list<std::string_view> me
 }  // namespace
 
 void check_json_content_type(std::optional<std::string_view> content_type) {
-  const auto media = content_type ? content_type->substr(0, content_type->find(';')) : std::string_view{};
+  // A media type is case-insensitive, and may have spaces before its parameters.
+  std::string media{content_type ? content_type->substr(0, content_type->find(';')) : std::string_view{}};
+  while (!media.empty() && media.back() == ' ') media.pop_back();
+  std::transform(media.begin(), media.end(), media.begin(), [](unsigned char c) { return std::tolower(c); });
   if (media != "application/json") {
     throw problem_error{problem(415, "unsupported-media-type", "Bodies are JSON",
                                 "Content-Type must be application/json (given: " +
@@ -54,8 +58,12 @@ void check_json_content_type(std::optional<std::string_view> content_type) {
 open_body parse_open(std::string_view body) {
   const auto parsed = object_of(body, {"customerId"});
   const auto& customer = parsed["customerId"];
-  if (!customer.is_string() || customer.get<std::string>().empty()) {
-    refuse("\"customerId\" must be a non-empty string");
+  // No control characters: the store refuses NUL, and a log line or a
+  // terminal should not be steered by a customer id.
+  const auto control = [](unsigned char c) { return c < 0x20 || c == 0x7f; };
+  if (!customer.is_string() || customer.get<std::string>().empty() ||
+      std::any_of(customer.get_ref<const std::string&>().begin(), customer.get_ref<const std::string&>().end(), control)) {
+    refuse("\"customerId\" must be a non-empty string without control characters");
   }
   return {.customer_id = customer.get<std::string>()};
 }

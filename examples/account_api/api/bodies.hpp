@@ -15,7 +15,7 @@ namespace account_api {
 // problem_error naming the member.
 void check_json_content_type(std::optional<std::string_view> content_type);
 
-// POST /accounts: {"customerId": "..."}.
+// POST /accounts: {"customerId": "..."}, no control characters.
 struct open_body {
   std::string customer_id;
 };

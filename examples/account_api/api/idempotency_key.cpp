@@ -31,9 +31,11 @@ std::string unquoted(std::string_view quoted) {
 
 }  // namespace
 
-std::string idempotency_key(std::optional<std::string_view> header) {
-  if (!header) refuse("Every POST needs an Idempotency-Key header: a key unique to the operation (a UUID)");
-  auto key = header->starts_with('"') ? unquoted(*header) : std::string{*header};
+std::string idempotency_key(const std::vector<std::string>& headers) {
+  if (headers.empty()) refuse("Every POST needs an Idempotency-Key header: a key unique to the operation (a UUID)");
+  if (headers.size() > 1) refuse("One Idempotency-Key header, not " + std::to_string(headers.size()));
+  const auto& header = headers.front();
+  auto key = header.starts_with('"') ? unquoted(header) : header;
   for (const char c : key) {
     if (c < 0x20 || c > 0x7e) refuse("A key is printable ASCII");
   }

@@ -1,8 +1,7 @@
 #pragma once
 
-#include <optional>
 #include <string>
-#include <string_view>
+#include <vector>
 
 namespace account_api {
 
@@ -12,7 +11,8 @@ namespace account_api {
 // Stripe's clients send it, is taken as it is. A key must pass the
 // toolkit's rule for idempotence keys (evt::idempotence_key_problem: at
 // most 255 bytes, no '+', not blank) and be printable ASCII. Anything else,
-// a missing header included, is a problem_error (400).
-std::string idempotency_key(std::optional<std::string_view> header);
+// a missing header or one given twice (an Item, not a List) included, is a
+// problem_error (400). `headers`: every value the request gave.
+std::string idempotency_key(const std::vector<std::string>& headers);
 
 }  // namespace account_api

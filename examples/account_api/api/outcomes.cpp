@@ -9,6 +9,7 @@
 #include <evt/store/read.hpp>
 #include <evt/stream_name.hpp>
 
+#include <algorithm>
 #include <csignal>
 
 namespace account_api {
@@ -84,8 +85,9 @@ outcomes::~outcomes() {
   {
     const std::lock_guard lock{mutex_};
     stopping_ = true;
+    for (const auto& [name, waiting] : waiting_) waiting->arrived.notify_all();
   }
-  changed_.notify_all();
+  stopped_.notify_all();
   thread_.join();
 }
 
@@ -110,7 +112,7 @@ outcomes::expectation::~expectation() {
 
 std::optional<outcome> outcomes::expectation::wait(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock{watcher_.mutex_};
-  watcher_.changed_.wait_until(lock, deadline, [this] { return slot_->found.has_value() || watcher_.stopping_; });
+  slot_->arrived.wait_until(lock, deadline, [this] { return slot_->found.has_value() || watcher_.stopping_; });
   return slot_->found;
 }
 
@@ -118,34 +120,42 @@ void outcomes::watch() {
   evt::store::session session{settings_.store};
   std::optional<std::int64_t> next;
   std::uint64_t generation = 0;
+  bool away = false;
   while (true) {
-    {
-      std::unique_lock lock{mutex_};
-      if (stopping_) return;
-    }
-    bool idle = true;
+    std::chrono::milliseconds pause{0};
     try {
-      if (!next) next = evt::store::category_head(session, account_component::category).value_or(0) + 1;
-      const auto events =
-          evt::store::get_category(session, account_component::category, {.position = *next, .batch_size = 500});
-      if (session.connection_generation() != generation) {
+      if (!next || session.connection_generation() != generation) {
+        // First, or after a lost connection: the server may be a standby
+        // that was behind, whose category ends before what was read here;
+        // reading on from past its end would miss every outcome written
+        // until the positions catch up.
+        const auto head = evt::store::category_head(session, account_component::category).value_or(0);
+        next = next ? std::min(*next, head + 1) : head + 1;
         accounts_.clear();
         generation = session.connection_generation();
       }
+      const auto events =
+          evt::store::get_category(session, account_component::category, {.position = *next, .batch_size = 500});
+      // Reconnected by this read: it read from where the lost server was.
+      if (session.connection_generation() != generation) continue;
       for (const auto& event : events) {
         take(session, event);
         next = event.global_position + 1;
       }
-      idle = events.empty();
+      if (away) evt::log_or_stderr(settings_.log, "Outcomes read again (Category: account)");
+      away = false;
+      if (events.empty()) pause = settings_.poll_interval;
     } catch (const std::exception& error) {
-      evt::log_or_stderr(settings_.log, std::string{"Outcomes not read for now (Category: account, Error: "} +
-                                            error.what() + ")");
+      if (!away) {
+        evt::log_or_stderr(settings_.log, std::string{"Outcomes not read for now; trying again every second "
+                                                      "(Category: account, Error: "} + error.what() + ")");
+      }
+      away = true;
       accounts_.clear();
+      pause = std::chrono::seconds{1};
     }
-    if (idle) {
-      std::unique_lock lock{mutex_};
-      changed_.wait_for(lock, settings_.poll_interval, [this] { return stopping_; });
-    }
+    std::unique_lock lock{mutex_};
+    if (stopped_.wait_for(lock, pause, [this] { return stopping_; })) return;
   }
 }
 
@@ -179,9 +189,9 @@ void outcomes::take(evt::store::session& session, const evt::store::message_data
     for (auto it = first; it != last; ++it) {
       it->second->found = outcome{.type = event.type, .position = event.position, .amount = of->second,
                                   .account = kept->second.first};
+      it->second->arrived.notify_one();
     }
   }
-  changed_.notify_all();
 }
 
 }  // namespace account_api

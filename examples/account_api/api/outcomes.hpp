@@ -53,12 +53,15 @@ std::optional<outcome> look_up(evt::store::session& session, const awaited& awai
 // The account after an outcome is projected from its stream once, then
 // kept current from the category (cache_size accounts; past that the
 // cache starts again): the watcher reads every event of the category in
-// order, so a kept account is never stale. The cache is forgotten after a
-// lost connection (the server may be a standby that was behind) and an
+// order, so a kept account is never stale. After a lost connection the
+// cache is forgotten and the watcher goes back to the category's head when
+// it had read past it (the server may be a standby that was behind); an
 // account is read again when an event does not follow the version kept.
-// After a failover to a server that was behind, an outcome may be written
-// at a global position the watcher has passed: its waiter times out and
-// look_up finds it.
+// (Message DB writes a category under its lock until the commit, so the
+// category's messages become visible in the order of their positions.)
+// While the store is away it tries again every second, and says so once.
+// What the watcher still misses (an outcome written meanwhile at a
+// position it had passed) its waiter's look_up finds at the deadline.
 class outcomes {
  public:
   struct settings {
@@ -87,6 +90,7 @@ class outcomes {
     friend class outcomes;
     struct slot {
       std::optional<outcome> found;
+      std::condition_variable arrived;  // its waiter's alone: an outcome wakes one request
     };
     expectation(outcomes& watcher, std::string name);
     outcomes& watcher_;
@@ -102,7 +106,7 @@ class outcomes {
 
   settings settings_;
   std::mutex mutex_;
-  std::condition_variable changed_;
+  std::condition_variable stopped_;
   bool stopping_ = false;
   std::multimap<std::string, std::shared_ptr<expectation::slot>> waiting_;
   // The watcher thread's own.

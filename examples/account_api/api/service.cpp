@@ -8,12 +8,16 @@
 
 #include <evt/error.hpp>
 #include <evt/error_kind.hpp>
+#include <evt/idempotence_key.hpp>
 #include <evt/idempotency/manager.hpp>
 #include <evt/idempotency/message_store_storage.hpp>
 #include <evt/uuid.hpp>
 #include <evt/write/writer.hpp>
 
 #include <boost/hana.hpp>
+
+#include <algorithm>
+#include <array>
 #include <httplib.h>
 
 namespace account_api {
@@ -46,15 +50,54 @@ std::string path_segment(std::string_view text) {
 }
 
 std::string account_path(const std::string& account_id) { return "/accounts/" + path_segment(account_id); }
+std::string movements_path(const std::string& account_id, const movement& kind) {
+  return account_path(account_id) + "/" + kind.route;
+}
+std::string movement_path(const std::string& account_id, const movement& kind, const std::string& key) {
+  return movements_path(account_id, kind) + "/" + path_segment(key);
+}
 
-// "Deposit" → deposits, "Withdraw" → withdrawals: the route's word and its id's name.
-std::string movements(const std::string& command) { return command == "Deposit" ? "deposits" : "withdrawals"; }
-std::string id_member(const std::string& command) { return command == "Deposit" ? "depositId" : "withdrawalId"; }
+// A request as the record compares it: method, path and body as parsed.
+std::string fingerprint(std::string_view path, const json& body) { return "POST " + std::string{path} + " " + body.dump(); }
 
-// Ids derived from the client and its key: the same request always names
-// the same account or movement, another client's never.
-std::string derived_id(std::string_view what, const std::string& client, const std::string& key) {
-  return evt::name_uuid("account-api " + std::string{what} + "\n" + client + "\n" + key);
+// The record of a client's key.
+std::string record_id(const std::string& client, const std::string& key) {
+  return evt::name_uuid("account-api request\n" + client + "\n" + key);
+}
+// The id a request's command carries (its deposit, withdrawal or account
+// id): the same request always names the same command, whenever it is
+// made, and another request never does, even with the key once its record
+// has expired; another client's never.
+std::string command_id(const std::string& client, const std::string& key, const std::string& fingerprint) {
+  return evt::name_uuid("account-api command\n" + client + "\n" + key + "\n" + fingerprint);
+}
+
+problem_error unknown_account(const std::string& account_id, std::string_view detail) {
+  return problem_error{problem(404, "unknown-account", "No such account", detail, {{"accountId", account_id}})};
+}
+
+// What the component takes for an account id (validation.hpp), and
+// printable ASCII: a path is percent-decoded, and the store refuses what is
+// not UTF-8 and cuts parameters at a NUL.
+void check_account_id(const std::string& account_id) {
+  const bool printable = std::all_of(account_id.begin(), account_id.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+  if (!printable || account_id.size() > evt::max_idempotence_key_size) {
+    throw unknown_account(account_id, "An account id is printable ASCII, at most 255 bytes");
+  }
+  if (const auto refused = account_component::account_problem(account_id, {})) throw unknown_account(account_id, *refused);
+}
+
+// The refusals that say the account cannot take a movement now: made
+// before anything is recorded, so the same key with a corrected request is
+// a new request.
+void check_movable(connections::connection& connection, const std::string& account_id) {
+  const auto [account, version] = connection.accounts.fetch_current(account_id);
+  if (!account.is_open()) throw unknown_account(account_id, "Account " + account_id + " is not open");
+  if (account.is_closed()) {
+    throw problem_error{problem(403, "account-closed", "The account is closed",
+                                "Account " + account_id + " takes no more deposits or withdrawals",
+                                {{"accountId", account_id}})};
+  }
 }
 
 json account_json(const account_component::Account& account, std::int64_t version) {
@@ -65,11 +108,11 @@ json account_json(const account_component::Account& account, std::int64_t versio
           {"version", version}};
 }
 
-json movement_json(const std::string& command, const std::string& account_id, const std::string& key,
-                   const std::string& id, const outcome& found) {
+json movement_json(const movement& kind, const std::string& account_id, const std::string& key, const std::string& id,
+                   const outcome& found) {
   return {{"accountId", account_id},
           {"idempotencyKey", key},
-          {id_member(command), id},
+          {kind.id_member, id},
           {"outcome", found.type},
           {"amount", found.amount.to_string()},
           {"balance", found.account.balance.to_string()},
@@ -91,33 +134,56 @@ answer in_flight() {
   return busy;
 }
 
-// The refusals that say the account cannot take a movement now: not
-// recorded (nothing happened), so the same request may be made again.
-void check_movable(connections::connection& connection, const std::string& account_id) {
-  const auto [account, version] = connection.accounts.fetch_current(account_id);
-  if (!account.is_open()) {
-    throw problem_error{problem(404, "unknown-account", "No such account", "Account " + account_id + " is not open",
-                                {{"accountId", account_id}})};
-  }
-  if (account.is_closed()) {
-    throw problem_error{problem(403, "account-closed", "The account is closed",
-                                "Account " + account_id + " takes no more deposits or withdrawals",
-                                {{"accountId", account_id}})};
-  }
+answer reused(const std::string& key) {
+  return problem(422, "idempotency-key-reused", "This Idempotency-Key was used for another request",
+                 "A key names one request (method, path and body); use a new key for a new request",
+                 {{"idempotencyKey", key}});
 }
 
-void check_account_id(const std::string& account_id) {
-  if (const auto refused = account_component::account_problem(account_id, {})) {
-    throw problem_error{problem(404, "unknown-account", "No such account", *refused, {{"accountId", account_id}})};
-  }
+answer replayed(const evt::idempotency::typed_record<recorded_answer, evt::idempotency::failure>& completed) {
+  const auto& recorded = *completed.result;
+  answer replay{.status = static_cast<int>(recorded.status),
+                .body = recorded.body,
+                .location = recorded.location,
+                .replayed = true};
+  if (replay.status == 202) replay.retry_after = std::chrono::seconds{1};
+  return replay;
 }
 
-// What is read from a request before its handler: set by the pre-routing
+// If-None-Match: "*", or a list of entity tags compared weakly (RFC 9110).
+bool matches_etag(std::string_view if_none_match, std::string_view etag) {
+  std::size_t start = 0;
+  while (start <= if_none_match.size()) {
+    auto end = if_none_match.find(',', start);
+    if (end == std::string_view::npos) end = if_none_match.size();
+    auto tag = if_none_match.substr(start, end - start);
+    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
+    while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == "*" || tag == etag) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+// What httplib may hand over as a method: anything a client wrote. The
+// metrics take the methods of HTTP, and call the rest "other".
+const std::string& method_label(const std::string& method) {
+  static const std::array<std::string, 8> known{"GET", "POST", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", "other"};
+  const auto found = std::find(known.begin(), known.end() - 1, method);
+  return *found;
+}
+
+// What is read from a request outside its handler: set by the pre-routing
 // handler and the route, read by the logger, on the request's thread.
 thread_local std::optional<clock::time_point> request_started;
 thread_local const std::string* request_route = nullptr;
 
 }  // namespace
+
+const movement movement::deposit{.command = "Deposit", .route = "deposits", .id_member = "depositId", .noun = "deposit"};
+const movement movement::withdrawal{
+    .command = "Withdraw", .route = "withdrawals", .id_member = "withdrawalId", .noun = "withdrawal"};
 
 service::service(settings settings, credentials credentials)
     : settings_{std::move(settings)},
@@ -135,52 +201,68 @@ std::string service::client_of(const call& call) const {
 }
 
 answer service::idempotently(const std::string& client, const std::string& key, const std::string& fingerprint,
-                             connections::connection& connection, const std::function<answer()>& operation) {
+                             connections::connection& connection, const std::function<void()>& check,
+                             const std::function<answer(bool resumed)>& operation) {
   evt::idempotency::message_store_storage storage{connection.session, idempotency_category};
   records answers{storage, {.lease = settings_.wait + settings_.lease, .retention = settings_.retention}};
-  const auto record_key = derived_id("request", client, key);
+  const auto id = record_id(client, key);
+  const auto earlier = answers.get(id);
+  if (earlier) {
+    if (earlier->stored.context != fingerprint) return reused(key);
+    if (earlier->status() == evt::idempotency::status::success) return replayed(*earlier);
+    if (!earlier->stored.lease_expired(evt::now())) return in_flight();
+    // Pending without a holder: its request was cut off (a crash, a lost
+    // store); this one takes over.
+  } else {
+    check();
+  }
   const auto holder = evt::idempotency::holder::make();
   try {
-    if (!answers.initiate(holder, record_key, fingerprint)) {
-      const auto earlier = answers.get(record_key);
-      if (!earlier || earlier->status() != evt::idempotency::status::success) return in_flight();
-      const auto& recorded = *earlier->result;
-      return answer{.status = static_cast<int>(recorded.status),
-                    .body = recorded.body,
-                    .location = recorded.location,
-                    .replayed = true};
+    if (!answers.initiate(holder, id, fingerprint)) {
+      // Another request with the key got there since.
+      const auto now_recorded = answers.get(id);
+      if (now_recorded && now_recorded->status() == evt::idempotency::status::success) return replayed(*now_recorded);
+      return in_flight();
     }
   } catch (const evt::fingerprint_mismatch_error&) {
-    return problem(422, "idempotency-key-reused", "This Idempotency-Key was used for another request",
-                   "A key names one request (method, path and body); use a new key for a new request",
-                   {{"idempotencyKey", key}});
+    return reused(key);
   }
-  std::optional<answer> answered;
+  answer answered;
   try {
-    answered = operation();
+    answered = operation(earlier.has_value());
   } catch (...) {
-    // Nothing to record: a refusal, or the store out of reach. The same
-    // request may be made again (its command, if written, applies once).
+    // The store out of reach: nothing to record. The same request may be
+    // made again (its command, if written, applies once).
     try {
-      answers.release(holder, record_key);
+      answers.release(holder, id);
     } catch (const std::exception&) {
       // The lease runs out instead.
     }
     throw;
   }
   try {
-    answers.success(holder, record_key,
-                    recorded_answer{.status = answered->status, .body = answered->body, .location = answered->location});
+    answers.success(holder, id,
+                    recorded_answer{.status = answered.status, .body = answered.body, .location = answered.location});
+  } catch (const evt::lease_lost_error&) {
+    // This request took longer than its lease and another took the key
+    // over: both wrote the same command, and the record holds the other's
+    // answer, the same outcome (or a 202 for it).
+    evt::log_or_stderr(settings_.log, "Key taken over while answered (Record: " + id + ")");
   } catch (const std::exception& error) {
     // The answer is the operation's all the same; the key stays pending
     // until its lease runs out, and a retry then finds the same outcome.
-    evt::log_or_stderr(settings_.log, "Answer not recorded (Key: " + record_key + ", Error: " + error.what() + ")");
+    evt::log_or_stderr(settings_.log, "Answer not recorded (Record: " + id + ", Error: " + error.what() + ")");
   }
-  return *answered;
+  return answered;
 }
 
-std::optional<outcome> service::outcome_of(connections::connection& connection, const awaited& awaited,
+std::optional<outcome> service::outcome_of(connections::connection& connection, const awaited& awaited, bool resumed,
                                            const std::function<void()>& write) {
+  // A request taking over a cut-off one: its command may have had its
+  // outcome already, before the watcher could see it.
+  if (resumed) {
+    if (auto found = look_up(connection.session, awaited)) return found;
+  }
   auto expectation = outcomes_.expect(awaited);
   write();
   if (auto found = expectation.wait(clock::now() + settings_.wait)) return found;
@@ -189,15 +271,15 @@ std::optional<outcome> service::outcome_of(connections::connection& connection, 
 
 answer service::open_account(const call& call) {
   const auto client = client_of(call);
-  const auto key = idempotency_key(call.idempotency_key);
+  const auto key = idempotency_key(call.idempotency_keys);
   check_json_content_type(call.content_type);
   const auto body = parse_open(call.body);
-  const auto account_id = derived_id("account", client, key);
+  const auto request = fingerprint("/accounts", {{"customerId", body.customer_id}});
+  const auto account_id = command_id(client, key, request);
   auto connection = connections_.borrow();
-  const auto fingerprint = "POST /accounts " + json{{"customerId", body.customer_id}}.dump();
-  return idempotently(client, key, fingerprint, *connection, [&] {
+  return idempotently(client, key, request, *connection, [] {}, [&](bool resumed) {
     auto write = evt::writer::build(connection->session);
-    const auto found = outcome_of(*connection, {.account_id = account_id, .command = "Open"},
+    const auto found = outcome_of(*connection, {.account_id = account_id, .command = "Open"}, resumed,
                                   [&] { account_component::client::open(write, account_id, body.customer_id); });
     if (!found) return pending(account_path(account_id), {{"id", account_id}});
     auto created = json_answer(201, account_json(found->account, found->position));
@@ -206,40 +288,36 @@ answer service::open_account(const call& call) {
   });
 }
 
-answer service::move_money(const call& call, const std::string& command) {
+answer service::move_money(const call& call, const movement& kind) {
   const auto client = client_of(call);
-  const auto key = idempotency_key(call.idempotency_key);
+  const auto key = idempotency_key(call.idempotency_keys);
   check_json_content_type(call.content_type);
   const auto body = parse_amount(call.body);
   const auto& account_id = call.parameters.at(0);
   check_account_id(account_id);
-  const auto id = derived_id(command, client, key);
-  const auto location = account_path(account_id) + "/" + movements(command) + "/" + path_segment(key);
+  const auto request = fingerprint(movements_path(account_id, kind), {{"amount", body.amount.to_string()}});
+  const auto id = command_id(client, key, request);
+  const auto location = movement_path(account_id, kind, key);
   auto connection = connections_.borrow();
-  const auto fingerprint = "POST " + account_path(account_id) + "/" + movements(command) + " " +
-                           json{{"amount", body.amount.to_string()}}.dump();
-  return idempotently(client, key, fingerprint, *connection, [&] {
-    check_movable(*connection, account_id);
+  const auto check = [&] { check_movable(*connection, account_id); };
+  return idempotently(client, key, request, *connection, check, [&](bool resumed) {
     auto write = evt::writer::build(connection->session);
     const auto found =
-        outcome_of(*connection, {.account_id = account_id, .command = command, .key = id}, [&] {
-          if (command == "Deposit") {
+        outcome_of(*connection, {.account_id = account_id, .command = kind.command, .key = id}, resumed, [&] {
+          if (&kind == &movement::deposit) {
             account_component::client::deposit(write, account_id, body.amount, id);
           } else {
             account_component::client::withdraw(write, account_id, body.amount, id);
           }
         });
-    if (!found) return pending(location, {{"accountId", account_id}, {"idempotencyKey", key}, {id_member(command), id}});
-    const auto movement = movement_json(command, account_id, key, id, *found);
-    if (found->type == "WithdrawalRejected") {
-      auto rejected = problem(403, "insufficient-funds", "Withdrawal rejected: insufficient funds",
-                              "The balance is less than the amount", movement);
-      rejected.location = location;
-      return rejected;
-    }
-    auto created = json_answer(201, movement);
-    created.location = location;
-    return created;
+    if (!found) return pending(location, {{"accountId", account_id}, {"idempotencyKey", key}, {kind.id_member, id}});
+    const auto moved = movement_json(kind, account_id, key, id, *found);
+    auto answered = found->type == "WithdrawalRejected"
+                        ? problem(403, "insufficient-funds", "Withdrawal rejected: insufficient funds",
+                                  "The balance is less than the amount", moved)
+                        : json_answer(201, moved);
+    answered.location = location;
+    return answered;
   });
 }
 
@@ -249,36 +327,44 @@ answer service::show_account(const call& call) {
   check_account_id(account_id);
   auto connection = connections_.borrow();
   const auto [account, version] = connection->accounts.fetch_current(account_id);
-  if (!account.is_open()) {
-    throw problem_error{problem(404, "unknown-account", "No such account", "Account " + account_id + " is not open",
-                                {{"accountId", account_id}})};
-  }
+  if (!account.is_open()) throw unknown_account(account_id, "Account " + account_id + " is not open");
   const auto etag = "\"" + std::to_string(version) + "\"";
-  if (call.if_none_match == etag) return answer{.status = 304, .body = {}, .etag = etag};
+  if (call.if_none_match && matches_etag(*call.if_none_match, etag)) return answer{.status = 304, .body = {}, .etag = etag};
   auto shown = json_answer(200, account_json(account, version));
   shown.etag = etag;
   return shown;
 }
 
-answer service::show_movement(const call& call, const std::string& command) {
+answer service::show_movement(const call& call, const movement& kind) {
   const auto client = client_of(call);
   const auto& account_id = call.parameters.at(0);
-  const auto& key = call.parameters.at(1);
   check_account_id(account_id);
-  const auto id = derived_id(command, client, key);
+  const auto key = idempotency_key({call.parameters.at(1)});
   auto connection = connections_.borrow();
-  if (const auto found = look_up(connection->session, {.account_id = account_id, .command = command, .key = id})) {
-    return json_answer(200, movement_json(command, account_id, key, id, *found));
-  }
   evt::idempotency::message_store_storage storage{connection->session, idempotency_category};
   records answers{storage, {.retention = settings_.retention}};
-  if (answers.get(derived_id("request", client, key))) {
-    return pending(account_path(account_id) + "/" + movements(command) + "/" + path_segment(key),
-                   {{"accountId", account_id}, {"idempotencyKey", key}, {id_member(command), id}});
+  const auto made = answers.get(record_id(client, key));
+  // Only this client's request with this key, to this account and route.
+  if (!made || !made->stored.context.starts_with("POST " + movements_path(account_id, kind) + " ")) {
+    throw problem_error{problem(404, "unknown-" + kind.noun, "No such " + kind.noun,
+                                "This client made no " + kind.noun + " with this key on this account",
+                                {{"idempotencyKey", key}})};
   }
-  throw problem_error{problem(404, "unknown-" + std::string{command == "Deposit" ? "deposit" : "withdrawal"},
-                              "No such " + std::string{command == "Deposit" ? "deposit" : "withdrawal"},
-                              "This client made no request with this key on this account", {{"idempotencyKey", key}})};
+  const auto id = command_id(client, key, made->stored.context);
+  if (const auto found = look_up(connection->session, {.account_id = account_id, .command = kind.command, .key = id})) {
+    return json_answer(200, movement_json(kind, account_id, key, id, *found));
+  }
+  // Still coming: its request is being answered, or was answered 202.
+  const bool coming = made->status() == evt::idempotency::status::success
+                          ? made->result->status == 202
+                          : !made->stored.lease_expired(evt::now());
+  if (!coming) {
+    throw problem_error{problem(404, "unknown-" + kind.noun, "No such " + kind.noun,
+                                "The request with this key was cut off before its " + kind.noun +
+                                    " was written; make it again",
+                                {{"idempotencyKey", key}})};
+  }
+  return pending(movement_path(account_id, kind, key), {{"accountId", account_id}, {"idempotencyKey", key}, {kind.id_member, id}});
 }
 
 namespace {
@@ -295,13 +381,13 @@ const std::vector<served_route>& served_routes() {
       {{"GET", "/accounts/{id}"}, R"(/accounts/([^/]+))",
        [](service& api, const service::call& call) { return api.show_account(call); }},
       {{"POST", "/accounts/{id}/deposits"}, R"(/accounts/([^/]+)/deposits)",
-       [](service& api, const service::call& call) { return api.move_money(call, "Deposit"); }},
+       [](service& api, const service::call& call) { return api.move_money(call, movement::deposit); }},
       {{"POST", "/accounts/{id}/withdrawals"}, R"(/accounts/([^/]+)/withdrawals)",
-       [](service& api, const service::call& call) { return api.move_money(call, "Withdraw"); }},
+       [](service& api, const service::call& call) { return api.move_money(call, movement::withdrawal); }},
       {{"GET", "/accounts/{id}/deposits/{key}"}, R"(/accounts/([^/]+)/deposits/(.+))",
-       [](service& api, const service::call& call) { return api.show_movement(call, "Deposit"); }},
+       [](service& api, const service::call& call) { return api.show_movement(call, movement::deposit); }},
       {{"GET", "/accounts/{id}/withdrawals/{key}"}, R"(/accounts/([^/]+)/withdrawals/(.+))",
-       [](service& api, const service::call& call) { return api.show_movement(call, "Withdraw"); }},
+       [](service& api, const service::call& call) { return api.show_movement(call, movement::withdrawal); }},
       {{"GET", "/openapi.json"}, R"(/openapi\.json)",
        [](service&, const service::call&) { return json_answer(200, openapi()); }},
   };
@@ -341,14 +427,16 @@ void service::serve_on(httplib::Server& server, evt::metrics::requests& requests
   for (const auto& served : served_routes()) {
     auto handle = [this, &served, respond, header](const httplib::Request& request, httplib::Response& response) {
       request_route = &served.named.path;
-      call given{.method = request.method,
-                 .parameters = {},
+      call given{.parameters = {},
                  .authorization = header(request, "Authorization"),
-                 .idempotency_key = header(request, "Idempotency-Key"),
+                 .idempotency_keys = {},
                  .content_type = header(request, "Content-Type"),
                  .if_none_match = header(request, "If-None-Match"),
                  .body = request.body};
       for (std::size_t i = 1; i < request.matches.size(); ++i) given.parameters.push_back(request.matches[i].str());
+      for (std::size_t i = 0; i < request.get_header_value_count("Idempotency-Key"); ++i) {
+        given.idempotency_keys.push_back(request.get_header_value("Idempotency-Key", i));
+      }
       answer answered;
       try {
         answered = served.handle(*this, given);
@@ -373,9 +461,14 @@ void service::serve_on(httplib::Server& server, evt::metrics::requests& requests
     }
   }
 
-  server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+  server.set_pre_routing_handler([](const httplib::Request& request, httplib::Response&) {
     request_started = clock::now();
     request_route = nullptr;
+    // httplib would cut any answer to the range asked for, a 201 or a
+    // problem included; a server may ignore Range (RFC 9110), and this one
+    // always answers whole. httplib hands the handlers a request it owns
+    // and made mutable; its parsed ranges are all that is changed.
+    const_cast<httplib::Request&>(request).ranges.clear();
     return httplib::Server::HandlerResponse::Unhandled;
   });
   // What httplib answers itself (no such route, a body over the limit, a
@@ -386,14 +479,16 @@ void service::serve_on(httplib::Server& server, evt::metrics::requests& requests
                              ? problem(413, "body-too-large", "The request's body is too large", "See --max-body-bytes")
                          : response.status == 404
                              ? problem(404, "no-such-route", "No such route", "GET /openapi.json lists the routes")
-                             : problem(response.status, "bad-request", "The request could not be read", "");
+                             : problem(response.status, "bad-request", "The request could not be read",
+                                       "httplib answered " + std::to_string(response.status));
     response.set_content(refused.body, std::string{refused.content_type()});
     return httplib::Server::HandlerResponse::Handled;
   }});
   server.set_logger([&requests](const httplib::Request& request, const httplib::Response& response) {
     static const std::string unmatched = "unmatched";
     const auto took = request_started ? clock::now() - *request_started : clock::duration{};
-    requests.record(request_route != nullptr ? *request_route : unmatched, request.method, response.status, took);
+    requests.record(request_route != nullptr ? *request_route : unmatched, method_label(request.method), response.status,
+                    took);
     request_started.reset();
     request_route = nullptr;
   });

@@ -22,6 +22,17 @@ class Server;
 
 namespace account_api {
 
+// What a deposit or withdrawal route moves: its command, the route's word,
+// the member naming the command's id, and the word its problems use.
+struct movement {
+  std::string command;
+  std::string route;
+  std::string id_member;
+  std::string noun;
+  static const movement deposit;
+  static const movement withdrawal;
+};
+
 // A route as the OpenAPI document names it: "POST", "/accounts/{id}/deposits".
 struct route {
   std::string method;
@@ -72,10 +83,9 @@ class service {
 
   // What a handler is given of its request.
   struct call {
-    std::string method;
     std::vector<std::string> parameters;  // the path's, in order
     std::optional<std::string> authorization;
-    std::optional<std::string> idempotency_key;
+    std::vector<std::string> idempotency_keys;  // every Idempotency-Key header
     std::optional<std::string> content_type;
     std::optional<std::string> if_none_match;
     std::string body;
@@ -84,19 +94,23 @@ class service {
 
   // The routes' handlers. A refusal is thrown as a problem_error.
   answer open_account(const call& call);
-  answer move_money(const call& call, const std::string& command);  // "Deposit" or "Withdraw"
+  answer move_money(const call& call, const movement& kind);
   answer show_account(const call& call);
-  answer show_movement(const call& call, const std::string& command);
+  answer show_movement(const call& call, const movement& kind);
 
  private:
 
   std::string client_of(const call& call) const;
-  // Runs `operation` once per client and key, answering repeats from the record.
+  // Runs `operation` once per client and key, answering repeats from the
+  // record; `check` refuses a request before anything is recorded (a new
+  // request only). `operation` is told whether it takes over a request
+  // that was cut off.
   answer idempotently(const std::string& client, const std::string& key, const std::string& fingerprint,
-                      connections::connection& connection,
-                      const std::function<answer()>& operation);
-  // The outcome of a command written now: waited for, then looked up.
-  std::optional<outcome> outcome_of(connections::connection& connection, const awaited& awaited,
+                      connections::connection& connection, const std::function<void()>& check,
+                      const std::function<answer(bool resumed)>& operation);
+  // The outcome of a command written now: waited for, then looked up
+  // (first looked up when the request takes over a cut-off one).
+  std::optional<outcome> outcome_of(connections::connection& connection, const awaited& awaited, bool resumed,
                                     const std::function<void()>& write);
 
   settings settings_;

@@ -3,7 +3,7 @@
 // 0; exits 1 when it fails, 2 on bad usage (--help says what it takes).
 //
 //   account-api [--database CONNINFO] [--address A] [--port P] [--tokens-file F]
-//               [--cert PEM --key PEM] [--wait-ms MS] [--lease-ms MS] [--retention-hours H]
+//               [--cert PEM --key PEM] [--wait-ms MS] [--lease-ms MS] [--retention-seconds S]
 //               [--max-body-bytes N] [--threads N] [--metrics-port PORT [--metrics-address A]]
 //
 // It writes commands and reads outcomes; the account component
@@ -19,6 +19,7 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -38,7 +39,7 @@ struct options {
   std::string key;
   std::int64_t wait_ms = account_api::service::settings{}.wait.count();
   std::int64_t lease_ms = account_api::service::settings{}.lease.count();
-  std::int64_t retention_hours = 24;
+  std::int64_t retention_seconds = 24 * 60 * 60;
   std::size_t max_body_bytes = account_api::service::settings{}.max_body;
   std::size_t threads = account_api::service::settings{}.threads;
   account_component::command_line::metrics_options metrics;
@@ -60,7 +61,7 @@ int run(const options& given) {
   account_api::service::settings settings;
   settings.wait = std::chrono::milliseconds{given.wait_ms};
   settings.lease = std::chrono::milliseconds{given.lease_ms};
-  settings.retention = std::chrono::hours{given.retention_hours};
+  settings.retention = std::chrono::seconds{given.retention_seconds};
   settings.max_body = given.max_body_bytes;
   settings.threads = given.threads;
   settings.store = evt::store::settings{.conninfo = given.database};
@@ -97,19 +98,24 @@ int run(const options& given) {
   const auto endpoint = account_component::command_line::serve_metrics(given.metrics, metrics, settings.store, log);
 
   const auto& stop = account_component::command_line::stop_on_signals();
-  std::thread listening{[&server] {
+  std::atomic<bool> listening_failed{false};
+  std::thread listening{[&server, &listening_failed] {
     sigset_t all;  // the signals are the main thread's
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, nullptr);
-    server->listen_after_bind();
+    listening_failed = !server->listen_after_bind();
   }};
   const auto host = given.address.find(':') == std::string::npos ? given.address : "[" + given.address + "]";
   log("Account API listening on " + std::string{tls ? "https" : "http"} + "://" + host + ":" + std::to_string(port) +
       " (Clients: " + (given.tokens_file.empty() ? "local, no token" : "tokens of " + given.tokens_file) +
       ", Wait: " + std::to_string(given.wait_ms) + " ms)");
-  while (!stop) std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  while (!stop && !listening_failed) std::this_thread::sleep_for(std::chrono::milliseconds{20});
   server->stop();
   listening.join();
+  if (listening_failed) {
+    log("Account API failed: it stopped accepting connections");
+    return 1;
+  }
   log("Account API stopped");
   return 0;
 }
@@ -138,8 +144,9 @@ int main(int argc, char** argv) {
                  "how long beyond --wait-ms a POST holds its key: a retry after a crash gets 409 until then")
       ->check(CLI::Range(100, 3'600'000))
       ->capture_default_str();
-  app.add_option("--retention-hours", given.retention_hours, "how long answers are kept for replays")
-      ->check(CLI::Range(1, 24 * 365))
+  app.add_option("--retention-seconds", given.retention_seconds,
+                 "how long answers are kept for replays; then a key may be used again")
+      ->check(CLI::Range(1, 366 * 24 * 60 * 60))
       ->capture_default_str();
   app.add_option("--max-body-bytes", given.max_body_bytes, "larger request bodies are refused (413)")
       ->check(CLI::Range(64, 1 << 20))

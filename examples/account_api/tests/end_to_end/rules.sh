@@ -71,6 +71,10 @@ cmp -s "$work/body" "$work/deposited" || fail "a replayed deposit differs: $(cat
 status="$(request GET "$deposits/$run-d1" '' "${as_mobile[@]}")"
 expect "the deposit polled" 200 "$status"
 [ "$(member .balance)" = 11.50 ] || fail "polled deposit: $(cat "$work/body")"
+status="$(request GET "/accounts/$account/withdrawals/$run-d1" '' "${as_mobile[@]}")"
+expect "a deposit's key polled as a withdrawal" 404 "$status" unknown-withdrawal
+status="$(request GET "/accounts/nosuch-$run/deposits/$run-d1" '' "${as_mobile[@]}")"
+expect "a deposit's key polled on another account" 404 "$status" unknown-deposit
 
 # --- The key reused for another request: 422, nothing written.
 status="$(request POST "$deposits" '{"amount": "12"}' "${as_mobile[@]}" -H "Idempotency-Key: $run-d1")"
@@ -107,36 +111,49 @@ status="$(request POST "/accounts/nosuch-$run/deposits" '{"amount": "1"}' "${as_
 expect "an unknown account" 404 "$status" unknown-account
 status="$(request GET /nowhere '' "${as_mobile[@]}")"
 expect "no such route" 404 "$status" no-such-route
+status="$(request POST /accounts '{"customerId": "a\u0000b"}' "${as_mobile[@]}" -H "Idempotency-Key: $run-bad8")"
+expect "a NUL in a customer id" 400 "$status" malformed-body
+status="$(request GET /accounts/%FF '' "${as_mobile[@]}")"
+expect "an account id that is not UTF-8" 404 "$status" unknown-account
+status="$(request POST "/accounts/$account%00x/deposits" '{"amount": "1"}' "${as_mobile[@]}" -H "Idempotency-Key: $run-bad9")"
+expect "a NUL in an account id" 404 "$status" unknown-account
+status="$(request POST "$deposits" '{"amount": "1"}' "${as_mobile[@]}" -H "Idempotency-Key: $run-bad10" -H "Idempotency-Key: $run-bad11")"
+expect "two keys" 400 "$status" idempotency-key
+status="$(request POST "$deposits" '{"amount": "x"}' "${as_mobile[@]}" -H "Idempotency-Key: $run-bad12" -H "Range: bytes=0-3")"
+expect "a range asked of a problem: ignored" 400 "$status" malformed-body
+curl -sS -o /dev/null -X FROBNICATE "$url/accounts" || true
 [ "$(count_messages "stream_name = 'account:command-$account'")" = "$before" ] || fail "bad input wrote a command"
 # Refused before any effect, so not recorded: the same key with a good request is a new request.
 status="$(request POST "$deposits" '{"amount": "0"}' "${as_mobile[@]}" -H "Idempotency-Key: $run-bad4")"
 expect "a zero amount again" 422 "$status" amount-refused
 status="$(request POST "$deposits" '{"amount": "1"}' "${as_mobile[@]}" -H "Idempotency-Key: $run-bad1")"
 expect "a key whose malformed request was refused" 201 "$status"
+status="$(request POST "$deposits" '{"amount": "1"}' "${as_mobile[@]}" -H "Idempotency-Key: $run-bad7")"
+expect "a key whose request to an unknown account was refused, to the right account" 201 "$status"
 
 # --- A rejected withdrawal: its problem is the outcome, recorded and replayed.
 status="$(request POST "/accounts/$account/withdrawals" '{"amount": "100"}' "${as_mobile[@]}" -H "Idempotency-Key: $run-w1")"
 expect "a withdrawal of too much" 403 "$status" insufficient-funds
-[ "$(member .balance)" = 12.50 ] || fail "rejection: $(cat "$work/body")"
+[ "$(member .balance)" = 13.50 ] || fail "rejection: $(cat "$work/body")"
 status="$(request POST "/accounts/$account/withdrawals" '{"amount": "100"}' "${as_mobile[@]}" -H "Idempotency-Key: $run-w1")"
 expect "a withdrawal of too much again" 403 "$status" insufficient-funds
 [ "$(header Idempotent-Replayed)" = true ] || fail "a repeated rejection not marked replayed"
 status="$(request POST "/accounts/$account/withdrawals" '{"amount": "2.50"}' "${as_mobile[@]}" -H "Idempotency-Key: $run-w2")"
 expect "a withdrawal" 201 "$status"
-[ "$(member .outcome)/$(member .balance)" = "Withdrawn/10.00" ] || fail "withdrawal: $(cat "$work/body")"
+[ "$(member .outcome)/$(member .balance)" = "Withdrawn/11.00" ] || fail "withdrawal: $(cat "$work/body")"
 
 # --- Another client's same key is another key: a deposit of its own, and never the first client's answer.
 status="$(request POST "$deposits" '{"amount": "11.50"}' "${as_partner[@]}" -H "Idempotency-Key: $run-d1")"
 expect "the partner's deposit with the mobile's key" 201 "$status"
 [ -z "$(header Idempotent-Replayed)" ] || fail "another client's key replayed the first client's answer"
-[ "$(member .balance)" = 21.50 ] || fail "partner's deposit: $(cat "$work/body")"
+[ "$(member .balance)" = 22.50 ] || fail "partner's deposit: $(cat "$work/body")"
 [ "$(member .depositId)" != "$(jq -r .depositId "$work/deposited")" ] || fail "two clients' keys gave one deposit id"
 status="$(request GET "$deposits/$run-d1" '' "${as_partner[@]}")"
-[ "$(member .balance)" = 21.50 ] || fail "the partner polled another client's deposit: $(cat "$work/body")"
+[ "$(member .balance)" = 22.50 ] || fail "the partner polled another client's deposit: $(cat "$work/body")"
 status="$(request POST "$deposits" '{"amount": "11.50"}' "${as_mobile[@]}" -H "Idempotency-Key: $run-d1")"
 cmp -s "$work/body" "$work/deposited" || fail "the mobile's replay changed after the partner's deposit: $(cat "$work/body")"
-[ "$(count_messages "stream_name = 'account-$account' AND type = 'Deposited'")" = 3 ] ||
-  fail "not exactly three deposits (two clients' keys, and $run-bad1)"
+[ "$(count_messages "stream_name = 'account-$account' AND type = 'Deposited'")" = 4 ] ||
+  fail "not exactly four deposits (two clients' keys, $run-bad1 and $run-bad7)"
 
 # --- The metrics by route and status, of what this instance answered.
 curl -sS "$metrics_url" >"$work/metrics"
@@ -146,6 +163,8 @@ grep -q '^evt_http_requests_total{route="/accounts",method="POST",status="401"} 
   fail "the 401s not counted: $(grep 'status="401"' "$work/metrics")"
 grep -q '^evt_http_request_duration_seconds_count{route="/accounts/{id}/deposits",method="POST"} [1-9]' "$work/metrics" ||
   fail "no deposit durations in the metrics"
+grep -q '^evt_http_requests_total{route="unmatched",method="other",status="[0-9]*"} 1$' "$work/metrics" ||
+  fail "a method of the client's own not counted as other: $(grep unmatched "$work/metrics")"
 
 # --- A restart between a request and its retry: the record answers.
 stop_api
@@ -186,6 +205,26 @@ expect "the OpenAPI document" 200 "$status"
 [ "$(member '.paths | keys | length')" = 7 ] || fail "openapi: $(member '.paths | keys')"
 stop_api
 
+# --- Past its retention a key is forgotten: another request with it is a new one (a deposit of its own),
+# and the first request made again names the same deposit (applied once).
+start_api --tokens-file "$work/tokens" --retention-seconds 1
+status="$(request POST "$deposits" '{"amount": "3"}' "${as_mobile[@]}" -H "Idempotency-Key: $run-kept")"
+expect "a deposit kept a second" 201 "$status"
+first_id="$(member .depositId)"
+reused_after_retention() {
+  [ "$(request POST "$deposits" '{"amount": "4"}' "${as_mobile[@]}" -H "Idempotency-Key: $run-kept")" = 201 ]
+}
+wait_until 30 "the key forgotten" reused_after_retention
+[ "$(member .amount)" = 4 ] && [ "$(member .depositId)" != "$first_id" ] || fail "the key reused: $(cat "$work/body")"
+first_again() {
+  [ "$(request POST "$deposits" '{"amount": "3"}' "${as_mobile[@]}" -H "Idempotency-Key: $run-kept")" = 201 ]
+}
+wait_until 30 "the key forgotten again" first_again
+[ "$(member .depositId)" = "$first_id" ] && [ -z "$(header Idempotent-Replayed)" ] || fail "the first made again: $(cat "$work/body")"
+[ "$(count_messages "stream_name = 'account-$account' AND type = 'Deposited' AND data->>'depositId' = '$first_id'")" = 1 ] ||
+  fail "the first deposit applied again past its record's retention"
+stop_api
+
 # --- TLS with --cert and --key.
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
 start_api --tokens-file "$work/tokens" --cert "$work/cert.pem" --key "$work/key.pem"
@@ -193,7 +232,7 @@ start_api --tokens-file "$work/tokens" --cert "$work/cert.pem" --key "$work/key.
 status="$(curl -sS -o "$work/body" -w '%{http_code}' --cacert "$work/cert.pem" --resolve "localhost:${url##*:}:127.0.0.1" \
   "${as_mobile[@]}" "https://localhost:${url##*:}/accounts/$account")"
 expect "the account over TLS" 200 "$status"
-[ "$(member .balance)" = 26.50 ] || fail "the account over TLS: $(cat "$work/body")"
+[ "$(member .balance)" = 34.50 ] || fail "the account over TLS: $(cat "$work/body")"
 stop_api
 stop_services
 echo "every rule answered as the draft says, with two clients, a restart, a 202 polled to its outcome, and TLS"

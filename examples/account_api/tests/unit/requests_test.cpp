@@ -38,20 +38,21 @@ std::string refusal(Read&& read) {
 }
 
 TEST(IdempotencyKeyHeader, IsAStructuredFieldStringOrABareTokenWithinTheToolkitsKeyRule) {
-  EXPECT_EQ(idempotency_key("\"8e03978e-40d5-43e8-bc93-6894a57f9324\""), "8e03978e-40d5-43e8-bc93-6894a57f9324");
-  EXPECT_EQ(idempotency_key("8e03978e"), "8e03978e");
-  EXPECT_EQ(idempotency_key(R"("a \"quoted\" key\\")"), R"(a "quoted" key\)");
-  EXPECT_EQ(idempotency_key(std::string(255, 'k')), std::string(255, 'k'));
+  EXPECT_EQ(idempotency_key({"\"8e03978e-40d5-43e8-bc93-6894a57f9324\""}), "8e03978e-40d5-43e8-bc93-6894a57f9324");
+  EXPECT_EQ(idempotency_key({"8e03978e"}), "8e03978e");
+  EXPECT_EQ(idempotency_key({R"("a \"quoted\" key\\")"}), R"(a "quoted" key\)");
+  EXPECT_EQ(idempotency_key({std::string(255, 'k')}), std::string(255, 'k'));
   const auto bad = "400 /problems/idempotency-key";
-  EXPECT_EQ(refusal([] { idempotency_key(std::nullopt); }), bad);
-  EXPECT_EQ(refusal([] { idempotency_key(""); }), bad);
-  EXPECT_EQ(refusal([] { idempotency_key("   "); }), bad);
-  EXPECT_EQ(refusal([] { idempotency_key(std::string(256, 'k')); }), bad);
-  EXPECT_EQ(refusal([] { idempotency_key("\"" + std::string(256, 'k') + "\""); }), bad);
-  EXPECT_EQ(refusal([] { idempotency_key("a+b"); }), bad);
-  EXPECT_EQ(refusal([] { idempotency_key("\"open"); }), bad);
-  EXPECT_EQ(refusal([] { idempotency_key(R"("a\nb")"); }), bad);
-  EXPECT_EQ(refusal([] { idempotency_key("caf\xc3\xa9"); }), bad);
+  EXPECT_EQ(refusal([] { idempotency_key({}); }), bad);
+  EXPECT_EQ(refusal([] { idempotency_key({""}); }), bad);
+  EXPECT_EQ(refusal([] { idempotency_key({"   "}); }), bad);
+  EXPECT_EQ(refusal([] { idempotency_key({std::string(256, 'k')}); }), bad);
+  EXPECT_EQ(refusal([] { idempotency_key({"\"" + std::string(256, 'k') + "\""}); }), bad);
+  EXPECT_EQ(refusal([] { idempotency_key({"a+b"}); }), bad);
+  EXPECT_EQ(refusal([] { idempotency_key({"\"open"}); }), bad);
+  EXPECT_EQ(refusal([] { idempotency_key({R"("a\nb")"}); }), bad);
+  EXPECT_EQ(refusal([] { idempotency_key({"caf\xc3\xa9"}); }), bad);
+  EXPECT_EQ(refusal([] { idempotency_key({"k1", "k1"}); }), bad);
 }
 
 TEST(RequestBodies, AreJsonObjectsWithExactlyTheRoutesMembersAndExactAmounts) {
@@ -71,11 +72,16 @@ TEST(RequestBodies, AreJsonObjectsWithExactlyTheRoutesMembersAndExactAmounts) {
   EXPECT_EQ(refusal([] { parse_amount("{\"amount\": \"\xff\"}"); }), malformed);
   EXPECT_EQ(refusal([] { parse_open(R"({"customerId": ""})"); }), malformed);
   EXPECT_EQ(refusal([] { parse_open(R"({"customerId": 7})"); }), malformed);
+  EXPECT_EQ(refusal([] { parse_open(R"({"customerId": "a\u0000b"})"); }), malformed);
+  EXPECT_EQ(refusal([] { parse_open(R"({"customerId": "tab\there"})"); }), malformed);
+  EXPECT_EQ(refusal([] { parse_open("{\"customerId\": \"\xff\"}"); }), malformed);
+  EXPECT_EQ(parse_open(R"({"customerId": "Zo\u00eb"})").customer_id, "Zo\xc3\xab");
   const auto refused = "422 /problems/amount-refused";
   EXPECT_EQ(refusal([] { parse_amount(R"({"amount": "0"})"); }), refused);
   EXPECT_EQ(refusal([] { parse_amount(R"({"amount": -1})"); }), refused);
   EXPECT_EQ(refusal([] { parse_amount(R"({"amount": "1000000000000.01"})"); }), refused);
   EXPECT_EQ(refusal([] { check_json_content_type("application/json; charset=utf-8"); }), "accepted");
+  EXPECT_EQ(refusal([] { check_json_content_type("Application/JSON ; charset=utf-8"); }), "accepted");
   EXPECT_EQ(refusal([] { check_json_content_type("text/plain"); }), "415 /problems/unsupported-media-type");
   EXPECT_EQ(refusal([] { check_json_content_type(std::nullopt); }), "415 /problems/unsupported-media-type");
 }
