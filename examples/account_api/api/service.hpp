@@ -43,7 +43,9 @@ struct route {
 // The account component over HTTP (README, "The HTTP API"). Every POST is
 // idempotent by its Idempotency-Key header: the key, scoped to the caller's
 // client (credentials.hpp), names a record in the message store
-// (evt::idempotency, category accountApi:idempotency) that holds the
+// (evt::idempotency, in 16 categories accountApi:idempotency0 ... f, by its
+// id's first hex digit, so that records do not queue behind one category
+// lock) that holds the
 // request's fingerprint (method, path, body as parsed) and, once answered,
 // the answer: a repeated request is answered from it, marked
 // "Idempotent-Replayed: true", by any instance and after any restart; a
@@ -69,7 +71,7 @@ class service {
     evt::log_sink log = nullptr;
   };
 
-  static constexpr const char* idempotency_category = "accountApi:idempotency";
+  static constexpr const char* idempotency_category = "accountApi:idempotency";  // + a hex digit
 
   service(settings settings, credentials credentials);
 
