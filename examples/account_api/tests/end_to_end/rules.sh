@@ -181,7 +181,12 @@ start_api --tokens-file "$work/tokens" --wait-ms 3000 --lease-ms 2000
 (request POST "$deposits" '{"amount": "5"}' "${as_mobile[@]}" -H "Idempotency-Key: $run-slow" -o "$work/slow.body" \
   -D "$work/slow.headers" >"$work/slow.status") &
 first=$!
-wait_until 10 "the slow deposit's command" test "$(count_messages "stream_name = 'account:command-$account' AND data->>'amount' = '5'")" = 1
+slow_written() {
+  local written
+  written="$(count_messages "stream_name = 'account:command-$account' AND data->>'amount' = '5'")"
+  [ "$written" = 1 ] || { echo "$written commands; the request: $(cat "$work/slow.status" "$work/slow.body" 2>&1)"; return 1; }
+}
+wait_until 10 "the slow deposit's command" slow_written
 status="$(request POST "$deposits" '{"amount": "5"}' "${as_mobile[@]}" -H "Idempotency-Key: $run-slow")"
 expect "the same deposit while the first is answered" 409 "$status" request-in-flight
 [ "$(header Retry-After)" = 1 ] || fail "409 without Retry-After"
