@@ -13,6 +13,9 @@ namespace {
 
 using json = nlohmann::json;
 
+// Longer than any amount the component takes (13 digits, 20 decimals).
+constexpr std::size_t max_amount_text = 64;
+
 [[noreturn]] void refuse(std::string_view detail) {
   throw problem_error{problem(400, "malformed-body", "The request's body is not what the route takes", detail)};
 }
@@ -71,6 +74,18 @@ open_body parse_open(std::string_view body) {
 amount_body parse_amount(std::string_view body) {
   const auto parsed = object_of(body, {"amount"});
   const auto& given = parsed["amount"];
+  // Refused by its shape before any arithmetic: "1e131071" is a number
+  // money holds (131,072 digits), and comparing it costs milliseconds.
+  const auto text = given.is_string()                       ? given.get<std::string>()
+                    : evt::detail::is_exact_number(given)  ? evt::detail::exact_number_text(given)
+                                                           : std::string{};
+  const auto exponent = text.find_first_of("eE");
+  if (text.size() > max_amount_text ||
+      (exponent != std::string::npos && text.size() - exponent > 4)) {  // from the 'e': e-99 at most
+    throw problem_error{problem(422, "amount-refused", "The account component refuses this amount",
+                                "An amount is at most " + std::to_string(max_amount_text) +
+                                    " characters, with an exponent of at most two digits")};
+  }
   evt::money amount;
   try {
     amount = given.is_string() ? evt::money::parse(given.get<std::string>()) : evt::detail::money_from_json(given);

@@ -36,11 +36,15 @@ std::string idempotency_key(const std::vector<std::string>& headers) {
   if (headers.size() > 1) refuse("One Idempotency-Key header, not " + std::to_string(headers.size()));
   const auto& header = headers.front();
   auto key = header.starts_with('"') ? unquoted(header) : header;
-  for (const char c : key) {
-    if (c < 0x20 || c > 0x7e) refuse("A key is printable ASCII");
-  }
-  if (const auto problem = evt::idempotence_key_problem(key)) refuse(*problem);
+  if (const auto problem = key_problem(key)) refuse(*problem);
   return key;
+}
+
+std::optional<std::string> key_problem(std::string_view key) {
+  for (const char c : key) {
+    if (c < 0x20 || c > 0x7e) return "A key is printable ASCII";
+  }
+  return evt::idempotence_key_problem(key);
 }
 
 }  // namespace account_api

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace account_api {
@@ -14,5 +16,9 @@ namespace account_api {
 // a missing header or one given twice (an Item, not a List) included, is a
 // problem_error (400). `headers`: every value the request gave.
 std::string idempotency_key(const std::vector<std::string>& headers);
+
+// What makes a key, as written (unquoted already), unusable, or nothing:
+// the rule above.
+std::optional<std::string> key_problem(std::string_view key);
 
 }  // namespace account_api

@@ -36,9 +36,11 @@ using records = evt::idempotency::manager<recorded_answer>;
 // is one path segment of a Location.
 std::string path_segment(std::string_view text) {
   static constexpr char hex[] = "0123456789ABCDEF";
+  // "." and ".." would be dot segments, which clients resolve away.
+  const bool dots = text == "." || text == "..";
   std::string out;
   for (const unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+    if (std::isalnum(c) || c == '-' || (c == '.' && !dots) || c == '_' || c == '~') {
       out += static_cast<char>(c);
     } else {
       out += '%';
@@ -99,14 +101,22 @@ void check_account_id(const std::string& account_id) {
 // The refusals that say the account cannot take a movement now: made
 // before anything is recorded, so the same key with a corrected request is
 // a new request.
+void require_open(const account_component::Account& account, const std::string& account_id) {
+  if (!account.is_open()) throw unknown_account(account_id, "Account " + account_id + " is not open");
+}
+
 void check_movable(connections::connection& connection, const std::string& account_id) {
   const auto [account, version] = connection.accounts.fetch_current(account_id);
-  if (!account.is_open()) throw unknown_account(account_id, "Account " + account_id + " is not open");
+  require_open(account, account_id);
   if (account.is_closed()) {
     throw problem_error{problem(403, "account-closed", "The account is closed",
                                 "Account " + account_id + " takes no more deposits or withdrawals",
                                 {{"accountId", account_id}})};
   }
+}
+
+problem_error unknown_movement(const movement& kind, const std::string& key, std::string_view detail) {
+  return problem_error{problem(404, "unknown-" + kind.noun, "No such " + kind.noun, detail, {{"idempotencyKey", key}})};
 }
 
 json account_json(const account_component::Account& account, std::int64_t version) {
@@ -134,6 +144,12 @@ answer pending(const std::string& location, json body) {
   accepted.location = location;
   accepted.retry_after = std::chrono::seconds{1};
   return accepted;
+}
+
+answer pending_movement(const movement& kind, const std::string& account_id, const std::string& key,
+                        const std::string& id) {
+  return pending(movement_path(account_id, kind, key),
+                 {{"accountId", account_id}, {"idempotencyKey", key}, {kind.id_member, id}});
 }
 
 answer in_flight() {
@@ -223,7 +239,17 @@ answer service::idempotently(const std::string& client, const std::string& key, 
     // Pending without a holder: its request was cut off (a crash, a lost
     // store); this one takes over.
   } else {
-    check();
+    try {
+      check();
+    } catch (const problem_error&) {
+      // A twin of this request may have passed the check and taken the key
+      // meanwhile (the account closed in between): its answer is this one's.
+      const auto twin = answers.get(id);
+      if (twin && twin->stored.context == fingerprint) {
+        return twin->status() == evt::idempotency::status::success ? replayed(*twin) : in_flight();
+      }
+      throw;
+    }
   }
   const auto holder = evt::idempotency::holder::make();
   try {
@@ -240,8 +266,9 @@ answer service::idempotently(const std::string& client, const std::string& key, 
   try {
     answered = operation(earlier.has_value());
   } catch (...) {
-    // The store out of reach: nothing to record. The same request may be
-    // made again (its command, if written, applies once).
+    // No answer to record (the store out of reach, or a bug): the key is
+    // given up, and the same request may be made again (its command, if
+    // written, applies once).
     try {
       answers.release(holder, id);
     } catch (const std::exception&) {
@@ -254,8 +281,8 @@ answer service::idempotently(const std::string& client, const std::string& key, 
                     recorded_answer{.status = answered.status, .body = answered.body, .location = answered.location});
   } catch (const evt::lease_lost_error&) {
     // This request took longer than its lease and another took the key
-    // over: both wrote the same command, and the record holds the other's
-    // answer, the same outcome (or a 202 for it).
+    // over: both wrote the same command, and the record is the other's to
+    // complete (with the same outcome, or a 202 for it).
     evt::log_or_stderr(settings_.log, "Key taken over while answered (Record: " + id + ")");
   } catch (const std::exception& error) {
     // The answer is the operation's all the same; the key stays pending
@@ -267,12 +294,13 @@ answer service::idempotently(const std::string& client, const std::string& key, 
 
 std::optional<outcome> service::outcome_of(connections::connection& connection, const awaited& awaited, bool resumed,
                                            const std::function<void()>& write) {
+  auto expectation = outcomes_.expect(awaited);
   // A request taking over a cut-off one: its command may have had its
-  // outcome already, before the watcher could see it.
+  // outcome already, before the watcher could see it (registered first, so
+  // that one coming meanwhile is not missed either).
   if (resumed) {
     if (auto found = look_up(connection.session, awaited)) return found;
   }
-  auto expectation = outcomes_.expect(awaited);
   write();
   if (auto found = expectation.wait(clock::now() + settings_.wait)) return found;
   return look_up(connection.session, awaited);
@@ -319,7 +347,7 @@ answer service::move_money(const call& call, const movement& kind) {
             account_component::client::withdraw(write, account_id, body.amount, id);
           }
         });
-    if (!found) return pending(location, {{"accountId", account_id}, {"idempotencyKey", key}, {kind.id_member, id}});
+    if (!found) return pending_movement(kind, account_id, key, id);
     const auto moved = movement_json(kind, account_id, key, id, *found);
     auto answered = found->type == "WithdrawalRejected"
                         ? problem(403, "insufficient-funds", "Withdrawal rejected: insufficient funds",
@@ -336,7 +364,7 @@ answer service::show_account(const call& call) {
   check_account_id(account_id);
   auto connection = connections_.borrow();
   const auto [account, version] = connection->accounts.fetch_current(account_id);
-  if (!account.is_open()) throw unknown_account(account_id, "Account " + account_id + " is not open");
+  require_open(account, account_id);
   const auto etag = "\"" + std::to_string(version) + "\"";
   if (call.if_none_match && matches_etag(*call.if_none_match, etag)) return answer{.status = 304, .body = {}, .etag = etag};
   auto shown = json_answer(200, account_json(account, version));
@@ -348,7 +376,9 @@ answer service::show_movement(const call& call, const movement& kind) {
   const auto client = client_of(call);
   const auto& account_id = call.parameters.at(0);
   check_account_id(account_id);
-  const auto key = idempotency_key({call.parameters.at(1)});
+  // The key as the Location wrote it: the header's key, unquoted already.
+  const auto& key = call.parameters.at(1);
+  if (const auto unusable = key_problem(key)) throw unknown_movement(kind, key, *unusable);
   auto connection = connections_.borrow();
   const auto id_of_record = record_id(client, key);
   evt::idempotency::message_store_storage storage{connection->session, records_category(id_of_record)};
@@ -356,25 +386,24 @@ answer service::show_movement(const call& call, const movement& kind) {
   const auto made = answers.get(id_of_record);
   // Only this client's request with this key, to this account and route.
   if (!made || !made->stored.context.starts_with("POST " + movements_path(account_id, kind) + " ")) {
-    throw problem_error{problem(404, "unknown-" + kind.noun, "No such " + kind.noun,
-                                "This client made no " + kind.noun + " with this key on this account",
-                                {{"idempotencyKey", key}})};
+    throw unknown_movement(kind, key, "This client made no " + kind.noun + " with this key on this account");
   }
   const auto id = command_id(client, key, made->stored.context);
   if (const auto found = look_up(connection->session, {.account_id = account_id, .command = kind.command, .key = id})) {
     return json_answer(200, movement_json(kind, account_id, key, id, *found));
   }
   // Still coming: its request is being answered, or was answered 202.
-  const bool coming = made->status() == evt::idempotency::status::success
-                          ? made->result->status == 202
-                          : !made->stored.lease_expired(evt::now());
-  if (!coming) {
-    throw problem_error{problem(404, "unknown-" + kind.noun, "No such " + kind.noun,
-                                "The request with this key was cut off before its " + kind.noun +
-                                    " was written; make it again",
-                                {{"idempotencyKey", key}})};
+  const bool answered = made->status() == evt::idempotency::status::success;
+  if ((answered && made->result->status == 202) || (!answered && !made->stored.lease_expired(evt::now()))) {
+    return pending_movement(kind, account_id, key, id);
   }
-  return pending(movement_path(account_id, kind, key), {{"accountId", account_id}, {"idempotencyKey", key}, {kind.id_member, id}});
+  // Its request was cut off (or the store went away) before an answer: its
+  // command may be written or not. Made again with the same key it names
+  // the same command, which applies once either way; with a new key it
+  // would be another deposit.
+  throw unknown_movement(kind, key,
+                         "No " + kind.noun + " yet, and no request is answering it: POST the same request again with "
+                         "the same Idempotency-Key (it names the same " + kind.noun + ", which applies once)");
 }
 
 namespace {
@@ -483,9 +512,16 @@ void service::serve_on(httplib::Server& server, evt::metrics::requests& requests
   });
   // What httplib answers itself (no such route, a body over the limit, a
   // request it cannot parse) is a problem too.
-  server.set_error_handler(httplib::Server::HandlerWithResponse{[](const httplib::Request&, httplib::Response& response) {
+  server.set_error_handler(httplib::Server::HandlerWithResponse{[](const httplib::Request& request,
+                                                                    httplib::Response& response) {
+    // A Range httplib cannot take is refused before any route runs (416);
+    // what it parsed of it would still cut this answer.
+    const_cast<httplib::Request&>(request).ranges.clear();
     if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    const auto refused = response.status == 413
+    const auto refused = response.status == 416
+                             ? problem(416, "range-unsupported", "A Range this server cannot read",
+                                       "Answers are whole: send no Range header")
+                         : response.status == 413
                              ? problem(413, "body-too-large", "The request's body is too large", "See --max-body-bytes")
                          : response.status == 404
                              ? problem(404, "no-such-route", "No such route", "GET /openapi.json lists the routes")

@@ -51,9 +51,9 @@ struct route {
 // "Idempotent-Replayed: true", by any instance and after any restart; a
 // key reused for another request is a 422; a key whose first request is
 // still being answered is a 409 (Retry-After: 1). The command a POST writes
-// carries an id derived from the client and key (name-based UUIDs), so the
-// account component's reservation applies it once, whatever happened to
-// the request, its record or the API.
+// carries an id derived from the client, the key and the request
+// (name-based UUIDs), so the account component's reservation applies it
+// once, whatever happened to the request, its record or the API.
 class service {
  public:
   struct settings {

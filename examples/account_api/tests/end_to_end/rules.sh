@@ -75,6 +75,13 @@ status="$(request GET "/accounts/$account/withdrawals/$run-d1" '' "${as_mobile[@
 expect "a deposit's key polled as a withdrawal" 404 "$status" unknown-withdrawal
 status="$(request GET "/accounts/nosuch-$run/deposits/$run-d1" '' "${as_mobile[@]}")"
 expect "a deposit's key polled on another account" 404 "$status" unknown-deposit
+# A quoted key with quotes inside: its Location names it as it is, and polls find it, not another.
+status="$(request POST "$deposits" '{"amount": "0.25"}' "${as_mobile[@]}" -H "Idempotency-Key: \"\\\"$run-q\\\"\"")"
+expect "a key with quotes in it" 201 "$status"
+quoted_location="$(header Location)"
+[ "$quoted_location" = "$deposits/%22$run-q%22" ] || fail "a quoted key's Location: $quoted_location"
+status="$(request GET "$quoted_location" '' "${as_mobile[@]}")"
+[ "$status/$(member .amount)" = 200/0.25 ] || fail "a quoted key's poll: $status $(cat "$work/body")"
 
 # --- The key reused for another request: 422, nothing written.
 status="$(request POST "$deposits" '{"amount": "12"}' "${as_mobile[@]}" -H "Idempotency-Key: $run-d1")"
@@ -121,6 +128,10 @@ status="$(request POST "$deposits" '{"amount": "1"}' "${as_mobile[@]}" -H "Idemp
 expect "two keys" 400 "$status" idempotency-key
 status="$(request POST "$deposits" '{"amount": "x"}' "${as_mobile[@]}" -H "Idempotency-Key: $run-bad12" -H "Range: bytes=0-3")"
 expect "a range asked of a problem: ignored" 400 "$status" malformed-body
+status="$(request POST "$deposits" '{"amount": "1"}' "${as_mobile[@]}" -H "Idempotency-Key: $run-bad13" -H "Range: bytes=0-1,5-2")"
+expect "a range httplib cannot read: refused whole" 416 "$status" range-unsupported
+status="$(request POST "$deposits" '{"amount": "1e131071"}' "${as_mobile[@]}" -H "Idempotency-Key: $run-bad14")"
+expect "an amount of 131,072 digits" 422 "$status" amount-refused
 curl -sS -o /dev/null -X FROBNICATE "$url/accounts" || true
 [ "$(count_messages "stream_name = 'account:command-$account'")" = "$before" ] || fail "bad input wrote a command"
 # Refused before any effect, so not recorded: the same key with a good request is a new request.
@@ -134,26 +145,26 @@ expect "a key whose request to an unknown account was refused, to the right acco
 # --- A rejected withdrawal: its problem is the outcome, recorded and replayed.
 status="$(request POST "/accounts/$account/withdrawals" '{"amount": "100"}' "${as_mobile[@]}" -H "Idempotency-Key: $run-w1")"
 expect "a withdrawal of too much" 403 "$status" insufficient-funds
-[ "$(member .balance)" = 13.50 ] || fail "rejection: $(cat "$work/body")"
+[ "$(member .balance)" = 13.75 ] || fail "rejection: $(cat "$work/body")"
 status="$(request POST "/accounts/$account/withdrawals" '{"amount": "100"}' "${as_mobile[@]}" -H "Idempotency-Key: $run-w1")"
 expect "a withdrawal of too much again" 403 "$status" insufficient-funds
 [ "$(header Idempotent-Replayed)" = true ] || fail "a repeated rejection not marked replayed"
 status="$(request POST "/accounts/$account/withdrawals" '{"amount": "2.50"}' "${as_mobile[@]}" -H "Idempotency-Key: $run-w2")"
 expect "a withdrawal" 201 "$status"
-[ "$(member .outcome)/$(member .balance)" = "Withdrawn/11.00" ] || fail "withdrawal: $(cat "$work/body")"
+[ "$(member .outcome)/$(member .balance)" = "Withdrawn/11.25" ] || fail "withdrawal: $(cat "$work/body")"
 
 # --- Another client's same key is another key: a deposit of its own, and never the first client's answer.
 status="$(request POST "$deposits" '{"amount": "11.50"}' "${as_partner[@]}" -H "Idempotency-Key: $run-d1")"
 expect "the partner's deposit with the mobile's key" 201 "$status"
 [ -z "$(header Idempotent-Replayed)" ] || fail "another client's key replayed the first client's answer"
-[ "$(member .balance)" = 22.50 ] || fail "partner's deposit: $(cat "$work/body")"
+[ "$(member .balance)" = 22.75 ] || fail "partner's deposit: $(cat "$work/body")"
 [ "$(member .depositId)" != "$(jq -r .depositId "$work/deposited")" ] || fail "two clients' keys gave one deposit id"
 status="$(request GET "$deposits/$run-d1" '' "${as_partner[@]}")"
-[ "$(member .balance)" = 22.50 ] || fail "the partner polled another client's deposit: $(cat "$work/body")"
+[ "$(member .balance)" = 22.75 ] || fail "the partner polled another client's deposit: $(cat "$work/body")"
 status="$(request POST "$deposits" '{"amount": "11.50"}' "${as_mobile[@]}" -H "Idempotency-Key: $run-d1")"
 cmp -s "$work/body" "$work/deposited" || fail "the mobile's replay changed after the partner's deposit: $(cat "$work/body")"
-[ "$(count_messages "stream_name = 'account-$account' AND type = 'Deposited'")" = 4 ] ||
-  fail "not exactly four deposits (two clients' keys, $run-bad1 and $run-bad7)"
+[ "$(count_messages "stream_name = 'account-$account' AND type = 'Deposited'")" = 5 ] ||
+  fail "not exactly five deposits (two clients' keys, a quoted key, $run-bad1 and $run-bad7)"
 
 # --- The metrics by route and status, of what this instance answered.
 curl -sS "$metrics_url" >"$work/metrics"
@@ -237,7 +248,7 @@ start_api --tokens-file "$work/tokens" --cert "$work/cert.pem" --key "$work/key.
 status="$(curl -sS -o "$work/body" -w '%{http_code}' --cacert "$work/cert.pem" --resolve "localhost:${url##*:}:127.0.0.1" \
   "${as_mobile[@]}" "https://localhost:${url##*:}/accounts/$account")"
 expect "the account over TLS" 200 "$status"
-[ "$(member .balance)" = 34.50 ] || fail "the account over TLS: $(cat "$work/body")"
+[ "$(member .balance)" = 34.75 ] || fail "the account over TLS: $(cat "$work/body")"
 stop_api
 stop_services
 echo "every rule answered as the draft says, with two clients, a restart, a 202 polled to its outcome, and TLS"

@@ -53,6 +53,9 @@ TEST(IdempotencyKeyHeader, IsAStructuredFieldStringOrABareTokenWithinTheToolkits
   EXPECT_EQ(refusal([] { idempotency_key({R"("a\nb")"}); }), bad);
   EXPECT_EQ(refusal([] { idempotency_key({"caf\xc3\xa9"}); }), bad);
   EXPECT_EQ(refusal([] { idempotency_key({"k1", "k1"}); }), bad);
+  EXPECT_EQ(key_problem("\"x\""), std::nullopt);  // a key as written (quotes and all), as a Location holds it
+  EXPECT_NE(key_problem("a+b"), std::nullopt);
+  EXPECT_NE(key_problem("a\nb"), std::nullopt);
 }
 
 TEST(RequestBodies, AreJsonObjectsWithExactlyTheRoutesMembersAndExactAmounts) {
@@ -80,6 +83,11 @@ TEST(RequestBodies, AreJsonObjectsWithExactlyTheRoutesMembersAndExactAmounts) {
   EXPECT_EQ(refusal([] { parse_amount(R"({"amount": "0"})"); }), refused);
   EXPECT_EQ(refusal([] { parse_amount(R"({"amount": -1})"); }), refused);
   EXPECT_EQ(refusal([] { parse_amount(R"({"amount": "1000000000000.01"})"); }), refused);
+  EXPECT_EQ(refusal([] { parse_amount(R"({"amount": "1e131071"})"); }), refused);
+  EXPECT_EQ(refusal([] { parse_amount(R"({"amount": 1e131071})"); }), malformed);  // beyond a double: not read
+  EXPECT_EQ(refusal([] { parse_amount(R"({"amount": "1e-100"})"); }), refused);
+  EXPECT_EQ(refusal([] { parse_amount("{\"amount\": \"" + std::string(65, '1') + "\"}"); }), refused);
+  EXPECT_EQ(parse_amount(R"({"amount": 1.0e-05})").amount.to_string(), "0.000010");
   EXPECT_EQ(refusal([] { check_json_content_type("application/json; charset=utf-8"); }), "accepted");
   EXPECT_EQ(refusal([] { check_json_content_type("Application/JSON ; charset=utf-8"); }), "accepted");
   EXPECT_EQ(refusal([] { check_json_content_type("text/plain"); }), "415 /problems/unsupported-media-type");
