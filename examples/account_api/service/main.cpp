@@ -90,7 +90,7 @@ int run(const options& given) {
   const int port = given.port == 0 ? server->bind_to_any_port(given.address)
                                    : (server->bind_to_port(given.address, given.port) ? given.port : -1);
   if (port <= 0) {
-    throw evt::error{"Cannot listen (Address: " + given.address + ", Port: " + std::to_string(given.port) +
+    throw evt::error{"Cannot serve HTTP (Address: " + given.address + ", Port: " + std::to_string(given.port) +
                      ", Cause: " + (errno != 0 ? std::strerror(errno) : "cannot bind") + ")"};
   }
   evt::metrics::registry metrics;
